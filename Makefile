@@ -1,0 +1,37 @@
+# KRS — the two commands a new developer needs: `make run` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+export FLASK_APP := wsgi.py
+
+.PHONY: run test install translations lint e2e clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(BIN)/pybabel compile --quiet -d translations
+
+run: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask krs seed-demo
+	@echo ""
+	@echo "KRS berjalan di http://127.0.0.1:5000  (Ctrl+C untuk berhenti)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install translations
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check krs tests config.py wsgi.py
+	$(BIN)/ruff format --check krs tests config.py wsgi.py
+
+clean:
+	rm -rf $(VENV) instance/test*.db test-artifacts

@@ -1,0 +1,47 @@
+"""Configuration from the environment: DATABASE_URL, SECRET_KEY, UPLOAD_DIR."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'krs.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # whole request; each file is checked against MAX_UPLOAD_BYTES
+    MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    # Idle timeout: the session cookie is renewed on every request and lapses after this much quiet.
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("KRS_IDLE_MINUTES", "30")))
+    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("KRS_HTTPS") == "1"
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("id", "en")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    # Names change with regulations (housing moved to the Kementerian PKP in 2024): keep them here.
+    KRS_MINISTRY_NAME = os.environ.get("KRS_MINISTRY_NAME", "Kementerian Perumahan dan Kawasan Permukiman")
+    KRS_DIRECTORATE_NAME = os.environ.get("KRS_DIRECTORATE_NAME", "Direktorat Rumah Swadaya")
+    KRS_PAGE_SIZE = 25
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "sqlite:///" + str(INSTANCE_DIR / "test.db")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = os.environ.get("KRS_HTTPS", "1") == "1"

@@ -1,0 +1,176 @@
+"""KRS — case management for the Klinik Rumah Swadaya."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, abort, g, has_request_context, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from krs import access
+from krs.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return "id"
+    lang = session.get("lang")
+    return lang if lang in ("id", "en") else "id"
+
+
+def create_app(config_object: str | object = "config.Config") -> Flask:
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+        instance_path=os.path.join(root, "instance"),
+    )
+    app.config.from_object(config_object)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(root, "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    _configure_sqlite(app)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    from krs.auth.routes import bp as auth_bp
+    from krs.cases.routes import bp as cases_bp
+    from krs.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(cases_bp)
+
+    from krs import cli, templating
+
+    cli.register(app)
+    templating.register(app)
+    _register_guards(app)
+    _register_errors(app)
+    return app
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """Foreign keys on and WAL for SQLite; nothing for PostgreSQL."""
+    from sqlalchemy import event
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=5000")
+            cur.close()
+
+
+def _register_guards(app: Flask) -> None:
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from krs.models import User
+
+        user = db.session.get(User, int(user_id))
+        return user if user and user.active else None
+
+    @app.before_request
+    def authorise_endpoint():
+        g.client_ip = request.remote_addr
+        session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, renewed per request
+        rule = access.rule_for(request.endpoint)
+        if rule is None:
+            abort(404)  # an endpoint without a rule in access.py is never served
+        if rule.public:
+            return None
+        if not current_user.is_authenticated:
+            if htmx:
+                # htmx would swap the login page into a fragment: ask for a full redirect instead
+                resp = app.response_class(status=401)
+                resp.headers["HX-Redirect"] = url_for("auth.login")
+                return resp
+            return redirect(url_for("auth.login", next=request.full_path))
+        if current_user.must_change_password and request.endpoint not in (
+            "auth.change_password",
+            "auth.logout",
+        ):
+            return redirect(url_for("auth.change_password"))
+        if current_user.role not in rule.roles:
+            abort(403)
+        return None
+
+    @app.after_request
+    def security_headers(resp):
+        resp.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user and current_user.is_authenticated:
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+
+def _register_errors(app: Flask) -> None:
+    def render_error(code: int, title: str, message: str):
+        template = "errors/_error.html" if htmx else "errors/error.html"
+        return render_template(template, code=code, title=title, message=message), code
+
+    @app.errorhandler(400)
+    def bad_request(_e):
+        return render_error(400, _("Permintaan tidak valid"), _("Periksa kembali isian Anda lalu coba lagi."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e):
+        return render_error(
+            400,
+            _("Sesi formulir kedaluwarsa"),
+            _("Muat ulang halaman lalu kirim formulir sekali lagi."),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(_e):
+        return render_error(403, _("Tidak diizinkan"), _("Peran Anda tidak dapat membuka halaman ini."))
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        return render_error(
+            404,
+            _("Tidak ditemukan"),
+            _("Halaman atau data yang Anda cari tidak ada atau bukan wewenang Anda."),
+        )
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        return render_error(413, _("Berkas terlalu besar"), _("Ukuran unggahan melebihi batas 10 MB."))
+
+    @app.errorhandler(429)
+    def too_many(_e):
+        return render_error(429, _("Terlalu banyak percobaan"), _("Tunggu beberapa menit lalu coba lagi."))
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        db.session.rollback()
+        return render_error(
+            500,
+            _("Terjadi kesalahan"),
+            _("Perubahan Anda tidak tersimpan. Coba lagi; bila berulang, hubungi admin."),
+        )

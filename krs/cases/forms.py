@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from lokal import parse_nik
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from krs import regions
+from krs.models import Channel, Condition, EventKind, Gender, LandStatus, Outcome, Priority, ServiceType
+
+NIK_MESSAGES = {
+    "format": _l("NIK harus 16 digit angka."),
+    "province": _l("Dua digit pertama NIK bukan kode provinsi yang dikenal."),
+    "wilayah": _l("Kode kabupaten/kecamatan pada NIK tidak boleh 00."),
+    "birth_date": _l("Tanggal lahir pada NIK tidak valid (untuk perempuan tanggal ditambah 40)."),
+    "serial": _l("Nomor urut NIK tidak boleh 0000."),
+}
+
+
+def nik_problem(value: str) -> str | None:
+    """The first reason a NIK cannot be valid, in Indonesian; None when its structure is valid."""
+    info = parse_nik(value or "")
+    if info.valid:
+        return None
+    return str(NIK_MESSAGES.get(info.errors[0].code, _l("NIK tidak valid.")))
+
+
+def normalise_nik(value: str) -> str:
+    return "".join(ch for ch in (value or "") if ch.isdigit())
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _optional_choices(choices):
+    return [("", _l("— pilih —")), *choices]
+
+
+class IntakeForm(FlaskForm):
+    unit_id = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
+    # applicant
+    name = StringField(_l("Nama pemohon"), validators=[DataRequired(), Length(max=150)])
+    nik = StringField(_l("NIK"), validators=[DataRequired(), Length(max=24)])
+    phone = StringField(
+        _l("Nomor HP/WA"),
+        validators=[
+            Optional(),
+            Regexp(r"^(\+62|62|0)8[0-9]{7,12}$", message=_l("Nomor HP diawali 08 atau +628, 10–15 digit.")),
+        ],
+    )
+    gender = SelectField(
+        _l("Jenis kelamin"), choices=_optional_choices(Gender.choices()), validators=[Optional()]
+    )
+    address = StringField(_l("Alamat (jalan, RT/RW)"), validators=[Optional(), Length(max=250)])
+    province_code = SelectField(_l("Provinsi"), validators=[DataRequired()], validate_choice=False)
+    regency_code = SelectField(_l("Kabupaten/kota"), validators=[DataRequired()], validate_choice=False)
+    district_code = SelectField(_l("Kecamatan"), validators=[DataRequired()], validate_choice=False)
+    village_code = SelectField(_l("Desa/kelurahan"), validators=[DataRequired()], validate_choice=False)
+    occupation = StringField(_l("Pekerjaan"), validators=[Optional(), Length(max=100)])
+    monthly_income = IntegerField(
+        _l("Penghasilan rumah tangga per bulan (Rp)"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=1_000_000_000, message=_l("Isi angka 0–1.000.000.000.")),
+        ],
+    )
+    household_size = IntegerField(
+        _l("Jumlah anggota rumah tangga"),
+        validators=[Optional(), NumberRange(min=1, max=50, message=_l("Isi angka 1–50."))],
+    )
+    consent_given = BooleanField(
+        _l("Pemohon menyetujui pemrosesan data pribadinya untuk layanan KRS (UU 27/2022 tentang PDP)"),
+        validators=[DataRequired(message=_l("Persetujuan pemrosesan data pribadi wajib dicentang."))],
+    )
+    # case
+    channel = SelectField(_l("Kanal"), choices=Channel.choices(), validators=[DataRequired()])
+    service_types = MultiCheckboxField(
+        _l("Jenis layanan"),
+        choices=ServiceType.choices(),
+        validators=[DataRequired(message=_l("Pilih minimal satu jenis layanan."))],
+    )
+    description = TextAreaField(_l("Uraian permohonan"), validators=[DataRequired(), Length(max=5000)])
+    priority = SelectField(_l("Prioritas"), choices=Priority.choices(), default="normal")
+    # house
+    land_status = SelectField(
+        _l("Status tanah"), choices=_optional_choices(LandStatus.choices()), validators=[Optional()]
+    )
+    floor_area_m2 = DecimalField(
+        _l("Luas lantai (m²)"),
+        places=1,
+        validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Isi luas 1–10.000 m²."))],
+    )
+    occupants = IntegerField(
+        _l("Jumlah penghuni"),
+        validators=[Optional(), NumberRange(min=1, max=100, message=_l("Isi angka 1–100."))],
+    )
+    roof_condition = SelectField(
+        _l("Kondisi atap"), choices=_optional_choices(Condition.choices()), validators=[Optional()]
+    )
+    wall_condition = SelectField(
+        _l("Kondisi dinding"), choices=_optional_choices(Condition.choices()), validators=[Optional()]
+    )
+    floor_condition = SelectField(
+        _l("Kondisi lantai"), choices=_optional_choices(Condition.choices()), validators=[Optional()]
+    )
+    water_source = StringField(_l("Sumber air minum"), validators=[Optional(), Length(max=100)])
+    sanitation = StringField(_l("Sanitasi (jamban/septik tank)"), validators=[Optional(), Length(max=100)])
+    electricity = StringField(_l("Listrik"), validators=[Optional(), Length(max=100)])
+
+    def validate_nik(self, field):
+        field.data = normalise_nik(field.data)
+        problem = nik_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_village_code(self, field):
+        if not regions.is_valid_chain(
+            self.province_code.data, self.regency_code.data, self.district_code.data, field.data
+        ):
+            raise ValidationError(
+                _l("Pilih alamat berurutan: provinsi, kabupaten/kota, kecamatan, lalu desa.")
+            )
+
+    def set_region_choices(self):
+        empty = [("", _l("— pilih —"))]
+        self.province_code.choices = empty + list(regions.children(None))
+        for field, parent in (
+            (self.regency_code, self.province_code.data),
+            (self.district_code, self.regency_code.data),
+            (self.village_code, self.district_code.data),
+        ):
+            field.choices = empty + (list(regions.children(parent)) if parent else [])
+
+    def applicant_data(self) -> dict:
+        data = {
+            name: (getattr(self, name).data or None)
+            for name in [
+                "name",
+                "nik",
+                "phone",
+                "gender",
+                "address",
+                "province_code",
+                "regency_code",
+                "district_code",
+                "village_code",
+                "occupation",
+                "monthly_income",
+                "household_size",
+            ]
+        }
+        data["name"] = data["name"].strip()
+        if data["phone"]:
+            data["phone"] = "0" + data["phone"][3:] if data["phone"].startswith("+62") else data["phone"]
+            data["phone"] = "0" + data["phone"][2:] if data["phone"].startswith("62") else data["phone"]
+        info = parse_nik(data["nik"])
+        if info.birth_date:
+            from datetime import date
+
+            data["birth_date"] = date.fromisoformat(info.birth_date)
+        if not data["gender"] and info.gender:
+            data["gender"] = info.gender
+        data["consent_given"] = bool(self.consent_given.data)
+        data["kind"] = "individual"
+        return data
+
+    def case_data(self) -> dict:
+        names = [
+            "channel",
+            "description",
+            "priority",
+            "service_types",
+            "land_status",
+            "floor_area_m2",
+            "occupants",
+            "roof_condition",
+            "wall_condition",
+            "floor_condition",
+            "water_source",
+            "sanitation",
+            "electricity",
+        ]
+        return {name: (getattr(self, name).data or None) for name in names}
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField(validators=[DataRequired()])
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class AssignForm(VersionedForm):
+    assignee_id = SelectField(_l("Petugas"), coerce=int, validators=[InputRequired()])
+
+
+class FollowUpForm(FlaskForm):
+    kind = SelectField(
+        _l("Jenis tindak lanjut"),
+        choices=[(k.value, k.label) for k in EventKind.follow_up_kinds()],
+        validators=[DataRequired()],
+    )
+    occurred_at = DateTimeLocalField(
+        _l("Waktu"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(message=_l("Isi waktu kegiatan."))]
+    )
+    duration_minutes = IntegerField(
+        _l("Durasi (menit)"),
+        validators=[Optional(), NumberRange(min=1, max=24 * 60, message=_l("Durasi 1–1440 menit."))],
+    )
+    next_action_date = DateField(_l("Tanggal tindakan berikutnya"), validators=[Optional()])
+    body = TextAreaField(_l("Uraian"), validators=[DataRequired(), Length(max=5000)])
+    attachment = FileField(_l("Lampiran (foto/PDF, maks. 10 MB)"))
+
+
+class ClosureRequestForm(VersionedForm):
+    outcome = SelectField(
+        _l("Hasil layanan"), choices=_optional_choices(Outcome.choices()), validators=[DataRequired()]
+    )
+    closure_summary = TextAreaField(_l("Ringkasan penanganan"), validators=[DataRequired(), Length(max=5000)])
+
+
+class ClosureDecisionForm(VersionedForm):
+    decision = SelectField(
+        choices=[("approve", _l("Setujui")), ("return", _l("Kembalikan"))], validators=[DataRequired()]
+    )
+    comment = TextAreaField(_l("Catatan untuk petugas"), validators=[Optional(), Length(max=2000)])
+
+
+class ReopenForm(VersionedForm):
+    reason = TextAreaField(_l("Alasan dibuka kembali"), validators=[DataRequired(), Length(max=2000)])

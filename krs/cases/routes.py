@@ -1,0 +1,372 @@
+"""Case desk routes: thin — parse, call krs.cases.service, render the page or the htmx fragment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from krs import access, regions
+from krs.cases import service
+from krs.cases.forms import (
+    AssignForm,
+    ClosureDecisionForm,
+    ClosureRequestForm,
+    FollowUpForm,
+    IntakeForm,
+    ReopenForm,
+    nik_problem,
+    normalise_nik,
+)
+from krs.cases.uploads import UploadError, path_of, store_upload
+from krs.extensions import db, htmx
+from krs.models import Attachment, CaseStatus, Channel, ServiceType, User
+from krs.workdays import today_in
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def _filters_from_request() -> service.CaseFilters:
+    args = request.args
+    try:
+        page = max(1, min(int(args.get("page", 1)), 100000))
+    except ValueError:
+        page = 1
+    view = args.get("view")
+    if view not in ("mine", "unassigned", "overdue", "all"):
+        view = (
+            "all"
+            if any(args.get(k) for k in ("q", "status", "service", "channel", "assignee"))
+            else (service.default_view(current_user))
+        )
+    return service.CaseFilters(
+        q=args.get("q", "")[:100],
+        status=args.get("status", ""),
+        service=args.get("service", ""),
+        channel=args.get("channel", ""),
+        assignee=args.get("assignee", ""),
+        unit=args.get("unit", ""),
+        view=view,
+        page=page,
+    )
+
+
+@bp.get("")
+def list_cases():
+    filters = _filters_from_request()
+    page = service.list_cases(current_user, filters, current_app.config["KRS_PAGE_SIZE"])
+    context = {
+        "page": page,
+        "filters": filters,
+        "today": today_in(current_user.unit.timezone),
+        "sla_state": service.sla_state,
+    }
+    if htmx and htmx.target == "case-rows":
+        return render_template("cases/_rows.html", **context)
+    return render_template(
+        "cases/list.html",
+        statuses=CaseStatus.choices(),
+        services=ServiceType.choices(),
+        channels=Channel.choices(),
+        assignees=access.assignee_filter_choices(current_user),
+        units=access.units_visible_to(current_user) if access.is_national(current_user) else [],
+        **context,
+    )
+
+
+# ---------------------------------------------------------------- intake
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new_case():
+    units = access.units_for_intake(current_user)
+    if not units:
+        abort(403)
+    form = IntakeForm()
+    form.unit_id.choices = [(u.id, u.name) for u in units]
+    if request.method == "GET":
+        form.unit_id.data = current_user.unit_id if current_user.role != "admin" else units[0].id
+    form.set_region_choices()
+    if form.validate_on_submit():
+        unit = next((u for u in units if u.id == form.unit_id.data), None)
+        if unit is None:
+            abort(404)
+        try:
+            result = service.intake(current_user, unit, form.applicant_data(), form.case_data())
+        except service.CaseError as exc:
+            flash(str(exc), "error")
+        else:
+            case = result.case
+            note = (
+                _(" Pemohon sudah terdaftar; kasus dikaitkan ke data pemohon yang ada.")
+                if result.applicant_reused
+                else ""
+            )
+            flash(_("Kasus %(number)s tercatat.", number=case.number) + note, "success")
+            if access.can(current_user, "view", case):
+                return redirect(url_for("cases.detail", case_id=case.id))
+            return redirect(url_for("cases.list_cases"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("cases/new.html", form=form), status
+
+
+@bp.get("/nik-check")
+def nik_check():
+    """Inline validation of the NIK field: its structure, and any applicant already registered."""
+    nik = normalise_nik(request.args.get("nik", ""))
+    problem = nik_problem(nik) if nik else None
+    applicant = None
+    open_cases = []
+    exists_elsewhere = False
+    if nik and not problem:
+        found = service.find_applicant_by_nik(nik)
+        if found is not None:
+            visible = db.session.execute(
+                access.applicants_visible_to(current_user).where(access.Applicant.id == found.id)
+            ).scalar_one_or_none()
+            if visible is not None:
+                applicant = visible
+                open_cases = service.open_cases_of(current_user, applicant)
+            elif access.may_search_pii(current_user):
+                exists_elsewhere = True
+    return render_template(
+        "cases/_nik_check.html",
+        nik=nik,
+        problem=problem,
+        applicant=applicant,
+        open_cases=open_cases,
+        exists_elsewhere=exists_elsewhere,
+    )
+
+
+REGION_LEVELS = {
+    "regency_code": ("province_code", "district_code"),
+    "district_code": ("regency_code", "village_code"),
+    "village_code": ("district_code", None),
+}
+
+
+@bp.get("/regions/<field>")
+def regions_select(field: str):
+    """The options of one address level for the chained selects (htmx)."""
+    if field not in REGION_LEVELS:
+        abort(404)
+    parent_field, _child = REGION_LEVELS[field]
+    parent = request.args.get(parent_field, "")
+    options = list(regions.children(parent)) if parent else []
+    deeper = []
+    nxt = REGION_LEVELS[field][1]
+    while nxt:
+        deeper.append(nxt)
+        nxt = REGION_LEVELS[nxt][1]
+    return render_template("cases/_region_options.html", field=field, options=options, deeper=deeper)
+
+
+# ---------------------------------------------------------------- case page
+
+
+def _case_context(case, **forms):
+    assign_form = forms.get("assign_form") or AssignForm(formdata=None, version=case.version)
+    assign_form.assignee_id.choices = [
+        (u.id, f"{u.full_name} ({u.role_label})") for u in access.assignable_users(current_user, case)
+    ]
+    if case.assignee_id and not forms.get("assign_form"):
+        assign_form.assignee_id.data = case.assignee_id
+    follow_form = forms.get("follow_form") or FollowUpForm(formdata=None)
+    if not follow_form.occurred_at.data:
+        follow_form.occurred_at.data = datetime.now(ZoneInfo(case.unit.timezone)).replace(
+            second=0, microsecond=0, tzinfo=None
+        )
+    return {
+        "case": case,
+        "events": service.timeline(case),
+        "actions": service.available_actions(current_user, case),
+        "assign_form": assign_form,
+        "follow_form": follow_form,
+        "closure_form": forms.get("closure_form") or ClosureRequestForm(formdata=None, version=case.version),
+        "decision_form": forms.get("decision_form")
+        or ClosureDecisionForm(formdata=None, version=case.version),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(formdata=None, version=case.version),
+        "today": today_in(case.unit.timezone),
+        "sla_state": service.sla_state(case, today_in(case.unit.timezone)),
+        "region_name": regions.full_name(
+            case.applicant.province_code,
+            case.applicant.regency_code,
+            case.applicant.district_code,
+            case.applicant.village_code,
+        ),
+        "error": forms.get("error"),
+    }
+
+
+def _render_case(case, status: int = 200, **forms):
+    context = _case_context(case, **forms)
+    if htmx:
+        return render_template("cases/_case_body.html", **context), status
+    return render_template("cases/detail.html", **context), status
+
+
+@bp.get("/<int:case_id>")
+def detail(case_id: int):
+    case = access.get_case_or_404(current_user, case_id)
+    return _render_case(case)
+
+
+def _after_change(case, message: str):
+    """htmx: the refreshed case body (with fresh versions in every form); otherwise PRG."""
+    if htmx:
+        db.session.refresh(case)
+        context = _case_context(case)
+        context["notice"] = message
+        resp = current_app.make_response(render_template("cases/_case_body.html", **context))
+        resp.headers["HX-Trigger"] = "caseChanged"
+        return resp
+    flash(message, "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+def _refused(case, exc: Exception, form_name: str | None = None, form=None):
+    db.session.rollback()
+    status = 409 if isinstance(exc, service.ConflictError) else 422
+    db.session.refresh(case)
+    forms = {"error": str(exc)}
+    if form_name and not isinstance(exc, service.ConflictError):
+        forms[form_name] = form
+    return _render_case(case, status, **forms)
+
+
+def _invalid(case, form_name: str, form):
+    first = next(iter(form.errors.values()), [_("Periksa kembali isian formulir.")])
+    message = first[0] if isinstance(first, list) and first else str(first)
+    return _render_case(case, 422, **{form_name: form, "error": message})
+
+
+@bp.post("/<int:case_id>/assign")
+def assign(case_id: int):
+    case = access.get_case_or_404(current_user, case_id, action="assign")
+    form = AssignForm()
+    form.assignee_id.choices = [(u.id, u.full_name) for u in access.assignable_users(current_user, case)]
+    if not form.validate_on_submit():
+        return _invalid(case, "assign_form", form)
+    assignee = db.session.get(User, form.assignee_id.data)
+    try:
+        service.assign_case(current_user, case, assignee, form.expected_version())
+    except service.CaseError as exc:
+        return _refused(case, exc)
+    return _after_change(case, _("Kasus ditugaskan kepada %(name)s.", name=assignee.full_name))
+
+
+@bp.post("/<int:case_id>/events")
+def add_event(case_id: int):
+    case = access.get_case_or_404(current_user, case_id, action="follow_up")
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        return _invalid(case, "follow_form", form)
+    local = form.occurred_at.data.replace(tzinfo=ZoneInfo(case.unit.timezone))
+    if local > datetime.now(ZoneInfo(case.unit.timezone)).replace(second=59):
+        form.occurred_at.errors.append(_("Waktu kegiatan tidak boleh di masa depan."))
+        return _invalid(case, "follow_form", form)
+    stored = []
+    upload = form.attachment.data
+    try:
+        if upload and getattr(upload, "filename", ""):
+            stored.append(
+                store_upload(upload, current_app.config["UPLOAD_DIR"], current_app.config["MAX_UPLOAD_BYTES"])
+            )
+        service.add_follow_up(
+            current_user,
+            case,
+            service.FollowUp(
+                kind=form.kind.data,
+                body=form.body.data.strip(),
+                occurred_at=local,
+                duration_minutes=form.duration_minutes.data,
+                next_action_date=form.next_action_date.data,
+                attachments=stored,
+            ),
+        )
+    except UploadError as exc:
+        form.attachment.errors = [str(exc)]
+        return _invalid(case, "follow_form", form)
+    except service.CaseError as exc:
+        return _refused(case, exc, "follow_form", form)
+    return _after_change(case, _("Tindak lanjut tercatat."))
+
+
+@bp.post("/<int:case_id>/close")
+def request_closure(case_id: int):
+    case = access.get_case_or_404(current_user, case_id, action="request_closure")
+    form = ClosureRequestForm()
+    if not form.validate_on_submit():
+        return _invalid(case, "closure_form", form)
+    try:
+        service.request_closure(
+            current_user, case, form.outcome.data, form.closure_summary.data.strip(), form.expected_version()
+        )
+    except service.CaseError as exc:
+        return _refused(case, exc, "closure_form", form)
+    return _after_change(case, _("Penutupan diajukan; menunggu persetujuan supervisor."))
+
+
+@bp.post("/<int:case_id>/approve-closure")
+def approve_closure(case_id: int):
+    case = access.get_case_or_404(current_user, case_id, action="approve_closure")
+    form = ClosureDecisionForm()
+    if not form.validate_on_submit():
+        return _invalid(case, "decision_form", form)
+    try:
+        if form.decision.data == "approve":
+            service.approve_closure(current_user, case, form.expected_version())
+            message = _("Penutupan disetujui. Kasus ditutup.")
+        else:
+            service.return_closure(current_user, case, form.comment.data or "", form.expected_version())
+            message = _("Pengajuan penutupan dikembalikan ke petugas.")
+    except service.CaseError as exc:
+        return _refused(case, exc, "decision_form", form)
+    return _after_change(case, message)
+
+
+@bp.post("/<int:case_id>/reopen")
+def reopen(case_id: int):
+    case = access.get_case_or_404(current_user, case_id, action="reopen")
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        return _invalid(case, "reopen_form", form)
+    try:
+        service.reopen_case(current_user, case, form.reason.data.strip(), form.expected_version())
+    except service.CaseError as exc:
+        return _refused(case, exc, "reopen_form", form)
+    return _after_change(case, _("Kasus dibuka kembali."))
+
+
+@bp.get("/<int:case_id>/attachments/<int:attachment_id>")
+def attachment(case_id: int, attachment_id: int):
+    case = access.get_case_or_404(current_user, case_id)
+    att = db.session.execute(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id)
+    ).scalar_one_or_none()
+    if att is None:
+        abort(404)
+    resp = send_file(
+        path_of(current_app.config["UPLOAD_DIR"], att.stored_name),
+        mimetype=att.content_type,
+        as_attachment=att.content_type == "application/pdf",
+        download_name=att.original_name,
+        max_age=0,
+    )
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return resp

@@ -1,0 +1,503 @@
+"""Business rules of the case desk: intake, assignment, follow-up, closure.
+
+Every function takes the acting user, changes the case, writes a timeline event and an audit row
+in the same transaction, and commits. Authorisation has been decided by krs.access before; the
+functions here check only the lifecycle (which status allows what) and the optimistic lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from krs import access, audit
+from krs.extensions import db
+from krs.models import (
+    OPEN_STATUSES,
+    Applicant,
+    Case,
+    CaseCounter,
+    CaseService,
+    CaseStatus,
+    Event,
+    EventKind,
+    Outcome,
+    ServiceType,
+    Unit,
+    User,
+    utcnow,
+)
+from krs.workdays import add_working_days, local_date, today_in
+
+# Default service levels in working days (issue 4 makes them admin-editable reference data).
+FIRST_RESPONSE_DAYS = 2
+RESOLUTION_DAYS = {
+    ServiceType.PROGRAM_INFO: 5,
+    ServiceType.HOUSE_DESIGN: 15,
+    ServiceType.COST_ESTIMATE: 10,
+    ServiceType.CONSTRUCTION: 10,
+    ServiceType.PERMITS: 20,
+    ServiceType.FINANCING: 10,
+    ServiceType.OTHER: 10,
+}
+
+CASE_AUDIT_FIELDS = ["status", "assignee_id", "outcome", "closure_summary", "unit_id", "version"]
+
+APPLICANT_FIELDS = [
+    "name",
+    "phone",
+    "gender",
+    "birth_date",
+    "address",
+    "province_code",
+    "regency_code",
+    "district_code",
+    "village_code",
+    "occupation",
+    "monthly_income",
+    "household_size",
+]
+HOUSE_FIELDS = [
+    "land_status",
+    "floor_area_m2",
+    "occupants",
+    "roof_condition",
+    "wall_condition",
+    "floor_condition",
+    "water_source",
+    "sanitation",
+    "electricity",
+]
+
+
+class CaseError(Exception):
+    """A rule of the lifecycle refused the change; the message is for the user."""
+
+
+class ConflictError(CaseError):
+    """The case changed since the form was opened."""
+
+    def __init__(self):
+        super().__init__(
+            _l(
+                "Kasus ini baru saja diubah oleh pengguna lain. Perubahan Anda tidak disimpan; "
+                "muat ulang halaman untuk melihat data terbaru lalu ulangi."
+            )
+        )
+
+
+# ---------------------------------------------------------------- case numbers
+
+
+def next_case_seq(unit_id: int, year: int) -> int:
+    """Atomically take the next sequence number for a unit and year (safe under concurrency).
+
+    One upsert statement: PostgreSQL locks the counter row until the intake commits, SQLite
+    serialises writers; two desks submitting at once get consecutive numbers, never the same.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(CaseCounter)
+        .values(unit_id=unit_id, year=year, last_seq=1)
+        .on_conflict_do_update(
+            index_elements=["unit_id", "year"], set_={"last_seq": CaseCounter.last_seq + 1}
+        )
+        .returning(CaseCounter.last_seq)
+    )
+    return db.session.execute(stmt).scalar_one()
+
+
+def format_case_number(unit: Unit, year: int, seq: int) -> str:
+    return f"KRS-{unit.code}-{year}-{seq:04d}"
+
+
+# ---------------------------------------------------------------- intake
+
+
+@dataclass
+class IntakeResult:
+    case: Case
+    applicant_reused: bool
+
+
+def find_applicant_by_nik(nik: str) -> Applicant | None:
+    return db.session.execute(select(Applicant).where(Applicant.nik == nik)).scalar_one_or_none()
+
+
+def open_cases_of(user: User, applicant: Applicant) -> list[Case]:
+    stmt = (
+        access.cases_visible_to(user)
+        .where(Case.applicant_id == applicant.id, Case.status.in_(OPEN_STATUSES))
+        .order_by(Case.created_at.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def due_dates(unit: Unit, services: list[str], opened: datetime) -> tuple[date, date]:
+    start = local_date(opened, unit.timezone)
+    days = max((RESOLUTION_DAYS.get(ServiceType(s), 10) for s in services), default=10)
+    return add_working_days(start, FIRST_RESPONSE_DAYS), add_working_days(start, days)
+
+
+def intake(actor: User, unit: Unit, applicant_data: dict, case_data: dict) -> IntakeResult:
+    """Register an applicant (or reuse the one with the same NIK) and open a case for them."""
+    if not access.can(actor, "intake", unit_id=unit.id):
+        raise CaseError(_l("Anda tidak dapat mencatat kasus untuk unit ini."))
+    if not applicant_data.get("consent_given"):
+        raise CaseError(_l("Persetujuan pemrosesan data pribadi wajib diberikan."))
+    services = [str(s) for s in case_data.get("service_types") or []]
+    if not services:
+        raise CaseError(_l("Pilih minimal satu jenis layanan."))
+
+    now = utcnow()
+    applicant = find_applicant_by_nik(applicant_data["nik"]) if applicant_data.get("nik") else None
+    reused = applicant is not None
+    if applicant is None:
+        applicant = Applicant(created_by_unit_id=unit.id, consent_at=now)
+        for name in ["kind", "nik", "consent_given", *APPLICANT_FIELDS]:
+            if name in applicant_data:
+                setattr(applicant, name, applicant_data[name])
+        db.session.add(applicant)
+    else:
+        # A returning household: never a duplicate; fill in only what the record lacks.
+        for name in APPLICANT_FIELDS:
+            if getattr(applicant, name) in (None, "") and applicant_data.get(name) not in (None, ""):
+                setattr(applicant, name, applicant_data[name])
+        applicant.consent_given = True
+        applicant.consent_at = now
+
+    year = local_date(now, unit.timezone).year
+    seq = next_case_seq(unit.id, year)
+    first_due, resolution_due = due_dates(unit, services, now)
+    case = Case(
+        number=format_case_number(unit, year, seq),
+        unit=unit,
+        year=year,
+        seq=seq,
+        applicant=applicant,
+        channel=case_data["channel"],
+        description=case_data["description"],
+        priority=case_data.get("priority") or "normal",
+        status=CaseStatus.NEW,
+        created_by_id=actor.id,
+        created_at=now,
+        first_response_due=first_due,
+        resolution_due=resolution_due,
+        services=[CaseService(service=s) for s in services],
+    )
+    for name in HOUSE_FIELDS:
+        if name in case_data:
+            setattr(case, name, case_data[name])
+    db.session.add(case)
+    db.session.flush()
+    _event(actor, case, EventKind.CREATED, data={"reused_applicant": reused})
+    audit.record(actor, "case.create", "case", case.id, None, {"number": case.number, "unit": unit.code})
+    if not reused:
+        audit.record(actor, "applicant.create", "applicant", applicant.id, None, {"name": applicant.name})
+    db.session.commit()
+    return IntakeResult(case, reused)
+
+
+# ---------------------------------------------------------------- lifecycle
+
+
+def _check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != case.version:
+        raise ConflictError()
+
+
+def _event(
+    actor: User, case: Case, kind: str, body: str | None = None, data: dict | None = None, **kw
+) -> Event:
+    event = Event(case=case, kind=kind, author_id=actor.id, body=body, data=data, **kw)
+    db.session.add(event)
+    return event
+
+
+def _commit_change(actor: User, case: Case, action: str, before: dict) -> None:
+    """Audit the change and commit; a concurrent writer that got there first is a conflict."""
+    try:
+        db.session.flush()
+        audit.record(actor, action, "case", case.id, before, audit.snapshot(case, CASE_AUDIT_FIELDS))
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConflictError() from exc
+
+
+def assign_case(actor: User, case: Case, assignee: User, expected_version: int | None = None) -> Case:
+    _check_version(case, expected_version)
+    if case.status in (CaseStatus.CLOSED, CaseStatus.CLOSURE_REQUESTED):
+        raise CaseError(
+            _l("Kasus yang ditutup atau menunggu persetujuan tutup tidak dapat ditugaskan ulang.")
+        )
+    if assignee.unit_id != case.unit_id or not assignee.active:
+        raise CaseError(_l("Petugas harus pengguna aktif di unit kasus ini."))
+    if assignee.id == case.assignee_id:
+        raise CaseError(_l("Kasus sudah ditugaskan kepada petugas ini."))
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    previous = case.assignee.full_name if case.assignee else None
+    case.assignee = assignee
+    if case.status == CaseStatus.NEW:
+        case.status = CaseStatus.ASSIGNED
+    _event(actor, case, EventKind.ASSIGNED, data={"from": previous, "to": assignee.full_name})
+    _commit_change(actor, case, "case.assign", before)
+    return case
+
+
+@dataclass
+class FollowUp:
+    kind: str
+    body: str
+    occurred_at: datetime
+    duration_minutes: int | None = None
+    next_action_date: date | None = None
+    attachments: list = field(default_factory=list)  # krs.cases.uploads.StoredFile
+
+
+def add_follow_up(actor: User, case: Case, follow_up: FollowUp) -> Event:
+    if follow_up.kind not in [k.value for k in EventKind.follow_up_kinds()]:
+        raise CaseError(_l("Jenis tindak lanjut tidak dikenal."))
+    if case.status not in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS):
+        raise CaseError(_l("Tindak lanjut hanya dapat dicatat pada kasus yang sedang berjalan."))
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    occurred = follow_up.occurred_at
+    if occurred.tzinfo is None:
+        occurred = occurred.replace(tzinfo=UTC)
+    event = _event(
+        actor,
+        case,
+        follow_up.kind,
+        body=follow_up.body,
+        occurred_at=occurred,
+        duration_minutes=follow_up.duration_minutes,
+        next_action_date=follow_up.next_action_date,
+    )
+    if case.first_response_at is None:
+        case.first_response_at = occurred
+    if case.status != CaseStatus.IN_PROGRESS:
+        case.status = CaseStatus.IN_PROGRESS
+    else:
+        case.updated_at = utcnow()  # bumps the version: a follow-up is a change to the case
+    from krs.models import Attachment
+
+    for stored in follow_up.attachments:
+        db.session.add(
+            Attachment(
+                case=case,
+                event=event,
+                original_name=stored.original_name,
+                stored_name=stored.stored_name,
+                content_type=stored.content_type,
+                size_bytes=stored.size_bytes,
+                uploaded_by_id=actor.id,
+            )
+        )
+    db.session.flush()
+    audit.record(
+        actor,
+        "case.follow_up",
+        "case",
+        case.id,
+        before,
+        {**audit.snapshot(case, CASE_AUDIT_FIELDS), "event_id": event.id, "kind": follow_up.kind},
+    )
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConflictError() from exc
+    return event
+
+
+def request_closure(actor: User, case: Case, outcome: str, summary: str, expected_version=None) -> Case:
+    _check_version(case, expected_version)
+    if case.status != CaseStatus.IN_PROGRESS:
+        raise CaseError(_l("Penutupan hanya dapat diajukan untuk kasus yang sudah ditindaklanjuti."))
+    if not Outcome.has(outcome):
+        raise CaseError(_l("Pilih hasil layanan."))
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    case.status = CaseStatus.CLOSURE_REQUESTED
+    case.outcome = outcome
+    case.closure_summary = summary
+    _event(actor, case, EventKind.CLOSURE_REQUESTED, body=summary, data={"outcome": outcome})
+    _commit_change(actor, case, "case.request_closure", before)
+    return case
+
+
+def approve_closure(actor: User, case: Case, expected_version=None) -> Case:
+    _check_version(case, expected_version)
+    if case.status != CaseStatus.CLOSURE_REQUESTED:
+        raise CaseError(_l("Kasus ini tidak sedang menunggu persetujuan penutupan."))
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    case.status = CaseStatus.CLOSED
+    case.closed_at = utcnow()
+    _event(actor, case, EventKind.CLOSURE_APPROVED, data={"outcome": case.outcome})
+    _commit_change(actor, case, "case.approve_closure", before)
+    return case
+
+
+def return_closure(actor: User, case: Case, comment: str, expected_version=None) -> Case:
+    _check_version(case, expected_version)
+    if case.status != CaseStatus.CLOSURE_REQUESTED:
+        raise CaseError(_l("Kasus ini tidak sedang menunggu persetujuan penutupan."))
+    if not (comment or "").strip():
+        raise CaseError(_l("Tuliskan alasan pengembalian agar petugas tahu apa yang harus dilengkapi."))
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    case.status = CaseStatus.IN_PROGRESS
+    case.outcome = None
+    _event(actor, case, EventKind.CLOSURE_REJECTED, body=comment)
+    _commit_change(actor, case, "case.return_closure", before)
+    return case
+
+
+def reopen_case(actor: User, case: Case, reason: str, expected_version=None) -> Case:
+    _check_version(case, expected_version)
+    if case.status != CaseStatus.CLOSED:
+        raise CaseError(_l("Hanya kasus yang sudah ditutup yang dapat dibuka kembali."))
+    if not (reason or "").strip():
+        raise CaseError(_l("Tuliskan alasan membuka kembali kasus."))
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    case.status = CaseStatus.IN_PROGRESS
+    case.closed_at = None
+    case.outcome = None
+    _event(actor, case, EventKind.REOPENED, body=reason)
+    _commit_change(actor, case, "case.reopen", before)
+    return case
+
+
+def available_actions(user: User, case: Case) -> set[str]:
+    """What the case page offers this user now: the role (access) and the status (lifecycle)."""
+    status_allows = {
+        "assign": case.status in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS),
+        "follow_up": case.status in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS),
+        "request_closure": case.status == CaseStatus.IN_PROGRESS,
+        "approve_closure": case.status == CaseStatus.CLOSURE_REQUESTED,
+        "reopen": case.status == CaseStatus.CLOSED,
+    }
+    return {a for a, ok in status_allows.items() if ok and access.can(user, a, case)}
+
+
+# ---------------------------------------------------------------- lists
+
+
+@dataclass
+class CaseFilters:
+    q: str = ""
+    status: str = ""
+    service: str = ""
+    channel: str = ""
+    assignee: str = ""  # user id, or "none" for unassigned
+    view: str = ""  # mine | unassigned | overdue | all
+    unit: str = ""
+    page: int = 1
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def default_view(user: User) -> str:
+    if user.role in ("staff", "intern"):
+        return "mine"
+    if user.role == "supervisor":
+        return "unassigned"
+    return "all"
+
+
+def filtered_cases(user: User, f: CaseFilters):
+    """The scoped statement for a case list with its filters (shared by the list and exports)."""
+    stmt = access.cases_visible_to(user)
+    if f.view == "mine":
+        stmt = stmt.where(Case.assignee_id == user.id, Case.status != CaseStatus.CLOSED)
+    elif f.view == "unassigned":
+        stmt = stmt.where(Case.assignee_id.is_(None), Case.status != CaseStatus.CLOSED)
+    elif f.view == "overdue":
+        stmt = stmt.where(Case.status.in_(OPEN_STATUSES), Case.resolution_due < today_in(user.unit.timezone))
+    if CaseStatus.has(f.status):
+        stmt = stmt.where(Case.status == f.status)
+    if f.channel:
+        stmt = stmt.where(Case.channel == f.channel)
+    if ServiceType.has(f.service):
+        stmt = stmt.where(
+            select(CaseService.case_id)
+            .where(CaseService.case_id == Case.id, CaseService.service == f.service)
+            .exists()
+        )
+    if f.assignee == "none":
+        stmt = stmt.where(Case.assignee_id.is_(None))
+    elif f.assignee.isdigit():
+        stmt = stmt.where(Case.assignee_id == int(f.assignee))
+    if f.unit.isdigit() and access.is_national(user):
+        stmt = stmt.where(Case.unit_id == int(f.unit))
+    q = f.q.strip()
+    if q:
+        stmt = stmt.join(Case.applicant)
+        digits = q.replace(" ", "").replace("-", "").replace("+", "")
+        clauses = [Case.number.ilike(f"%{q}%"), Applicant.name.ilike(f"%{q}%")]
+        if digits.isdigit() and access.may_search_pii(user):
+            if len(digits) == 16:
+                clauses.append(Applicant.nik == digits)
+            if len(digits) >= 6:
+                phone = "0" + digits[2:] if digits.startswith("62") else digits
+                clauses.append(Applicant.phone.like(f"%{phone}%"))
+        stmt = stmt.where(or_(*clauses))
+    return stmt
+
+
+def list_cases(user: User, f: CaseFilters, per_page: int = 25) -> Page:
+    stmt = filtered_cases(user, f)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page = max(1, f.page)
+    rows = db.session.scalars(
+        stmt.options(joinedload(Case.applicant), joinedload(Case.assignee), joinedload(Case.unit))
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).unique()
+    return Page(list(rows), total or 0, page, per_page)
+
+
+def sla_state(case: Case, today: date) -> str:
+    """on_time | due_soon | overdue | done, against the resolution due date."""
+    if case.status == CaseStatus.CLOSED or case.resolution_due is None:
+        return "done"
+    if case.resolution_due < today:
+        return "overdue"
+    if (case.resolution_due - today).days <= 2:
+        return "due_soon"
+    return "on_time"
+
+
+def timeline(case: Case) -> list[Event]:
+    stmt = (
+        select(Event)
+        .where(Event.case_id == case.id)
+        .options(joinedload(Event.author))
+        .order_by(Event.occurred_at.desc(), Event.id.desc())
+    )
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,484 @@
+"""SQLAlchemy 2.0 typed models of the case desk. Timestamps are stored in UTC."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from krs.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry an Indonesian label (translated through Babel)."""
+
+    @property
+    def label(self) -> str:
+        return str(self._labels().get(self.value, self.value))
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {}
+
+    @classmethod
+    def has(cls, value) -> bool:
+        return isinstance(value, str) and value in cls._value2member_map_
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class UnitKind(LabelledEnum):
+    DIREKTORAT = "direktorat"
+    BALAI = "balai"
+    SATKER = "satker"
+
+    @classmethod
+    def _labels(cls):
+        return {"direktorat": _l("Direktorat"), "balai": _l("Balai P2P"), "satker": _l("Satker")}
+
+
+class Role(LabelledEnum):
+    ADMIN = "admin"
+    VIEWER = "viewer"
+    SUPERVISOR = "supervisor"
+    STAFF = "staff"
+    INTERN = "intern"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "admin": _l("Admin Direktorat"),
+            "viewer": _l("Evaluator Direktorat"),
+            "supervisor": _l("Supervisor"),
+            "staff": _l("Staf"),
+            "intern": _l("Magang"),
+        }
+
+
+class CaseStatus(LabelledEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    CLOSURE_REQUESTED = "closure_requested"
+    CLOSED = "closed"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "new": _l("Baru"),
+            "assigned": _l("Ditugaskan"),
+            "in_progress": _l("Ditindaklanjuti"),
+            "closure_requested": _l("Menunggu persetujuan tutup"),
+            "closed": _l("Ditutup"),
+        }
+
+
+OPEN_STATUSES = (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS, CaseStatus.CLOSURE_REQUESTED)
+
+
+class Channel(LabelledEnum):
+    WALK_IN = "walk_in"
+    PHONE = "phone"
+    WHATSAPP = "whatsapp"
+    ONLINE = "online"
+    OUTREACH = "outreach"
+    REFERRAL = "referral"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "walk_in": _l("Datang langsung"),
+            "phone": _l("Telepon"),
+            "whatsapp": _l("WhatsApp"),
+            "online": _l("Daring"),
+            "outreach": _l("Sosialisasi/jemput bola"),
+            "referral": _l("Rujukan"),
+        }
+
+
+class ServiceType(LabelledEnum):
+    PROGRAM_INFO = "program_info"
+    HOUSE_DESIGN = "house_design"
+    COST_ESTIMATE = "cost_estimate"
+    CONSTRUCTION = "construction"
+    PERMITS = "permits"
+    FINANCING = "financing"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "program_info": _l("Informasi program (BSPS/BP2BT/FLPP/Tapera)"),
+            "house_design": _l("Desain rumah"),
+            "cost_estimate": _l("Rencana anggaran biaya (RAB)"),
+            "construction": _l("Teknik konstruksi"),
+            "permits": _l("Perizinan (PBG) dan sertifikat tanah"),
+            "financing": _l("Akses pembiayaan"),
+            "other": _l("Lainnya"),
+        }
+
+
+class Priority(LabelledEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+    @classmethod
+    def _labels(cls):
+        return {"low": _l("Rendah"), "normal": _l("Normal"), "high": _l("Tinggi")}
+
+
+class Outcome(LabelledEnum):
+    RESOLVED = "resolved"
+    REFERRED_BSPS = "referred_bsps"
+    REFERRED_FINANCING = "referred_financing"
+    REFERRED_LOCAL_GOV = "referred_local_gov"
+    NOT_ELIGIBLE = "not_eligible"
+    WITHDRAWN = "withdrawn"
+    UNREACHABLE = "unreachable"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "resolved": _l("Selesai ditangani"),
+            "referred_bsps": _l("Dirujuk ke BSPS"),
+            "referred_financing": _l("Dirujuk ke pembiayaan (bank/FLPP/BP2BT/Tapera)"),
+            "referred_local_gov": _l("Dirujuk ke pemerintah daerah"),
+            "not_eligible": _l("Tidak memenuhi syarat"),
+            "withdrawn": _l("Dibatalkan pemohon"),
+            "unreachable": _l("Tidak dapat dihubungi"),
+        }
+
+
+class EventKind(LabelledEnum):
+    # follow-ups typed by people
+    NOTE = "note"
+    CALL = "call"
+    FIELD_VISIT = "field_visit"
+    CONSULTATION = "consultation"
+    DELIVERABLE = "deliverable"
+    REFERRAL = "referral"
+    # system changes
+    CREATED = "created"
+    ASSIGNED = "assigned"
+    STATUS_CHANGED = "status_changed"
+    CLOSURE_REQUESTED = "closure_requested"
+    CLOSURE_APPROVED = "closure_approved"
+    CLOSURE_REJECTED = "closure_rejected"
+    REOPENED = "reopened"
+    TRANSFERRED = "transferred"
+    ATTACHMENT_ADDED = "attachment_added"
+    SURVEY_RECEIVED = "survey_received"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "note": _l("Catatan"),
+            "call": _l("Telepon"),
+            "field_visit": _l("Kunjungan lapangan"),
+            "consultation": _l("Konsultasi"),
+            "deliverable": _l("Penyerahan hasil (desain/RAB)"),
+            "referral": _l("Rujukan"),
+            "created": _l("Kasus dibuat"),
+            "assigned": _l("Ditugaskan"),
+            "status_changed": _l("Status berubah"),
+            "closure_requested": _l("Penutupan diajukan"),
+            "closure_approved": _l("Penutupan disetujui"),
+            "closure_rejected": _l("Penutupan dikembalikan"),
+            "reopened": _l("Dibuka kembali"),
+            "transferred": _l("Dipindahkan"),
+            "attachment_added": _l("Lampiran ditambahkan"),
+            "survey_received": _l("Survei diterima"),
+        }
+
+    @classmethod
+    def follow_up_kinds(cls) -> list[EventKind]:
+        return [cls.NOTE, cls.CALL, cls.FIELD_VISIT, cls.CONSULTATION, cls.DELIVERABLE, cls.REFERRAL]
+
+
+class Gender(LabelledEnum):
+    MALE = "L"
+    FEMALE = "P"
+
+    @classmethod
+    def _labels(cls):
+        return {"L": _l("Laki-laki"), "P": _l("Perempuan")}
+
+
+class ApplicantKind(LabelledEnum):
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+
+    @classmethod
+    def _labels(cls):
+        return {"individual": _l("Perorangan"), "group": _l("Kelompok")}
+
+
+class LandStatus(LabelledEnum):
+    SHM = "shm"
+    OTHER_TITLE = "other_title"
+    GIRIK = "girik"
+    NONE = "none"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "shm": _l("Sertifikat hak milik (SHM)"),
+            "other_title": _l("Sertifikat lain (HGB/hak pakai)"),
+            "girik": _l("Girik/letter C/surat keterangan"),
+            "none": _l("Tidak ada bukti"),
+            "unknown": _l("Belum diketahui"),
+        }
+
+
+class Condition(LabelledEnum):
+    GOOD = "good"
+    LIGHT = "light"
+    MODERATE = "moderate"
+    HEAVY = "heavy"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "good": _l("Baik"),
+            "light": _l("Rusak ringan"),
+            "moderate": _l("Rusak sedang"),
+            "heavy": _l("Rusak berat"),
+        }
+
+
+class Unit(db.Model):
+    __tablename__ = "unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)  # JAWA2
+    slug: Mapped[str] = mapped_column(String(30), unique=True)  # jawa2 (used in demo usernames)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default=UnitKind.BALAI)
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
+    provinces: Mapped[str] = mapped_column(String(200), default="")  # comma-separated province codes
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return bool(self.active)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+class Applicant(db.Model):
+    """A household (individual) or a group. Groups keep their contact person in the individual fields."""
+
+    __tablename__ = "applicant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default=ApplicantKind.INDIVIDUAL)
+    name: Mapped[str] = mapped_column(String(150))
+    nik: Mapped[str | None] = mapped_column(String(16), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    address: Mapped[str | None] = mapped_column(String(250))
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    regency_code: Mapped[str | None] = mapped_column(String(5))
+    district_code: Mapped[str | None] = mapped_column(String(8))
+    village_code: Mapped[str | None] = mapped_column(String(13))
+    occupation: Mapped[str | None] = mapped_column(String(100))
+    monthly_income: Mapped[int | None] = mapped_column(BigInteger)  # Rupiah
+    household_size: Mapped[int | None] = mapped_column(Integer)
+    consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # group applicants (screens come later; the model keeps room for them now)
+    group_kind: Mapped[str | None] = mapped_column(String(30))
+    contact_name: Mapped[str | None] = mapped_column(String(150))
+    member_households: Mapped[int | None] = mapped_column(Integer)
+    created_by_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    cases: Mapped[list[Case]] = relationship(back_populates="applicant")
+
+
+class CaseCounter(db.Model):
+    """Next case sequence per unit and year; bumped with an atomic upsert in the intake transaction."""
+
+    __tablename__ = "case_counter"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(db.Model):
+    __tablename__ = "case_file"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "year", "seq", name="uq_case_unit_year_seq"),
+        Index("ix_case_unit_status", "unit_id", "status"),
+        Index("ix_case_unit_created", "unit_id", "created_at"),
+        Index("ix_case_assignee_status", "assignee_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(10), default=Priority.NORMAL)
+    status: Mapped[str] = mapped_column(String(30), default=CaseStatus.NEW, index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # house data
+    land_status: Mapped[str | None] = mapped_column(String(20))
+    floor_area_m2: Mapped[float | None] = mapped_column(db.Numeric(7, 1))
+    occupants: Mapped[int | None] = mapped_column(Integer)
+    roof_condition: Mapped[str | None] = mapped_column(String(20))
+    wall_condition: Mapped[str | None] = mapped_column(String(20))
+    floor_condition: Mapped[str | None] = mapped_column(String(20))
+    water_source: Mapped[str | None] = mapped_column(String(100))
+    sanitation: Mapped[str | None] = mapped_column(String(100))
+    electricity: Mapped[str | None] = mapped_column(String(100))
+    # service levels (working days in the unit's zone)
+    first_response_due: Mapped[date | None] = mapped_column(Date)
+    resolution_due: Mapped[date | None] = mapped_column(Date, index=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # closure
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    closure_summary: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    unit: Mapped[Unit] = relationship()
+    applicant: Mapped[Applicant] = relationship(back_populates="cases")
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    services: Mapped[list[CaseService]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="CaseService.service"
+    )
+    events: Mapped[list[Event]] = relationship(
+        back_populates="case", order_by="desc(Event.occurred_at), desc(Event.id)"
+    )
+
+    @property
+    def service_types(self) -> list[str]:
+        return [s.service for s in self.services]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+class CaseService(db.Model):
+    __tablename__ = "case_service"
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True)
+    service: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+
+
+class Event(db.Model):
+    """One entry of a case's timeline: a follow-up typed by a person or a system change."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (Index("ix_event_case_time", "case_id", "occurred_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    next_action_date: Mapped[date | None] = mapped_column(Date)
+    body: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict | None] = mapped_column(JSON)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    author: Mapped[User | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="event", lazy="selectin")
+
+    @property
+    def is_follow_up(self) -> bool:
+        return self.kind in EventKind.follow_up_kinds()
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_event.id", ondelete="SET NULL"))
+    original_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(80))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    event: Mapped[Event | None] = relationship(back_populates="attachments")
+
+
+class AuditLog(db.Model):
+    """Append-only: the app has no route that edits or deletes it."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+    actor: Mapped[User | None] = relationship()

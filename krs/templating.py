@@ -1,0 +1,92 @@
+"""Jinja filters and globals: dates like `27 Nov 2026`, times in the office's zone, Rupiah, PII masking."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_decimal
+from flask import Flask, current_app
+from flask_babel import format_date
+from flask_login import current_user
+
+from krs import access
+from krs.workdays import ZONE_ABBREVIATIONS
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "–"
+    return format_date(value, "d MMM y")
+
+
+def fmt_datetime(value: datetime | None, tz_name: str | None = None) -> str:
+    """`27 Nov 2026 14:05 WIB` in the given zone (the record's office), else the user's office."""
+    if value is None:
+        return "–"
+    if tz_name is None:
+        tz_name = current_user.unit.timezone if current_user.is_authenticated else "Asia/Jakarta"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(ZoneInfo(tz_name))
+    return f"{format_date(local.date(), 'd MMM y')} {local:%H:%M} {ZONE_ABBREVIATIONS.get(tz_name, tz_name)}"
+
+
+def fmt_rupiah(value: int | None) -> str:
+    if value is None:
+        return "–"
+    return "Rp " + format_decimal(value, format="#,##0", locale="id")
+
+
+def _label_filter(enum_cls):
+    def label(value):
+        if value in (None, ""):
+            return "–"
+        try:
+            return enum_cls(value).label
+        except ValueError:
+            return value
+
+    return label
+
+
+def register(app: Flask) -> None:
+    from krs.models import (
+        CaseStatus,
+        Channel,
+        Condition,
+        EventKind,
+        Gender,
+        LandStatus,
+        Outcome,
+        Priority,
+        ServiceType,
+    )
+
+    for name, enum_cls in {
+        "service_label": ServiceType,
+        "channel_label": Channel,
+        "status_label": CaseStatus,
+        "outcome_label": Outcome,
+        "event_label": EventKind,
+        "gender_label": Gender,
+        "priority_label": Priority,
+        "land_label": LandStatus,
+        "condition_label": Condition,
+    }.items():
+        app.jinja_env.filters[name] = _label_filter(enum_cls)
+    app.jinja_env.filters["zone_abbr"] = lambda tz: ZONE_ABBREVIATIONS.get(tz, tz)
+    app.jinja_env.filters["date"] = fmt_date
+    app.jinja_env.filters["datetime"] = fmt_datetime
+    app.jinja_env.filters["rupiah"] = fmt_rupiah
+    app.jinja_env.globals.update(
+        may_open=lambda endpoint: access.may_open(current_user, endpoint),
+        can=lambda action, case=None: access.can(current_user, action, case),
+        shown_nik=lambda applicant: access.shown_nik(current_user, applicant),
+        shown_phone=lambda applicant: access.shown_phone(current_user, applicant),
+        shown_address=lambda applicant: access.shown_address(current_user, applicant),
+        krs_names=lambda: {
+            "ministry": current_app.config["KRS_MINISTRY_NAME"],
+            "directorate": current_app.config["KRS_DIRECTORATE_NAME"],
+        },
+    )

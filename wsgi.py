@@ -1,0 +1,3 @@
+from krs import create_app
+
+app = create_app()
