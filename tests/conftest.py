@@ -7,6 +7,8 @@ import itertools
 import os
 
 import flask_migrate
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 import pytest
 from sqlalchemy import event, select, text
 
@@ -30,6 +32,16 @@ def _drop_everything() -> None:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+class IsolatedClient(FlaskClient):
+    """Tests keep an app context open, and Flask reuses it (and its `g`) for test requests;
+    clear `g` before each request so no signed-in user or request state leaks between them."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     base = tmp_path_factory.mktemp("krs")
@@ -40,6 +52,7 @@ def app(tmp_path_factory):
         UPLOAD_DIR = str(base / "uploads")
 
     app = create_app(Config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _drop_everything()
         flask_migrate.upgrade()  # every table comes from the migrations, as in production

@@ -272,6 +272,7 @@ def add_follow_up(actor: User, case: Case, follow_up: FollowUp) -> Event:
     occurred = follow_up.occurred_at
     if occurred.tzinfo is None:
         occurred = occurred.replace(tzinfo=UTC)
+    occurred = occurred.astimezone(UTC)  # stored in UTC on every database
     event = _event(
         actor,
         case,

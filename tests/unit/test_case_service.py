@@ -222,3 +222,19 @@ def test_interns_cannot_search_by_nik(make_case, make_user, units):
     assert hits == []
     hits = service.list_cases(intern, service.CaseFilters(view="all", q=case.applicant.name)).items
     assert [c.id for c in hits] == [case.id]
+
+
+def test_follow_up_time_is_stored_in_utc_and_shown_in_the_office_zone(make_case, make_user, units, app):
+    from zoneinfo import ZoneInfo
+
+    from krs.templating import fmt_datetime
+
+    case = make_case(status=CaseStatus.ASSIGNED)
+    staff = make_user(Role.STAFF, units["jawa2"])
+    local = datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo("Asia/Jakarta"))
+    event = service.add_follow_up(staff, case, service.FollowUp(kind="call", body="Telepon.", occurred_at=local))
+    db.session.expire_all()
+    stored = db.session.get(Event, event.id).occurred_at
+    with app.test_request_context():
+        assert fmt_datetime(stored, "Asia/Jakarta") == "20 Nov 2026 09:30 WIB"
+        assert fmt_datetime(stored, "Asia/Makassar") == "20 Nov 2026 10:30 WITA"
