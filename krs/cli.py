@@ -52,4 +52,11 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Admin {username} dibuat.")
 
+    # Feature modules add their commands here: each has register_commands(group).
+    for module in CLI_MODULES:
+        __import__(module, fromlist=["register_commands"]).register_commands(group)
+
     app.cli.add_command(group)
+
+
+CLI_MODULES: list[str] = []
