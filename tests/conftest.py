@@ -7,7 +7,6 @@ import itertools
 import os
 
 import flask_migrate
-from flask import g, has_app_context
 from flask.testing import FlaskClient
 import pytest
 from sqlalchemy import event, select, text
@@ -33,13 +32,13 @@ def _drop_everything() -> None:
 
 
 class IsolatedClient(FlaskClient):
-    """Tests keep an app context open, and Flask reuses it (and its `g`) for test requests;
-    clear `g` before each request so no signed-in user or request state leaks between them."""
+    """Tests keep an app context open, and Flask would reuse it (its `g` and its database
+    session) for test requests. Each request gets a fresh app context instead, as in production:
+    its own session and identity map, no signed-in user left in `g` from the previous request."""
 
     def open(self, *args, **kwargs):
-        if has_app_context():
-            g.__dict__.clear()
-        return super().open(*args, **kwargs)
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -152,7 +151,7 @@ APPLICANT = {
     "province_code": "32",
     "regency_code": "32.76",
     "district_code": "32.76.01",
-    "village_code": "32.76.01.1001",
+    "village_code": "32.76.01.1006",
     "occupation": "Buruh harian",
     "monthly_income": 3_000_000,
     "household_size": 4,

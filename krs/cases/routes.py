@@ -276,8 +276,12 @@ def add_event(case_id: int):
     form = FollowUpForm()
     if not form.validate_on_submit():
         return _invalid(case, "follow_form", form)
-    local = form.occurred_at.data.replace(tzinfo=ZoneInfo(case.unit.timezone))
-    if local > datetime.now(ZoneInfo(case.unit.timezone)).replace(second=59):
+    zone = ZoneInfo(case.unit.timezone)
+    local = form.occurred_at.data.replace(tzinfo=zone)
+    now = datetime.now(zone)
+    if local == now.replace(second=0, microsecond=0):
+        local = now  # "now" as the form offered it: keep the seconds so the timeline order is exact
+    if local > now.replace(second=59):
         form.occurred_at.errors.append(_("Waktu kegiatan tidak boleh di masa depan."))
         return _invalid(case, "follow_form", form)
     stored = []
