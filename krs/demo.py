@@ -181,6 +181,12 @@ def seed_demo(n_cases: int = 300, seed: int = 2026) -> dict:
         + [CaseStatus.CLOSED] * 5
     )
     slugs = list(desk)
+    # opening moments in ascending order, so case numbers follow the calendar as at a real desk
+    # (office hours: 01:00–08:59 UTC is 08:00–15:59 WIB)
+    openings = sorted(
+        (now - timedelta(days=rng.randint(1, 300))).replace(hour=rng.randint(1, 8), minute=rng.randint(0, 59))
+        for _ in range(n_cases)
+    )
     for i in range(n_cases):
         slug = slugs[i % len(slugs)]
         unit = units[slug]
@@ -223,15 +229,15 @@ def seed_demo(n_cases: int = 300, seed: int = 2026) -> dict:
         creator = rng.choice([people["staf"], people["staf2"], people["magang"]])
         case = service.intake(creator, unit, applicant, case_data).case
         target = rng.choice(statuses)
-        age_days = rng.randint(0, 300)
-        opened = now - timedelta(days=age_days, hours=rng.randint(0, 8))
+        opened = openings[i]
+        age_days = (now - opened).days
         worker = rng.choice([people["staf"], people["staf2"], people["magang"]])
         t = opened
         if target != CaseStatus.NEW:
             service.assign_case(people["spv"], case, worker)
         if target in (CaseStatus.IN_PROGRESS, CaseStatus.CLOSURE_REQUESTED, CaseStatus.CLOSED):
             for _ in range(rng.randint(1, 3)):
-                t = t + timedelta(days=rng.randint(0, max(1, age_days // 4)), hours=rng.randint(1, 5))
+                t = t + timedelta(days=rng.randint(0, min(6, age_days)), hours=rng.randint(1, 5))
                 t = min(t, now - timedelta(minutes=5))
                 service.add_follow_up(
                     worker,
