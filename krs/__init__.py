@@ -91,6 +91,8 @@ def _register_guards(app: Flask) -> None:
     def authorise_endpoint():
         g.client_ip = request.remote_addr
         session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, renewed per request
+        if request.routing_exception is not None:
+            return None  # 404/405 from routing: let Flask answer it
         rule = access.rule_for(request.endpoint)
         if rule is None:
             abort(404)  # an endpoint without a rule in access.py is never served
