@@ -160,6 +160,12 @@ def _register_errors(app: Flask) -> None:
             _("Halaman atau data yang Anda cari tidak ada atau bukan wewenang Anda."),
         )
 
+    @app.errorhandler(405)
+    def method_not_allowed(_e):
+        return render_error(
+            405, _("Cara akses tidak didukung"), _("Gunakan tombol atau formulir di halaman.")
+        )
+
     @app.errorhandler(413)
     def too_large(_e):
         return render_error(413, _("Berkas terlalu besar"), _("Ukuran unggahan melebihi batas 10 MB."))

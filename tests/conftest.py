@@ -7,8 +7,8 @@ import itertools
 import os
 
 import flask_migrate
-from flask.testing import FlaskClient
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event, select, text
 
 from config import TestConfig

@@ -35,7 +35,9 @@ def test_inactive_account_cannot_sign_in(client, make_user):
 
 def test_next_parameter_cannot_redirect_off_site(client, make_user):
     make_user(Role.STAFF, username="staf.uji")
-    resp = client.post("/login?next=//evil.example/x", data={"username": "staf.uji", "password": TEST_PASSWORD})
+    resp = client.post(
+        "/login?next=//evil.example/x", data={"username": "staf.uji", "password": TEST_PASSWORD}
+    )
     assert resp.headers["Location"] == "/"
     client.post("/logout")
     resp = client.post("/login?next=/cases", data={"username": "staf.uji", "password": TEST_PASSWORD})
@@ -75,9 +77,9 @@ def test_forced_password_change_then_policy(client, make_user, login_as):
     login_as(user)
     resp = client.get("/cases")
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/password")
-    body = client.post("/password", data={"current": TEST_PASSWORD, "new": "pendek", "confirm": "pendek"}).get_data(
-        as_text=True
-    )
+    body = client.post(
+        "/password", data={"current": TEST_PASSWORD, "new": "pendek", "confirm": "pendek"}
+    ).get_data(as_text=True)
     assert "minimal 10 karakter" in body
     body = client.post(
         "/password", data={"current": TEST_PASSWORD, "new": "baru.sekali", "confirm": "baru.sekali"}

@@ -69,9 +69,9 @@ def world(units, make_user, make_case):
             )
         )
     db.session.commit()
-    from flask import current_app
-
     import os
+
+    from flask import current_app
 
     os.makedirs(current_app.config["UPLOAD_DIR"], exist_ok=True)
     for case in (own, other):
