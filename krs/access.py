@@ -119,6 +119,11 @@ def applicants_visible_to(user: User) -> Select:
     return stmt.where(or_(case_clause, Applicant.created_by_unit_id == user.unit_id))
 
 
+def visible_applicant(user: User, applicant_id: int) -> Applicant | None:
+    stmt = applicants_visible_to(user).where(Applicant.id == applicant_id)
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
 def get_case_or_404(user: User, case_id: int, action: str = "view") -> Case:
     """Load a case the user may see (404 otherwise) and may act on (403 otherwise)."""
     case = db.session.execute(cases_visible_to(user).where(Case.id == case_id)).scalar_one_or_none()

@@ -135,9 +135,7 @@ def nik_check():
     if nik and not problem:
         found = service.find_applicant_by_nik(nik)
         if found is not None:
-            visible = db.session.execute(
-                access.applicants_visible_to(current_user).where(access.Applicant.id == found.id)
-            ).scalar_one_or_none()
+            visible = access.visible_applicant(current_user, found.id)
             if visible is not None:
                 applicant = visible
                 open_cases = service.open_cases_of(current_user, applicant)
