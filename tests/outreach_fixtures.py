@@ -19,7 +19,7 @@ PLACE = {
     "province_code": "32",
     "regency_code": "32.76",
     "district_code": "32.76.01",
-    "village_code": "32.76.01.1001",
+    "village_code": "32.76.01.1006",
 }
 # a tiny valid JPEG header is enough: uploads are typed by their first bytes
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 32
