@@ -17,6 +17,16 @@ from tests.outreach_fixtures import JPEG, add_photo_file, make_group, make_sessi
 HX = {"HX-Request": "true"}
 
 
+@pytest.fixture(autouse=True)
+def _csrf_off(app):
+    """The session-wide live_server of the browser tests turns CSRF on for the rest of the run;
+    these tests post forms without tokens, so they switch it off for themselves."""
+    before = app.config["WTF_CSRF_ENABLED"]
+    app.config["WTF_CSRF_ENABLED"] = False
+    yield
+    app.config["WTF_CSRF_ENABLED"] = before
+
+
 @pytest.fixture
 def people(units, make_user):
     jawa2, jawa3 = units["jawa2"], units["jawa3"]
