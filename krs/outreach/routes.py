@@ -289,7 +289,8 @@ def new_group():
     return render_template("outreach/group_form.html", form=form), status
 
 
-def _group_context(group, **extra) -> dict:
+def group_context(group, **extra) -> dict:
+    """What templates/outreach/_group_section.html needs; an applicant page of a group can reuse it."""
     return {
         "group": group,
         "members": service.members_of(group),
@@ -308,7 +309,7 @@ def _group_context(group, **extra) -> dict:
 @bp.get("/groups/<int:group_id>")
 def group_detail(group_id: int):
     group = access.get_group_or_404(current_user, group_id)
-    return render_template("outreach/group.html", **_group_context(group))
+    return render_template("outreach/group.html", **group_context(group))
 
 
 @bp.post("/groups/<int:group_id>/members")
@@ -324,12 +325,12 @@ def add_member(group_id: int):
         else:
             if htmx:
                 return render_template(
-                    "outreach/_members.html", **_group_context(group, notice=_("Anggota ditambahkan."))
+                    "outreach/_members.html", **group_context(group, notice=_("Anggota ditambahkan."))
                 )
             flash(_("Anggota ditambahkan."), "success")
             return redirect(url_for("outreach.group_detail", group_id=group.id))
     template = "outreach/_members.html" if htmx else "outreach/group.html"
-    return render_template(template, **_group_context(group, member_form=form)), 422
+    return render_template(template, **group_context(group, member_form=form)), 422
 
 
 @bp.route("/groups/<int:group_id>/cases/new", methods=["GET", "POST"])
