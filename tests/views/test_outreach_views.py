@@ -19,8 +19,7 @@ HX = {"HX-Request": "true"}
 
 @pytest.fixture(autouse=True)
 def _csrf_off(app):
-    """The session-wide live_server of the browser tests turns CSRF on for the rest of the run;
-    these tests post forms without tokens, so they switch it off for themselves."""
+    """These tests post forms without tokens: CSRF off whatever ran before (browser tests turn it on)."""
     before = app.config["WTF_CSRF_ENABLED"]
     app.config["WTF_CSRF_ENABLED"] = False
     yield
