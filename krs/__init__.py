@@ -46,10 +46,12 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     from krs.auth.routes import bp as auth_bp
     from krs.cases.routes import bp as cases_bp
     from krs.main.routes import bp as main_bp
+    from krs.outreach.routes import bp as outreach_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(outreach_bp)
 
     from krs import cli, templating
 

@@ -64,6 +64,19 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "cases.approve_closure": roles(ADMIN, SUPERVISOR),
     "cases.reopen": roles(ADMIN, SUPERVISOR),
     "cases.attachment": SIGNED_IN,
+    # groups and outreach (krs/outreach)
+    "outreach.index": SIGNED_IN,
+    "outreach.new_session": roles(ADMIN, SUPERVISOR, STAFF),
+    "outreach.session_detail": SIGNED_IN,
+    "outreach.edit_session": roles(ADMIN, SUPERVISOR, STAFF),
+    "outreach.session_intake": roles(*DESK_ROLES),
+    "outreach.add_photo": roles(ADMIN, SUPERVISOR, STAFF),
+    "outreach.photo": SIGNED_IN,
+    "outreach.groups": SIGNED_IN,
+    "outreach.new_group": roles(*DESK_ROLES),
+    "outreach.group_detail": SIGNED_IN,
+    "outreach.add_member": roles(ADMIN, SUPERVISOR, STAFF),
+    "outreach.new_group_case": roles(*DESK_ROLES),
 }
 
 
@@ -244,3 +257,101 @@ def shown_address(user: User, applicant: Applicant) -> str:
 def may_search_pii(user: User) -> bool:
     """Interns and viewers cannot probe NIKs or phone numbers through search."""
     return not masks_pii(user)
+
+
+# ---------------------------------------------------------------- groups and outreach (issue 8)
+# Sessions: the Direktorat sees all, a unit's supervisors and staff see their unit's, an intern
+# sees the sessions they were present at. Groups are applicants: the applicant scope applies.
+
+
+def sessions_visible_to(user: User) -> Select:
+    from krs.outreach.models import OutreachSession, session_staff
+
+    stmt = select(OutreachSession)
+    if is_national(user):
+        return stmt
+    if user.role == INTERN:
+        present = exists().where(
+            session_staff.c.session_id == OutreachSession.id, session_staff.c.user_id == user.id
+        )
+        return stmt.where(present)
+    return stmt.where(OutreachSession.unit_id == user.unit_id)
+
+
+def can_session(user: User, action: str, session) -> bool:
+    """view (the caller has loaded it through the scope) | edit | intake."""
+    if action == "view":
+        return True
+    if action == "edit":
+        return user.role == ADMIN or (user.role in (SUPERVISOR, STAFF) and session.unit_id == user.unit_id)
+    if action == "intake":
+        return can(user, "intake", unit_id=session.unit_id)
+    return False
+
+
+def get_session_or_404(user: User, session_id: int, action: str = "view"):
+    from krs.outreach.models import OutreachSession
+
+    stmt = sessions_visible_to(user).where(OutreachSession.id == session_id)
+    session = db.session.execute(stmt).scalar_one_or_none()
+    if session is None:
+        abort(404)
+    if not can_session(user, action, session):
+        abort(403)
+    return session
+
+
+def units_for_sessions(user: User) -> list[Unit]:
+    """Units a user may record outreach sessions for."""
+    if user.role not in (ADMIN, SUPERVISOR, STAFF):
+        return []
+    return units_for_intake(user)
+
+
+def session_staff_choices(unit_id: int) -> list[User]:
+    """Who may be recorded as present at a unit's session: its active desk people."""
+    stmt = (
+        select(User)
+        .where(User.unit_id == unit_id, User.active.is_(True), User.role.in_([SUPERVISOR, STAFF, INTERN]))
+        .order_by(User.full_name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def groups_visible_to(user: User) -> Select:
+    return applicants_visible_to(user).where(Applicant.kind == "group")
+
+
+def can_group(user: User, action: str, group: Applicant) -> bool:
+    """view (loaded through the scope) | edit (members) | intake (a further case)."""
+    if action == "view":
+        return True
+    if action == "edit":
+        if user.role == ADMIN:
+            return True
+        if user.role not in (SUPERVISOR, STAFF):
+            return False
+        return group.created_by_unit_id == user.unit_id or bool(
+            db.session.scalar(
+                select(exists().where(Case.applicant_id == group.id, Case.unit_id == user.unit_id))
+            )
+        )
+    if action == "intake":
+        return user.role in DESK_ROLES
+    return False
+
+
+def get_group_or_404(user: User, group_id: int, action: str = "view") -> Applicant:
+    group = db.session.execute(groups_visible_to(user).where(Applicant.id == group_id)).scalar_one_or_none()
+    if group is None:
+        abort(404)
+    if not can_group(user, action, group):
+        abort(403)
+    return group
+
+
+def shown_nik_value(user: User, nik: str | None) -> str:
+    """Any NIK (a group's contact person, a member, a session attendee), masked like an applicant's."""
+    if not nik:
+        return ""
+    return mask_middle(nik, 4, 2) if masks_pii(user) else nik

@@ -261,6 +261,7 @@ def seed_demo(n_cases: int = 300, seed: int = 2026) -> dict:
             service.approve_closure(people["spv"], case)
         _backdate(case, opened, now)
     db.session.commit()
+    seed_outreach_demo(rng, units, desk, now)
     return {"units": len(units), "cases": n_cases}
 
 
@@ -311,3 +312,128 @@ DEMO_LOGINS = ["admin", "evaluator"] + [
     for slug in ("sumatera3", "kalimantan1", "jawa2", "jawa3", "bali")
     for prefix in ("spv", "staf", "magang")
 ]
+
+
+GROUP_NAMES = [
+    ("KSM Sido Makmur", "ksm"),
+    ("Kelompok Masyarakat Rukun Santoso", "community"),
+    ("Koperasi Griya Sejahtera", "cooperative"),
+    ("Pemerintah Desa", "village_gov"),
+]
+TOPICS = [
+    ("Sosialisasi BSPS dan syarat penerima bantuan", ["program_info"]),
+    ("Penyuluhan rumah tahan gempa", ["construction", "house_design"]),
+    ("Jemput bola: konsultasi RAB dan perizinan PBG", ["cost_estimate", "permits"]),
+    ("Sosialisasi pembiayaan perumahan FLPP dan Tapera", ["financing", "program_info"]),
+]
+
+
+def seed_outreach_demo(rng: random.Random, units: dict, desk: dict, now: datetime) -> None:
+    """Per unit: two groups with a case each, two outreach sessions with cases opened there, and one
+    household that came to a session and later opened a case at the desk (counted once)."""
+    from krs.outreach import service as outreach
+
+    for slug, people in desk.items():
+        unit = units[slug]
+        provinces = unit.provinces.split(",")
+        for name, kind in rng.sample(GROUP_NAMES, k=2):
+            province, regency, district, village = _random_village(rng, provinces)
+            label = f"{name} {regions.name_of(village).title()}" if kind == "village_gov" else name
+            female = rng.random() < 0.5
+            members = [
+                (f"{rng.choice(FIRST)} {rng.choice(LAST)}", _valid_nik(rng, district, rng.random() < 0.5))
+                for _ in range(rng.randint(0, 4))
+            ]
+            result = outreach.create_group(
+                people["staf"],
+                unit,
+                {
+                    "name": label,
+                    "group_kind": kind,
+                    "member_households": rng.randint(8, 40),
+                    "contact_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    "contact_nik": _valid_nik(rng, district, female),
+                    "phone": f"08{rng.randint(11, 99)}{rng.randint(1000000, 99999999)}",
+                    "address": f"Sekretariat di Jl. {rng.choice(LAST)} No. {rng.randint(1, 60)}",
+                    "province_code": province,
+                    "regency_code": regency,
+                    "district_code": district,
+                    "village_code": village,
+                    "consent_given": True,
+                },
+                {
+                    "channel": rng.choice([Channel.WALK_IN, Channel.OUTREACH, Channel.WHATSAPP]),
+                    "service_types": [ServiceType.HOUSE_DESIGN, ServiceType.COST_ESTIMATE],
+                    "description": "Kelompok meminta desain rumah contoh dan RAB untuk anggotanya.",
+                },
+                members,
+            )
+            service.assign_case(people["spv"], result.case, people["staf2"])
+            _backdate(result.case, now - timedelta(days=rng.randint(10, 120)), now)
+
+        for days_ago in rng.sample(range(7, 150), k=2):
+            province, regency, district, village = _random_village(rng, provinces)
+            topic, services = rng.choice(TOPICS)
+            held_on = (now - timedelta(days=days_ago)).date()
+            households = rng.randint(15, 35)
+            attendees = [_valid_nik(rng, district, rng.random() < 0.5) for _ in range(3)]
+            session = outreach.create_session(
+                people["staf"],
+                unit,
+                {
+                    "held_on": held_on,
+                    "duration_minutes": rng.choice([120, 180, 240]),
+                    "province_code": province,
+                    "regency_code": regency,
+                    "district_code": district,
+                    "village_code": village,
+                    "place": rng.choice(
+                        ["Balai desa", "Aula kantor kecamatan", "Masjid", "Rumah kepala dusun"]
+                    ),
+                    "topic": topic,
+                    "services": services,
+                    "participants_count": households + rng.randint(5, 20),
+                    "households_count": households,
+                },
+                [people["staf"], people["magang"]],
+                attendees,
+            )
+            opened = datetime.combine(held_on, datetime.min.time(), UTC) + timedelta(hours=3)
+            for _ in range(3):
+                female = rng.random() < 0.5
+                result = outreach.intake_at_session(
+                    people["staf"],
+                    session,
+                    {
+                        "kind": "individual",
+                        "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                        "nik": _valid_nik(rng, district, female),
+                        "phone": f"08{rng.randint(11, 99)}{rng.randint(1000000, 99999999)}",
+                        "gender": "P" if female else "L",
+                        "consent_given": True,
+                    },
+                    {"service_types": services[:1], "description": f"Konsultasi saat sosialisasi: {topic}"},
+                )
+                _backdate(result.case, opened, now)
+            # one household that came to the session opens a case at the desk a week later
+            later = service.intake(
+                people["staf2"],
+                unit,
+                {
+                    "kind": "individual",
+                    "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    "nik": attendees[0],
+                    "province_code": province,
+                    "regency_code": regency,
+                    "district_code": district,
+                    "village_code": village,
+                    "consent_given": True,
+                },
+                {
+                    "channel": Channel.WALK_IN,
+                    "service_types": [ServiceType.HOUSE_DESIGN],
+                    "description": "Setelah ikut sosialisasi, datang ke Pojok KRS minta gambar denah.",
+                },
+            )
+            _backdate(later.case, min(opened + timedelta(days=7), now - timedelta(hours=1)), now)
+    db.session.commit()

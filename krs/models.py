@@ -337,9 +337,11 @@ class Applicant(db.Model):
     household_size: Mapped[int | None] = mapped_column(Integer)
     consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # group applicants (screens come later; the model keeps room for them now)
+    # group applicants (krs/outreach): name, kind, village codes, contact person, member households
     group_kind: Mapped[str | None] = mapped_column(String(30))
     contact_name: Mapped[str | None] = mapped_column(String(150))
+    # the contact person's NIK: not in `nik`, which is unique and names the household that applies
+    contact_nik: Mapped[str | None] = mapped_column(String(16), index=True)
     member_households: Mapped[int | None] = mapped_column(Integer)
     created_by_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -64,6 +64,7 @@ APPLICANT_FIELDS = [
     "monthly_income",
     "household_size",
 ]
+GROUP_FIELDS = ["group_kind", "contact_name", "contact_nik", "member_households"]
 HOUSE_FIELDS = [
     "land_status",
     "floor_area_m2",
@@ -147,8 +148,20 @@ def due_dates(unit: Unit, services: list[str], opened: datetime) -> tuple[date, 
     return add_working_days(start, FIRST_RESPONSE_DAYS), add_working_days(start, days)
 
 
-def intake(actor: User, unit: Unit, applicant_data: dict, case_data: dict) -> IntakeResult:
-    """Register an applicant (or reuse the one with the same NIK) and open a case for them."""
+def intake(
+    actor: User,
+    unit: Unit,
+    applicant_data: dict,
+    case_data: dict,
+    existing: Applicant | None = None,
+    commit: bool = True,
+) -> IntakeResult:
+    """Register an applicant (or reuse the one with the same NIK) and open a case for them.
+
+    Groups (kind="group") have no NIK of their own: a new group is always a new applicant, and a
+    further case of a known group passes it as `existing`. `commit=False` leaves the transaction
+    open for a caller that links the case to more records (an outreach session) before committing.
+    """
     if not access.can(actor, "intake", unit_id=unit.id):
         raise CaseError(_l("Anda tidak dapat mencatat kasus untuk unit ini."))
     if not applicant_data.get("consent_given"):
@@ -158,11 +171,13 @@ def intake(actor: User, unit: Unit, applicant_data: dict, case_data: dict) -> In
         raise CaseError(_l("Pilih minimal satu jenis layanan."))
 
     now = utcnow()
-    applicant = find_applicant_by_nik(applicant_data["nik"]) if applicant_data.get("nik") else None
+    applicant = existing
+    if applicant is None and applicant_data.get("nik"):
+        applicant = find_applicant_by_nik(applicant_data["nik"])
     reused = applicant is not None
     if applicant is None:
         applicant = Applicant(created_by_unit_id=unit.id, consent_at=now)
-        for name in ["kind", "nik", "consent_given", *APPLICANT_FIELDS]:
+        for name in ["kind", "nik", "consent_given", *APPLICANT_FIELDS, *GROUP_FIELDS]:
             if name in applicant_data:
                 setattr(applicant, name, applicant_data[name])
         db.session.add(applicant)
@@ -202,7 +217,8 @@ def intake(actor: User, unit: Unit, applicant_data: dict, case_data: dict) -> In
     audit.record(actor, "case.create", "case", case.id, None, {"number": case.number, "unit": unit.code})
     if not reused:
         audit.record(actor, "applicant.create", "applicant", applicant.id, None, {"name": applicant.name})
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return IntakeResult(case, reused)
 
 
@@ -459,10 +475,14 @@ def filtered_cases(user: User, f: CaseFilters):
     if q:
         stmt = stmt.join(Case.applicant)
         digits = q.replace(" ", "").replace("-", "").replace("+", "")
-        clauses = [Case.number.ilike(f"%{q}%"), Applicant.name.ilike(f"%{q}%")]
+        clauses = [
+            Case.number.ilike(f"%{q}%"),
+            Applicant.name.ilike(f"%{q}%"),
+            Applicant.contact_name.ilike(f"%{q}%"),  # a group's contact person
+        ]
         if digits.isdigit() and access.may_search_pii(user):
             if len(digits) == 16:
-                clauses.append(Applicant.nik == digits)
+                clauses.extend([Applicant.nik == digits, Applicant.contact_nik == digits])
             if len(digits) >= 6:
                 phone = "0" + digits[2:] if digits.startswith("62") else digits
                 clauses.append(Applicant.phone.like(f"%{phone}%"))

@@ -43,6 +43,19 @@ EXPECTED: dict[str, object] = {
     "cases.request_closure": ({"admin", "supervisor", "staff"}, {"admin"}),
     "cases.approve_closure": ({"admin", "supervisor"}, {"admin"}),
     "cases.reopen": ({"admin", "supervisor"}, {"admin"}),
+    # groups and outreach: other units' sessions and groups are walked in tests/views/test_outreach_views.py
+    "outreach.index": (ALL, None),
+    "outreach.new_session": ({"admin", "supervisor", "staff"}, None),
+    "outreach.session_detail": (ALL, None),
+    "outreach.edit_session": ({"admin", "supervisor", "staff"}, None),
+    "outreach.session_intake": (DESK, None),
+    "outreach.add_photo": ({"admin", "supervisor", "staff"}, None),
+    "outreach.photo": (ALL, None),
+    "outreach.groups": (ALL, None),
+    "outreach.new_group": (DESK, None),
+    "outreach.group_detail": (ALL, None),
+    "outreach.add_member": ({"admin", "supervisor", "staff"}, None),
+    "outreach.new_group_case": (DESK, None),
 }
 
 
@@ -104,7 +117,30 @@ def extra_argument(rule, arg, case) -> dict:
     return {arg: builder(case)}
 
 
-EXTRA_ARGUMENTS: dict = {}
+def _walk_session(case):
+    """A session of the case's unit with the walk's intern present, a photo, and the case opened there."""
+    from tests.outreach_fixtures import session_for_walk
+
+    return session_for_walk(case)
+
+
+def _walk_group(case):
+    from tests.outreach_fixtures import group_for_walk
+
+    return group_for_walk(case)
+
+
+EXTRA_ARGUMENTS: dict = {
+    ("outreach.session_detail", "session_id"): lambda case: _walk_session(case).id,
+    ("outreach.edit_session", "session_id"): lambda case: _walk_session(case).id,
+    ("outreach.session_intake", "session_id"): lambda case: _walk_session(case).id,
+    ("outreach.add_photo", "session_id"): lambda case: _walk_session(case).id,
+    ("outreach.photo", "session_id"): lambda case: _walk_session(case).id,
+    ("outreach.photo", "photo_id"): lambda case: _walk_session(case).photos[0].id,
+    ("outreach.group_detail", "group_id"): lambda case: _walk_group(case).id,
+    ("outreach.add_member", "group_id"): lambda case: _walk_group(case).id,
+    ("outreach.new_group_case", "group_id"): lambda case: _walk_group(case).id,
+}
 
 
 def _classify(resp) -> str:

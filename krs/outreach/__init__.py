@@ -1,0 +1,1 @@
+"""Groups and outreach: group applicants, outreach sessions, and counting the people served."""

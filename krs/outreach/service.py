@@ -1,0 +1,482 @@
+"""Business rules of groups and outreach sessions, and the count of people served.
+
+Counting people served (issue 8 §3) — `people_served(unit, start, end)`:
+- **cases**: cases of the unit opened in the period (every channel, individuals and groups);
+  `cases_at_sessions` says how many of them were opened at an outreach session.
+- **participants**: the sum of the head counts recorded on the unit's sessions in the period.
+  People, not households; never added to the other figures.
+- **households**: a household is identified by the NIK of the person who came. The identified
+  households are the distinct NIKs among (a) the attendees registered on the unit's sessions in
+  the period — every case opened at a session registers its applicant as an attendee — and (b) the
+  individual applicants of the unit's cases opened in the period. A household that came to a
+  session and later opened a case (at the session or at the desk) is one NIK, so it is counted
+  once; so is a household that came to two sessions. On top come the anonymous households of
+  each session: its recorded household count minus its identified attendees (never below 0);
+  they cannot be told apart, so they are counted as recorded.
+- **groups** and **group member households** are labelled separately: the distinct group
+  applicants of the unit's cases in the period, and the sum of their declared member households.
+  They are not added to the households figure, because a group's members may also have come
+  on their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from krs import access, audit
+from krs.cases import service as case_service
+from krs.cases.service import CaseError, IntakeResult
+from krs.extensions import db
+from krs.models import Applicant, ApplicantKind, Case, Channel, ServiceType, Unit, User
+from krs.outreach.models import (
+    GroupKind,
+    GroupMember,
+    OutreachAttendee,
+    OutreachPhoto,
+    OutreachSession,
+    OutreachSessionCase,
+    session_staff,
+)
+
+SESSION_FIELDS = [
+    "held_on",
+    "duration_minutes",
+    "province_code",
+    "regency_code",
+    "district_code",
+    "village_code",
+    "place",
+    "topic",
+    "services",
+    "participants_count",
+    "households_count",
+    "notes",
+]
+
+
+class OutreachError(CaseError):
+    """A rule refused the change; the message is for the user."""
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def _check_session_data(data: dict, staff: list[User], unit: Unit, attendee_niks: list[str]) -> None:
+    if any(u.unit_id != unit.id for u in staff):
+        raise OutreachError(_l("Petugas yang hadir harus pengguna unit penyelenggara."))
+    if data.get("households_count", 0) > data.get("participants_count", 0):
+        raise OutreachError(_l("Jumlah rumah tangga tidak boleh melebihi jumlah peserta."))
+    if len(set(attendee_niks)) > max(data.get("households_count", 0), 0):
+        raise OutreachError(
+            _l("Jumlah NIK peserta yang dicatat melebihi jumlah rumah tangga; perbaiki jumlah rumah tangga.")
+        )
+    bad = [s for s in data.get("services") or [] if not ServiceType.has(s)]
+    if bad:
+        raise OutreachError(_l("Jenis layanan tidak dikenal."))
+
+
+def _session_snapshot(session: OutreachSession) -> dict:
+    snap = audit.snapshot(session, SESSION_FIELDS)
+    snap["staff"] = sorted(u.id for u in session.staff)
+    snap["attendees"] = len(session.attendees)
+    return snap
+
+
+def _niks_from_cases(session: OutreachSession) -> set[str]:
+    return {sc.case.applicant.nik for sc in session.session_cases if sc.case.applicant.nik}
+
+
+def _set_attendees(session: OutreachSession, attendee_niks: list[str]) -> None:
+    """Keep the registered attendees in line with the list (attendees from cases opened here stay)."""
+    wanted = list(dict.fromkeys(attendee_niks))
+    keep = set(wanted) | _niks_from_cases(session)
+    session.attendees = [a for a in session.attendees if a.nik in keep]
+    have = {a.nik for a in session.attendees}
+    for nik in wanted:
+        if nik not in have:
+            session.attendees.append(OutreachAttendee(nik=nik))
+
+
+def create_session(
+    actor: User, unit: Unit, data: dict, staff: list[User], attendee_niks: list[str] | None = None
+) -> OutreachSession:
+    if not access.can_session(actor, "edit", SimpleNamespace(unit_id=unit.id)):
+        raise OutreachError(_l("Anda tidak dapat mencatat sosialisasi untuk unit ini."))
+    attendee_niks = attendee_niks or []
+    _check_session_data(data, staff, unit, attendee_niks)
+    session = OutreachSession(unit=unit, created_by_id=actor.id, staff=list(staff))
+    for name in SESSION_FIELDS:
+        if name in data:
+            setattr(session, name, data[name])
+    db.session.add(session)
+    _set_attendees(session, attendee_niks)
+    db.session.flush()
+    audit.record(actor, "outreach.create", "outreach_session", session.id, None, _session_snapshot(session))
+    db.session.commit()
+    return session
+
+
+def update_session(
+    actor: User, session: OutreachSession, data: dict, staff: list[User], attendee_niks: list[str]
+) -> OutreachSession:
+    opened_here = len(session.session_cases)
+    if data.get("households_count", 0) < opened_here:
+        raise OutreachError(
+            _l("Jumlah rumah tangga tidak boleh kurang dari jumlah kasus yang dibuka di sosialisasi ini.")
+        )
+    _check_session_data(data, staff, session.unit, attendee_niks)
+    if len(set(attendee_niks) | _niks_from_cases(session)) > data.get("households_count", 0):
+        raise OutreachError(
+            _l("Jumlah NIK peserta yang dicatat melebihi jumlah rumah tangga; perbaiki jumlah rumah tangga.")
+        )
+    before = _session_snapshot(session)
+    for name in SESSION_FIELDS:
+        if name in data:
+            setattr(session, name, data[name])
+    session.staff = list(staff)
+    _set_attendees(session, attendee_niks)
+    db.session.flush()
+    audit.record(actor, "outreach.update", "outreach_session", session.id, before, _session_snapshot(session))
+    db.session.commit()
+    return session
+
+
+def add_photo(actor: User, session: OutreachSession, stored) -> OutreachPhoto:
+    """`stored` is a krs.cases.uploads.StoredFile already written to the upload folder."""
+    photo = OutreachPhoto(
+        session_id=session.id,
+        original_name=stored.original_name,
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size_bytes=stored.size_bytes,
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(photo)
+    db.session.flush()
+    audit.record(
+        actor, "outreach.photo", "outreach_session", session.id, None, {"photo": photo.original_name}
+    )
+    db.session.commit()
+    return photo
+
+
+def intake_at_session(
+    actor: User, session: OutreachSession, applicant_data: dict, case_data: dict
+) -> IntakeResult:
+    """Open a household's case at a session: channel outreach, the session's village by default,
+    the case linked to the session and its applicant registered as an attendee — one transaction."""
+    applicant_data = dict(applicant_data)
+    for name in ("province_code", "regency_code", "district_code", "village_code"):
+        if not applicant_data.get(name):
+            applicant_data[name] = getattr(session, name)
+    case_data = {**case_data, "channel": Channel.OUTREACH}
+    try:
+        result = case_service.intake(actor, session.unit, applicant_data, case_data, commit=False)
+        db.session.add(OutreachSessionCase(session_id=session.id, case_id=result.case.id))
+        nik = result.case.applicant.nik
+        registered = {a.nik for a in session.attendees}
+        added_attendee = False
+        if nik and nik not in registered:
+            session.attendees.append(OutreachAttendee(nik=nik, name=result.case.applicant.name))
+            added_attendee = True
+        # the session's households include every household identified there
+        if len(session.attendees) > (session.households_count or 0):
+            session.households_count = len(session.attendees)
+        if session.households_count > (session.participants_count or 0):
+            session.participants_count = session.households_count
+        db.session.flush()
+        audit.record(
+            actor,
+            "outreach.intake",
+            "outreach_session",
+            session.id,
+            None,
+            {"case": result.case.number, "attendee_added": added_attendee},
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def cases_opened_at(session: OutreachSession) -> list[Case]:
+    stmt = (
+        select(Case)
+        .join(OutreachSessionCase, OutreachSessionCase.case_id == Case.id)
+        .where(OutreachSessionCase.session_id == session.id)
+        .options(selectinload(Case.applicant), selectinload(Case.assignee))
+        .order_by(Case.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+@dataclass
+class SessionFilters:
+    unit: str = ""
+    start: date | None = None
+    end: date | None = None
+
+
+def list_sessions(user: User, f: SessionFilters, limit: int = 100) -> list[OutreachSession]:
+    stmt = access.sessions_visible_to(user)
+    if f.unit.isdigit() and access.is_national(user):
+        stmt = stmt.where(OutreachSession.unit_id == int(f.unit))
+    if f.start:
+        stmt = stmt.where(OutreachSession.held_on >= f.start)
+    if f.end:
+        stmt = stmt.where(OutreachSession.held_on <= f.end)
+    stmt = stmt.options(
+        selectinload(OutreachSession.unit),
+        selectinload(OutreachSession.staff),
+        selectinload(OutreachSession.session_cases),
+    ).order_by(OutreachSession.held_on.desc(), OutreachSession.id.desc())
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+# ---------------------------------------------------------------- the logbook hook
+
+
+@dataclass
+class AttendedSession:
+    session_id: int
+    held_on: date
+    duration_minutes: int
+    topic: str
+    place: str
+    unit_id: int
+
+
+def sessions_attended_by(user: User, start: date, end: date) -> list[AttendedSession]:
+    """The outreach sessions a user (an intern) was recorded as present at, start..end inclusive,
+    oldest first: what the logbook shows as the intern's outreach work."""
+    stmt = (
+        select(OutreachSession)
+        .join(session_staff, session_staff.c.session_id == OutreachSession.id)
+        .where(
+            session_staff.c.user_id == user.id,
+            OutreachSession.held_on >= start,
+            OutreachSession.held_on <= end,
+        )
+        .order_by(OutreachSession.held_on, OutreachSession.id)
+    )
+    return [
+        AttendedSession(s.id, s.held_on, s.duration_minutes, s.topic, s.place, s.unit_id)
+        for s in db.session.scalars(stmt)
+    ]
+
+
+# ---------------------------------------------------------------- groups
+
+
+def create_group(
+    actor: User,
+    unit: Unit,
+    group_data: dict,
+    case_data: dict,
+    members: list[tuple[str, str | None]] | None = None,
+) -> IntakeResult:
+    """Register a group applicant and open its first case (the same lifecycle as any case)."""
+    if not GroupKind.has(group_data.get("group_kind")):
+        raise OutreachError(_l("Pilih jenis kelompok."))
+    data = {**group_data, "kind": ApplicantKind.GROUP, "nik": None}
+    try:
+        result = case_service.intake(actor, unit, data, case_data, commit=False)
+        for name, nik in members or []:
+            db.session.add(GroupMember(group_id=result.case.applicant_id, name=name, nik=nik or None))
+        if members:
+            audit.record(
+                actor, "group.members", "applicant", result.case.applicant_id, None, {"added": len(members)}
+            )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def open_group_case(actor: User, unit: Unit, group: Applicant, case_data: dict) -> IntakeResult:
+    if group.kind != ApplicantKind.GROUP:
+        raise OutreachError(_l("Pemohon ini bukan kelompok."))
+    return case_service.intake(actor, unit, {"consent_given": True}, case_data, existing=group)
+
+
+def add_member(actor: User, group: Applicant, name: str, nik: str | None) -> GroupMember:
+    if nik and db.session.scalar(
+        select(func.count()).where(GroupMember.group_id == group.id, GroupMember.nik == nik)
+    ):
+        raise OutreachError(_l("NIK ini sudah tercatat sebagai anggota kelompok."))
+    member = GroupMember(group_id=group.id, name=name, nik=nik or None)
+    db.session.add(member)
+    db.session.flush()
+    audit.record(actor, "group.member_add", "applicant", group.id, None, {"member": name})
+    db.session.commit()
+    return member
+
+
+def members_of(group: Applicant) -> list[GroupMember]:
+    return list(
+        db.session.scalars(
+            select(GroupMember).where(GroupMember.group_id == group.id).order_by(GroupMember.id)
+        )
+    )
+
+
+def group_cases(user: User, group: Applicant) -> list[Case]:
+    stmt = (
+        access.cases_visible_to(user)
+        .where(Case.applicant_id == group.id)
+        .options(selectinload(Case.assignee), selectinload(Case.unit))
+        .order_by(Case.created_at.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def group_sessions(user: User, group: Applicant) -> list[OutreachSession]:
+    """Sessions the group took part in: a case of the group was opened there, or its contact
+    person or a listed member was registered among the attendees."""
+    niks = [n for n in [group.contact_nik, *(m.nik for m in members_of(group))] if n]
+    opened_here = (
+        select(OutreachSessionCase.session_id)
+        .join(Case, Case.id == OutreachSessionCase.case_id)
+        .where(Case.applicant_id == group.id)
+    )
+    clauses = [OutreachSession.id.in_(opened_here)]
+    if niks:
+        clauses.append(
+            OutreachSession.id.in_(select(OutreachAttendee.session_id).where(OutreachAttendee.nik.in_(niks)))
+        )
+    stmt = (
+        access.sessions_visible_to(user)
+        .where(or_(*clauses))
+        .options(selectinload(OutreachSession.unit))
+        .order_by(OutreachSession.held_on.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def list_groups(user: User, q: str = "", limit: int = 100) -> list[Applicant]:
+    stmt = access.groups_visible_to(user)
+    q = q.strip()
+    if q:
+        stmt = stmt.where(or_(Applicant.name.ilike(f"%{q}%"), Applicant.contact_name.ilike(f"%{q}%")))
+    return list(db.session.scalars(stmt.order_by(Applicant.name).limit(limit)))
+
+
+# ---------------------------------------------------------------- people served
+
+
+@dataclass
+class ServedCounts:
+    cases: int = 0
+    cases_at_sessions: int = 0
+    sessions: int = 0
+    participants: int = 0
+    households: int = 0
+    identified_households: int = 0
+    anonymous_households: int = 0
+    groups: int = 0
+    group_member_households: int = 0
+
+
+def _utc_bounds(unit: Unit, start: date, end: date) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(unit.timezone)
+    lo = datetime.combine(start, time.min, zone).astimezone(UTC)
+    hi = datetime.combine(end + timedelta(days=1), time.min, zone).astimezone(UTC)
+    return lo, hi
+
+
+def people_served(unit: Unit, start: date, end: date) -> ServedCounts:
+    """Cases, households and participants of one unit, start..end inclusive (the unit's dates).
+    The rules are in this module's docstring; a fixed number of queries whatever the volume."""
+    lo, hi = _utc_bounds(unit, start, end)
+    in_period = (Case.unit_id == unit.id, Case.created_at >= lo, Case.created_at < hi)
+    counts = ServedCounts()
+    counts.cases = db.session.scalar(select(func.count(Case.id)).where(*in_period)) or 0
+    counts.cases_at_sessions = (
+        db.session.scalar(
+            select(func.count(Case.id))
+            .join(OutreachSessionCase, OutreachSessionCase.case_id == Case.id)
+            .where(*in_period)
+        )
+        or 0
+    )
+    sessions_in_period = (
+        OutreachSession.unit_id == unit.id,
+        OutreachSession.held_on >= start,
+        OutreachSession.held_on <= end,
+    )
+    row = db.session.execute(
+        select(
+            func.count(OutreachSession.id),
+            func.coalesce(func.sum(OutreachSession.participants_count), 0),
+        ).where(*sessions_in_period)
+    ).one()
+    counts.sessions, counts.participants = int(row[0]), int(row[1])
+
+    # households identified by NIK: attendees of the sessions ∪ individual applicants with a case
+    attendee_niks = (
+        select(OutreachAttendee.nik)
+        .join(OutreachSession, OutreachSession.id == OutreachAttendee.session_id)
+        .where(*sessions_in_period)
+    )
+    applicant_niks = (
+        select(Applicant.nik)
+        .join(Case, Case.applicant_id == Applicant.id)
+        .where(*in_period, Applicant.kind == ApplicantKind.INDIVIDUAL, Applicant.nik.is_not(None))
+    )
+    union = attendee_niks.union(applicant_niks).subquery()
+    counts.identified_households = db.session.scalar(select(func.count()).select_from(union)) or 0
+
+    # each session's households beyond its identified attendees cannot be told apart
+    per_session = (
+        select(
+            OutreachSession.households_count.label("recorded"),
+            func.count(OutreachAttendee.id).label("identified"),
+        )
+        .outerjoin(OutreachAttendee, OutreachAttendee.session_id == OutreachSession.id)
+        .where(*sessions_in_period)
+        .group_by(OutreachSession.id, OutreachSession.households_count)
+        .subquery()
+    )
+    extra = case(
+        (
+            per_session.c.recorded > per_session.c.identified,
+            per_session.c.recorded - per_session.c.identified,
+        ),
+        else_=0,
+    )
+    counts.anonymous_households = int(db.session.scalar(select(func.coalesce(func.sum(extra), 0))) or 0)
+    counts.households = counts.identified_households + counts.anonymous_households
+
+    groups = (
+        select(Applicant.id.label("id"), Applicant.member_households.label("members"))
+        .join(Case, Case.applicant_id == Applicant.id)
+        .where(*in_period, Applicant.kind == ApplicantKind.GROUP)
+        .distinct()
+        .subquery()
+    )
+    row = db.session.execute(
+        select(func.count(groups.c.id), func.coalesce(func.sum(groups.c.members), 0))
+    ).one()
+    counts.groups, counts.group_member_households = int(row[0]), int(row[1])
+    return counts
+
+
+def served_by_unit(user: User, start: date, end: date) -> list[tuple[Unit, ServedCounts]]:
+    """The figures per unit the user may report on (national roles: every unit; interns: none)."""
+    if user.role == access.INTERN:
+        return []
+    return [(unit, people_served(unit, start, end)) for unit in access.units_visible_to(user)]
+
+
+def default_period(user: User) -> tuple[date, date]:
+    today = datetime.now(ZoneInfo(user.unit.timezone)).date()
+    return date(today.year, 1, 1), today
