@@ -262,7 +262,7 @@ def add_entry(actor: User, data: EntryData) -> WorkLogEntry:
         "worklog_entry",
         entry.id,
         None,
-        {**audit.snapshot(entry, ENTRY_FIELDS), "case_ids": [c.id for c in entry.cases]},
+        _entry_snapshot(entry),
     )
     db.session.commit()
     return entry
@@ -278,7 +278,7 @@ def update_entry(actor: User, entry: WorkLogEntry, data: EntryData) -> WorkLogEn
         raise WorklogError(
             _("Minggu ini sudah diajukan atau disetujui sehingga terkunci; entri tidak dapat diubah.")
         )
-    before = {**audit.snapshot(entry, ENTRY_FIELDS), "case_ids": [c.id for c in entry.cases]}
+    before = _entry_snapshot(entry)
     if entry.from_follow_up:
         if not data.minutes and not (data.start_time and data.end_time):
             raise WorklogError(_("Isi durasi (menit) atau jam mulai dan selesai."))
@@ -306,7 +306,7 @@ def update_entry(actor: User, entry: WorkLogEntry, data: EntryData) -> WorkLogEn
         "worklog_entry",
         entry.id,
         before,
-        {**audit.snapshot(entry, ENTRY_FIELDS), "case_ids": [c.id for c in entry.cases]},
+        _entry_snapshot(entry),
     )
     db.session.commit()
     return entry
@@ -321,10 +321,18 @@ def delete_entry(actor: User, entry: WorkLogEntry) -> None:
         raise WorklogError(
             _("Minggu ini sudah diajukan atau disetujui sehingga terkunci; entri tidak dapat diubah.")
         )
-    before = {**audit.snapshot(entry, ENTRY_FIELDS), "case_ids": [c.id for c in entry.cases]}
+    before = _entry_snapshot(entry)
     audit.record(actor, "worklog.entry_delete", "worklog_entry", entry.id, before, None)
     db.session.delete(entry)
     db.session.commit()
+
+
+def _entry_snapshot(entry: WorkLogEntry) -> dict:
+    data = audit.snapshot(entry, ENTRY_FIELDS)
+    for name in ("start_time", "end_time"):
+        value = getattr(entry, name)
+        data[name] = value.strftime("%H:%M") if value else None
+    return {**data, "case_ids": [c.id for c in entry.cases]}
 
 
 def category_problem(category: str) -> str | None:
@@ -391,7 +399,7 @@ def entry_from_follow_up(actor: User, event: Event) -> WorkLogEntry | None:
         "worklog_entry",
         entry.id,
         None,
-        {**audit.snapshot(entry, ENTRY_FIELDS), "event_id": event.id, "case_ids": [event.case_id]},
+        {**_entry_snapshot(entry), "event_id": event.id},
     )
     return entry
 
@@ -770,7 +778,7 @@ def logbook_xlsx(book: PrintableLogbook) -> bytes:
         if minutes:
             ws.append([str(category.label), "", round(minutes / 60, 2)])
     ws.append([_("Kasus yang ditangani"), "", book.totals.cases_touched])
-    ws.append([_("Kunjungan lapangan"), "", book.totals.field_visits])
+    ws.append([_("Jumlah kunjungan lapangan"), "", book.totals.field_visits])
     ws.append([])
     ws.append([_("Persetujuan mingguan")])
     ws.cell(row=ws.max_row, column=1).font = bold
