@@ -119,7 +119,10 @@ def intern_logbook(user_id: int):
 
 def _after_week_change(week_start: date, message: str):
     if htmx:
-        return _render_logbook(current_user, week_start, notice=message)
+        # the week panel is the answer; the totals beside it refresh themselves on this event
+        resp = current_app.make_response(_render_logbook(current_user, week_start, notice=message))
+        resp.headers["HX-Trigger"] = "worklogChanged"
+        return resp
     flash(message, "success")
     return redirect(url_for("worklog.index", week=week_start.isoformat()))
 
