@@ -56,6 +56,8 @@ def test_week_submitted_returned_fixed_and_approved(live_server, page, shot, uni
     expect(page.locator("#week-panel .notice")).to_contain_text("diajukan kepada supervisor")
     expect(page.locator("#week-panel h2 .badge")).to_have_text("Diajukan")
     expect(page.locator("#add-entry")).to_have_count(0)  # locked while under review
+    # let the totals finish refreshing: a request still in flight would renew the session cookie
+    expect(page.locator("#totals #weeks")).to_contain_text("Diajukan")
     sign_out(page)
 
     # 3. the supervisor returns it from the queue with a comment (htmx, in place)
@@ -80,6 +82,7 @@ def test_week_submitted_returned_fixed_and_approved(live_server, page, shot, uni
     expect(page.locator("#entries")).to_contain_text("untuk Bu Siti Aminah")
     page.click("button:has-text('Ajukan ulang minggu ini')")
     expect(page.locator("#week-panel h2 .badge")).to_have_text("Diajukan")
+    expect(page.locator("#totals #weeks")).to_contain_text("Diajukan")
     sign_out(page)
 
     # 5. the supervisor approves; the week is locked and the printable logbook shows it
