@@ -3,7 +3,7 @@ the page or the htmx fragment (the page includes the same partial)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -55,8 +55,8 @@ def _logbook_context(intern, week_start: date, form=None, error=None, notice=Non
         "intern": intern,
         "week_start": week_start,
         "week_days": service.week_days(week_start),
-        "prev_week": service.week_days(week_start)[0].fromordinal(week_start.toordinal() - 7),
-        "next_week": week_start.fromordinal(week_start.toordinal() + 7),
+        "prev_week": week_start - timedelta(days=7),
+        "next_week": week_start + timedelta(days=7),
         "week": week,
         "entries": entries,
         "week_minutes": sum(e.minutes for e in entries),
@@ -234,7 +234,7 @@ def review_week(week_id: int):
         except service.WorklogError as exc:
             error = str(exc)
     if htmx and (htmx.target or "").startswith("queue-week-"):
-        week.total_minutes = service._minutes_by_week([week.id]).get(week.id, 0)
+        week.total_minutes = service.minutes_by_week([week.id]).get(week.id, 0)
         html = render_template(
             "worklog/_queue_row.html",
             w=week,

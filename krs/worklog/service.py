@@ -509,13 +509,13 @@ def review_queue(viewer: User) -> list[WorkWeek]:
         .order_by(WorkWeek.submitted_at, WorkWeek.id)
     )
     weeks = list(db.session.scalars(stmt))
-    minutes = _minutes_by_week([w.id for w in weeks])
+    minutes = minutes_by_week([w.id for w in weeks])
     for w in weeks:
         w.total_minutes = minutes.get(w.id, 0)
     return weeks
 
 
-def _minutes_by_week(week_ids: list[int]) -> dict[int, int]:
+def minutes_by_week(week_ids: list[int]) -> dict[int, int]:
     if not week_ids:
         return {}
     rows = db.session.execute(
