@@ -47,11 +47,13 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     from krs.cases.routes import bp as cases_bp
     from krs.main.routes import bp as main_bp
     from krs.outreach.routes import bp as outreach_bp
+    from krs.worklog.routes import bp as worklog_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(outreach_bp)
+    app.register_blueprint(worklog_bp)
 
     from krs import cli, templating
 
@@ -84,9 +86,16 @@ def _configure_sqlite(app: Flask) -> None:
 def _register_guards(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
+        from flask import flash
+
         from krs.models import User
+        from krs.worklog.service import sign_in_refusal
 
         user = db.session.get(User, int(user_id))
+        if user and user.active and (refusal := sign_in_refusal(user)):  # placement period over
+            session.pop("_user_id", None)
+            flash(refusal, "error")
+            return None
         return user if user and user.active else None
 
     @app.before_request

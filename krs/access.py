@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, false, or_, select
 
 from krs.extensions import db
 from krs.models import Applicant, Case, Role, Unit, User
@@ -77,6 +77,19 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "outreach.group_detail": SIGNED_IN,
     "outreach.add_member": roles(ADMIN, SUPERVISOR, STAFF),
     "outreach.new_group_case": roles(*DESK_ROLES),
+    # intern logbook (krs/worklog): staff have no logbook
+    "worklog.index": roles(ADMIN, VIEWER, SUPERVISOR, INTERN),
+    "worklog.intern_logbook": roles(ADMIN, VIEWER, SUPERVISOR, INTERN),
+    "worklog.add_entry": roles(INTERN),
+    "worklog.edit_entry": roles(INTERN),
+    "worklog.delete_entry": roles(INTERN),
+    "worklog.submit_week": roles(INTERN),
+    "worklog.review_week": roles(ADMIN, SUPERVISOR),
+    "worklog.placements": roles(ADMIN, VIEWER, SUPERVISOR),
+    "worklog.new_placement": roles(ADMIN, SUPERVISOR),
+    "worklog.edit_placement": roles(ADMIN, SUPERVISOR),
+    "worklog.print_logbook": roles(ADMIN, VIEWER, SUPERVISOR, INTERN),
+    "worklog.export_logbook": roles(ADMIN, VIEWER, SUPERVISOR, INTERN),
 }
 
 
@@ -355,3 +368,108 @@ def shown_nik_value(user: User, nik: str | None) -> str:
     if not nik:
         return ""
     return mask_middle(nik, 4, 2) if masks_pii(user) else nik
+
+
+# ---------------------------------------------------------------- intern logbook (krs/worklog)
+# intern: own entries only; supervisor: own unit's interns (reviews them); viewer: read all;
+# admin: all; staff: no logbook.
+
+
+def _worklog_models():
+    from krs.worklog import models
+
+    return models
+
+
+def _worklog_user_scope(user: User, user_column):
+    """A WHERE clause on a column holding an intern's user id; None means every intern."""
+    if is_national(user):
+        return None
+    if user.role == INTERN:
+        return user_column == user.id
+    if user.role == SUPERVISOR:
+        return user_column.in_(select(User.id).where(User.unit_id == user.unit_id))
+    return false()  # staff: nothing
+
+
+def interns_visible_to(user: User) -> Select:
+    stmt = select(User).where(User.role == INTERN)
+    scope = _worklog_user_scope(user, User.id)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def worklog_entries_visible_to(user: User) -> Select:
+    m = _worklog_models()
+    stmt = select(m.WorkLogEntry)
+    scope = _worklog_user_scope(user, m.WorkLogEntry.user_id)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def work_weeks_visible_to(user: User) -> Select:
+    m = _worklog_models()
+    stmt = select(m.WorkWeek)
+    scope = _worklog_user_scope(user, m.WorkWeek.user_id)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def placements_visible_to(user: User) -> Select:
+    m = _worklog_models()
+    stmt = select(m.Placement)
+    scope = _worklog_user_scope(user, m.Placement.user_id)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def can_worklog(user: User, action: str, intern: User | None = None) -> bool:
+    """Logbook actions on an intern's records: write (own entries, submit), review, manage placements."""
+    role = user.role
+    if action == "view":
+        return (
+            intern is not None
+            and db.session.execute(interns_visible_to(user).where(User.id == intern.id)).first() is not None
+        )
+    if action == "write":
+        return role == INTERN and intern is not None and intern.id == user.id
+    if action in ("review", "manage_placement"):
+        if role == ADMIN:
+            return True
+        return role == SUPERVISOR and (intern is None or intern.unit_id == user.unit_id)
+    return False
+
+
+def _load_or_404(user: User, stmt, action: str, intern_of):
+    obj = db.session.execute(stmt).scalar_one_or_none()
+    if obj is None:
+        abort(404)
+    if action != "view" and not can_worklog(user, action, intern_of(obj)):
+        abort(403)
+    return obj
+
+
+def get_intern_or_404(user: User, intern_id: int, action: str = "view") -> User:
+    return _load_or_404(user, interns_visible_to(user).where(User.id == intern_id), action, lambda u: u)
+
+
+def get_worklog_entry_or_404(user: User, entry_id: int, action: str = "view"):
+    m = _worklog_models()
+    stmt = worklog_entries_visible_to(user).where(m.WorkLogEntry.id == entry_id)
+    return _load_or_404(user, stmt, action, lambda e: e.intern)
+
+
+def get_work_week_or_404(user: User, week_id: int, action: str = "view"):
+    m = _worklog_models()
+    stmt = work_weeks_visible_to(user).where(m.WorkWeek.id == week_id)
+    return _load_or_404(user, stmt, action, lambda w: w.intern)
+
+
+def get_placement_or_404(user: User, placement_id: int, action: str = "view"):
+    m = _worklog_models()
+    stmt = placements_visible_to(user).where(m.Placement.id == placement_id)
+    return _load_or_404(user, stmt, action, lambda p: p.intern)
+
+
+def field_supervisors_for(user: User) -> list[User]:
+    """Supervisors who may be named field supervisor on a placement this user manages."""
+    stmt = select(User).where(User.role == SUPERVISOR, User.active.is_(True)).order_by(User.full_name)
+    if user.role != ADMIN:
+        stmt = stmt.where(User.unit_id == user.unit_id)
+    return list(db.session.scalars(stmt))

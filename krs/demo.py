@@ -262,6 +262,7 @@ def seed_demo(n_cases: int = 300, seed: int = 2026) -> dict:
         _backdate(case, opened, now)
     db.session.commit()
     seed_outreach_demo(rng, units, desk, now)
+    seed_worklog_demo(rng)
     return {"units": len(units), "cases": n_cases}
 
 
@@ -437,3 +438,81 @@ def seed_outreach_demo(rng: random.Random, units: dict, desk: dict, now: datetim
             )
             _backdate(later.case, min(opened + timedelta(days=7), now - timedelta(hours=1)), now)
     db.session.commit()
+
+
+UNIVERSITIES = [
+    ("Universitas Gadjah Mada", "Arsitektur"),
+    ("Institut Teknologi Bandung", "Teknik Sipil"),
+    ("Universitas Udayana", "Arsitektur"),
+    ("Universitas Diponegoro", "Perencanaan Wilayah dan Kota"),
+    ("Universitas Sumatera Utara", "Teknik Sipil"),
+    ("Universitas Tanjungpura", "Arsitektur"),
+]
+WORKLOG_TASKS = [
+    ("desk_service", "Melayani konsultasi warga di Pojok KRS."),
+    ("data_entry", "Merekap data permohonan minggu ini ke lembar kerja unit."),
+    ("design_drawing", "Menggambar denah dan tampak rumah tipe 36 untuk pemohon."),
+    ("cost_estimate", "Menyusun RAB perbaikan atap dan dinding."),
+    ("other", "Rapat koordinasi mingguan dengan supervisor."),
+]
+
+
+def seed_worklog_demo(rng: random.Random) -> None:
+    """A placement and some weeks of logbook for each `magang.<unit>` account: older weeks
+    approved, one returned with a comment, last week waiting in the supervisor's queue."""
+    from krs.worklog import service as worklog
+    from krs.worklog.models import WorkLogEntry
+
+    interns = db.session.scalars(select(User).where(User.role == Role.INTERN, User.username.like("magang.%")))
+    for i, intern in enumerate(list(interns)):
+        unit = intern.unit
+        spv = db.session.scalar(select(User).where(User.username == f"spv.{unit.slug}"))
+        today = worklog.today_for(intern)
+        this_week = worklog.week_start_of(today)
+        first_logged = db.session.scalar(
+            select(func.min(WorkLogEntry.work_date)).where(WorkLogEntry.user_id == intern.id)
+        )
+        start = min(first_logged or today, this_week - timedelta(weeks=6))
+        start = max(start, today - timedelta(days=300))
+        university, programme = UNIVERSITIES[i % len(UNIVERSITIES)]
+        worklog.save_placement(
+            spv,
+            worklog.PlacementData(
+                intern.id, university, programme, spv.id, start, today + timedelta(weeks=6)
+            ),
+        )
+        for weeks_back in range(4, 0, -1):
+            monday = this_week - timedelta(weeks=weeks_back)
+            for day in (monday + timedelta(days=d) for d in range(5)):
+                for _ in range(rng.randint(1, 2)):
+                    category, text = rng.choice(WORKLOG_TASKS)
+                    worklog.add_entry(
+                        intern,
+                        worklog.EntryData(
+                            work_date=day,
+                            category=category,
+                            description=text,
+                            minutes=rng.choice([60, 90, 120, 180]),
+                        ),
+                    )
+        weeks = db.session.scalars(
+            select(WorkLogEntry.week_start)
+            .where(WorkLogEntry.user_id == intern.id, WorkLogEntry.week_start < this_week)
+            .distinct()
+            .order_by(WorkLogEntry.week_start)
+        ).all()
+        for monday in weeks:
+            if monday < start:
+                continue
+            worklog.submit_week(intern, monday)
+            week = worklog.week_of(intern, monday)
+            if monday == this_week - timedelta(weeks=2):
+                worklog.return_week(spv, week, "Tambahkan nama pemohon dan lokasi pada kunjungan lapangan.")
+            elif monday < this_week - timedelta(weeks=2):
+                worklog.approve_week(spv, week)
+                # a realistic history: submitted on the Friday, approved the Monday after
+                week.submitted_at = datetime.combine(
+                    monday + timedelta(days=4), datetime.min.time(), UTC
+                ) + timedelta(hours=9)
+                week.reviewed_at = week.submitted_at + timedelta(days=3)
+                db.session.commit()

@@ -42,6 +42,10 @@ def authenticate(username: str, password: str, today: date | None = None) -> Use
         raise AuthError(_l("Nama pengguna atau kata sandi salah."))
     if not user.active:
         raise AuthError(_l("Akun ini dinonaktifkan. Hubungi supervisor atau admin unit Anda."))
+    from krs.worklog.service import sign_in_refusal
+
+    if refusal := sign_in_refusal(user, today):  # an intern outside their placement period
+        raise AuthError(refusal)
     user.last_login_at = utcnow()
     audit.record(user, "auth.login", "user", user.id)
     db.session.commit()

@@ -35,6 +35,7 @@ from krs.models import (
     utcnow,
 )
 from krs.workdays import add_working_days, local_date, today_in
+from krs.worklog import service as worklog_service
 
 # Default service levels in working days (issue 4 makes them admin-editable reference data).
 FIRST_RESPONSE_DAYS = 2
@@ -319,6 +320,7 @@ def add_follow_up(actor: User, case: Case, follow_up: FollowUp) -> Event:
             )
         )
     db.session.flush()
+    worklog_service.entry_from_follow_up(actor, event)  # an intern's follow-up goes into their logbook
     audit.record(
         actor,
         "case.follow_up",

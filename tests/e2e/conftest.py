@@ -70,6 +70,15 @@ def _csrf_on_for_the_browser(app):
     app.config["WTF_CSRF_ENABLED"] = False
 
 
+@pytest.fixture(autouse=True)
+def _csrf_only_for_the_browser(app):
+    """CSRF is on while a browser test runs and off again after it, so the view tests that run
+    later in the same session (they post without tokens) are not answered 400 by the CSRF check."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
 @pytest.fixture
 def shot(page, request):
     """shot("name") saves a full-page screenshot under test-artifacts/<test>/."""

@@ -18,6 +18,7 @@ from tests.conftest import login
 ROLES = ("admin", "viewer", "supervisor", "staff", "intern")
 ALL = set(ROLES)
 DESK = {"admin", "supervisor", "staff", "intern"}
+NATIONAL = {"admin", "viewer"}  # the roles that may reach another unit's records
 
 # endpoint -> (roles that may open it at all, roles that may act on another unit's record).
 # Roles outside the first set get 403 (404 for objects they cannot see); on their own unit's
@@ -46,16 +47,29 @@ EXPECTED: dict[str, object] = {
     # groups and outreach: other units' sessions and groups are walked in tests/views/test_outreach_views.py
     "outreach.index": (ALL, None),
     "outreach.new_session": ({"admin", "supervisor", "staff"}, None),
-    "outreach.session_detail": (ALL, None),
-    "outreach.edit_session": ({"admin", "supervisor", "staff"}, None),
-    "outreach.session_intake": (DESK, None),
-    "outreach.add_photo": ({"admin", "supervisor", "staff"}, None),
-    "outreach.photo": (ALL, None),
+    "outreach.session_detail": (ALL, NATIONAL),
+    "outreach.edit_session": ({"admin", "supervisor", "staff"}, NATIONAL),
+    "outreach.session_intake": (DESK, NATIONAL),
+    "outreach.add_photo": ({"admin", "supervisor", "staff"}, NATIONAL),
+    "outreach.photo": (ALL, NATIONAL),
     "outreach.groups": (ALL, None),
     "outreach.new_group": (DESK, None),
-    "outreach.group_detail": (ALL, None),
-    "outreach.add_member": ({"admin", "supervisor", "staff"}, None),
-    "outreach.new_group_case": (DESK, None),
+    "outreach.group_detail": (ALL, NATIONAL),
+    "outreach.add_member": ({"admin", "supervisor", "staff"}, NATIONAL),
+    "outreach.new_group_case": (DESK, NATIONAL),
+    # intern logbook: intern own entries; supervisor own unit's interns; viewer reads all; staff none
+    "worklog.index": ({"admin", "viewer", "supervisor", "intern"}, None),
+    "worklog.intern_logbook": ({"admin", "viewer", "supervisor", "intern"}, {"admin", "viewer"}),
+    "worklog.add_entry": ({"intern"}, None),
+    "worklog.edit_entry": ({"intern"}, set()),
+    "worklog.delete_entry": ({"intern"}, set()),
+    "worklog.submit_week": ({"intern"}, None),
+    "worklog.review_week": ({"admin", "supervisor"}, {"admin"}),
+    "worklog.placements": ({"admin", "viewer", "supervisor"}, None),
+    "worklog.new_placement": ({"admin", "supervisor"}, None),
+    "worklog.edit_placement": ({"admin", "supervisor"}, {"admin"}),
+    "worklog.print_logbook": ({"admin", "viewer", "supervisor", "intern"}, {"admin", "viewer"}),
+    "worklog.export_logbook": ({"admin", "viewer", "supervisor", "intern"}, {"admin", "viewer"}),
 }
 
 
@@ -143,6 +157,105 @@ EXTRA_ARGUMENTS: dict = {
 }
 
 
+def _worklog_records(case) -> dict:
+    """The intern of the case's unit, with a placement, an entry and a submitted week (made once)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from krs.models import Role, User
+    from krs.worklog.models import Placement, WeekStatus, WorkLogEntry, WorkWeek
+    from krs.worklog.service import today_for, week_start_of
+
+    intern = db.session.scalars(
+        select(User).where(User.unit_id == case.unit_id, User.role == Role.INTERN).order_by(User.id)
+    ).first()
+    if intern is None:
+        intern = User(
+            username=f"walk-intern-{case.unit_id}",
+            full_name="Magang Lain",
+            role=Role.INTERN,
+            unit_id=case.unit_id,
+            password_hash="x",
+        )
+        db.session.add(intern)
+        db.session.flush()
+    spv = db.session.scalars(
+        select(User).where(User.unit_id == case.unit_id, User.role == Role.SUPERVISOR).order_by(User.id)
+    ).first()
+    today = today_for(intern)
+    placement = db.session.scalars(select(Placement).where(Placement.user_id == intern.id)).first()
+    if placement is None:
+        placement = Placement(
+            user_id=intern.id,
+            unit_id=case.unit_id,
+            university="Universitas Uji",
+            study_programme="Teknik Sipil",
+            field_supervisor_id=spv.id,
+            start_date=today - timedelta(days=30),
+            end_date=today + timedelta(days=30),
+        )
+        db.session.add(placement)
+    last_week = week_start_of(today) - timedelta(days=7)
+    entry = db.session.scalars(
+        select(WorkLogEntry).where(
+            WorkLogEntry.user_id == intern.id, WorkLogEntry.week_start == week_start_of(today)
+        )
+    ).first()
+    if entry is None:
+        entry = WorkLogEntry(
+            user_id=intern.id,
+            work_date=today,
+            week_start=week_start_of(today),
+            minutes=60,
+            category="desk_service",
+            description="Melayani konsultasi.",
+        )
+        db.session.add(entry)
+    week = db.session.scalars(select(WorkWeek).where(WorkWeek.user_id == intern.id)).first()
+    if week is None:
+        db.session.add(
+            WorkLogEntry(
+                user_id=intern.id,
+                work_date=last_week,
+                week_start=last_week,
+                minutes=90,
+                category="field_visit",
+                description="Survei rumah.",
+            )
+        )
+        week = WorkWeek(user_id=intern.id, week_start=last_week, status=WeekStatus.SUBMITTED)
+        db.session.add(week)
+    db.session.commit()
+    return {"user_id": intern.id, "placement_id": placement.id, "entry_id": entry.id, "week_id": week.id}
+
+
+# URL arguments naming a record of one unit: the walk tries them on the own and the other unit.
+SCOPED_ARGUMENTS = {
+    "case_id",
+    "user_id",
+    "entry_id",
+    "week_id",
+    "placement_id",
+    "session_id",
+    "group_id",
+    "photo_id",
+}
+
+EXTRA_ARGUMENTS |= {
+    (endpoint, arg): (lambda case, arg=arg: _worklog_records(case)[arg])
+    for endpoint, arg in [
+        ("worklog.intern_logbook", "user_id"),
+        ("worklog.edit_entry", "entry_id"),
+        ("worklog.delete_entry", "entry_id"),
+        ("worklog.review_week", "week_id"),
+        ("worklog.edit_placement", "placement_id"),
+        ("worklog.print_logbook", "placement_id"),
+        ("worklog.export_logbook", "placement_id"),
+    ]
+}
+
+
 def _classify(resp) -> str:
     if resp.status_code in (401,) or (
         resp.status_code == 302 and "/login" in resp.headers.get("Location", "")
@@ -174,7 +287,7 @@ def test_walk_every_rule_for_every_role(app, world):
     checked = 0
     failures = []
     for rule in app.url_map.iter_rules():
-        scopes = ("own", "other") if "case_id" in rule.arguments else ("none",)
+        scopes = ("own", "other") if rule.arguments & SCOPED_ARGUMENTS else ("none",)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for role in (None, *ROLES):
                 for scope in scopes:
