@@ -46,10 +46,14 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     from krs.auth.routes import bp as auth_bp
     from krs.cases.routes import bp as cases_bp
     from krs.main.routes import bp as main_bp
+    from krs.reports.routes import bp as reports_bp
+    from krs.surveys.routes import bp as surveys_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(reports_bp)
 
     from krs import cli, templating
 
