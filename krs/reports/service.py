@@ -180,7 +180,7 @@ def report(user: User, units: list[Unit], period: Period, today: date | None = N
     if not unit_ids:
         return Report(period, units, total, by_unit)
 
-    def targets(unit_id):
+    def buckets(unit_id):  # the total and the unit the row belongs to
         return (total, by_unit[unit_id])
 
     months = period.months()
@@ -206,16 +206,14 @@ def report(user: User, units: list[Unit], period: Period, today: date | None = N
         .join(Unit, Unit.id == Case.unit_id)
         .where(or_(in_period(Case.created_at, period, zones), in_period(Case.closed_at, period, zones)))
     ).all()
-    opened_ids = set()
     first_days = defaultdict(list)
     closure_days = defaultdict(list)
     for r in rows:
         tz = tz_of[r.unit_id]
         opened_day = local_date(r.created_at, tz)
         if period.contains(r.created_at, tz):
-            opened_ids.add(r.id)
             month = opened_day.strftime("%Y-%m")
-            for f in targets(r.unit_id):
+            for f in buckets(r.unit_id):
                 f.cases_in += 1
                 f.in_per_month[month] = f.in_per_month.get(month, 0) + 1
                 f.by_channel[r.channel] = f.by_channel.get(r.channel, 0) + 1
@@ -223,7 +221,7 @@ def report(user: User, units: list[Unit], period: Period, today: date | None = N
                 answered = local_date(r.first_response_at, tz)
                 on_time = r.first_response_due is not None and answered <= r.first_response_due
                 first_days[r.unit_id].append(working_days_between(opened_day, answered))
-                for f in targets(r.unit_id):
+                for f in buckets(r.unit_id):
                     f.responded += 1
                     f.responded_on_time += int(on_time)
         if r.status == CaseStatus.CLOSED and period.contains(r.closed_at, tz):
@@ -231,7 +229,7 @@ def report(user: User, units: list[Unit], period: Period, today: date | None = N
             on_time = r.resolution_due is not None and closed_day <= r.resolution_due
             closure_days[r.unit_id].append(working_days_between(opened_day, closed_day))
             month = closed_day.strftime("%Y-%m")
-            for f in targets(r.unit_id):
+            for f in buckets(r.unit_id):
                 f.cases_closed += 1
                 f.closed_on_time += int(on_time)
                 f.closed_per_month[month] = f.closed_per_month.get(month, 0) + 1
@@ -245,16 +243,15 @@ def report(user: User, units: list[Unit], period: Period, today: date | None = N
     total.median_closure_days = median(v for vs in closure_days.values() for v in vs)
 
     # 2. service types of the cases opened in the period (one query)
-    if opened_ids:
-        service_rows = db.session.execute(
-            scoped.with_only_columns(Case.unit_id, CaseService.service)
-            .join(CaseService, CaseService.case_id == Case.id)
-            .join(Unit, Unit.id == Case.unit_id)
-            .where(in_period(Case.created_at, period, zones))
-        ).all()
-        for r in service_rows:
-            for f in targets(r.unit_id):
-                f.by_service[r.service] = f.by_service.get(r.service, 0) + 1
+    service_rows = db.session.execute(
+        scoped.with_only_columns(Case.unit_id, CaseService.service)
+        .join(CaseService, CaseService.case_id == Case.id)
+        .join(Unit, Unit.id == Case.unit_id)
+        .where(in_period(Case.created_at, period, zones))
+    ).all()
+    for r in service_rows:
+        for f in buckets(r.unit_id):
+            f.by_service[r.service] = f.by_service.get(r.service, 0) + 1
 
     # 3. backlog now, by status (one query)
     for unit_id, status, n in db.session.execute(
@@ -262,7 +259,7 @@ def report(user: User, units: list[Unit], period: Period, today: date | None = N
         .where(Case.status.in_(OPEN_STATUSES))
         .group_by(Case.unit_id, Case.status)
     ).all():
-        for f in targets(unit_id):
+        for f in buckets(unit_id):
             f.backlog[status] = f.backlog.get(status, 0) + n
 
     # 4. follow-ups done in the period: field visits, usage, entry delay (one query)
@@ -280,7 +277,7 @@ def report(user: User, units: list[Unit], period: Period, today: date | None = N
         delay = max(0.0, (_aware(e.created_at) - _aware(e.occurred_at)).total_seconds() / 3600)
         delays[e.unit_id].append(delay)
         staff_events[e.author_id].append(delay)
-        for f in targets(e.unit_id):
+        for f in buckets(e.unit_id):
             f.follow_ups += 1
             f.field_visits += int(e.kind == EventKind.FIELD_VISIT)
             f.entered_within_day += int(delay <= 24)
@@ -316,7 +313,7 @@ def report(user: User, units: list[Unit], period: Period, today: date | None = N
             median_delay_hours=_round1(median(staff_events.get(p.id, []))),
         )
         active = usage.cases_recorded or usage.follow_ups
-        for f in targets(p.unit_id):
+        for f in buckets(p.unit_id):
             f.per_staff.append(usage)
             f.active_users += int(bool(active))
     total.per_staff.sort(key=lambda s: (-(s.cases_recorded + s.follow_ups), s.name))
@@ -372,15 +369,19 @@ class Achievement:
             return None
         return round(100.0 * float(self.actual) / float(self.target), 1)
 
-    @property
-    def expected_by_now(self) -> float | None:
+    def _expected(self) -> float | None:
         if self.target is None:
             return None
-        return round(float(self.target) * self.elapsed, 1) if self.kind == "count" else float(self.target)
+        return float(self.target) * self.elapsed if self.kind == "count" else float(self.target)
+
+    @property
+    def expected_by_now(self) -> float | None:
+        expected = self._expected()
+        return None if expected is None else round(expected, 1)
 
     @property
     def pro_rated_pct(self) -> float | None:
-        expected = self.expected_by_now
+        expected = self._expected()
         if not expected or self.actual is None:
             return None
         return round(100.0 * float(self.actual) / expected, 1)
