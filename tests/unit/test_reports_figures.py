@@ -2,14 +2,14 @@
 
 Period: 1 Mar - 30 Apr 2025. Unit A = BP2P JAWA2 (WIB), unit B = Satker BALI (WITA).
 
-    case  unit  opened (local)     channel   services                 1st response   closed        outcome
-    c1    A     Mon 3 Mar 09:00    walk_in   house_design             Tue 4 Mar      Mon 10 Mar    resolved
-    c2    A     Thu 20 Mar 10:00   phone     permits, financing       Thu 27 Mar     Tue 8 Apr     referred_bsps
-    c3    A     Tue 15 Apr 09:00   walk_in   house_design             Tue 15 Apr     (in progress)
-    c4    A     Mon 10 Feb 09:00   online    cost_estimate            -              Wed 5 Mar     referred_financing
-    c5    A     Thu 1 May 00:30    phone     house_design             (new)          -  <- outside (WIB)
-    c6    B     Sat 1 Mar 00:30    whatsapp  house_design             (new)          -  <- inside in WITA
-                (= Fri 28 Feb 23:30 WIB)
+    case unit opened (local)    channel  services            1st response closed      outcome
+    c1   A    Mon 3 Mar 09:00   walk_in  house_design        Tue 4 Mar    Mon 10 Mar  resolved
+    c2   A    Thu 20 Mar 10:00  phone    permits, financing  Thu 27 Mar   Tue 8 Apr   referred_bsps
+    c3   A    Tue 15 Apr 09:00  walk_in  house_design        Tue 15 Apr   (in progress)
+    c4   A    Mon 10 Feb 09:00  online   cost_estimate       -            Wed 5 Mar   referred_financing
+    c5   A    Thu 1 May 00:30   phone    house_design        (new)  <- outside the period (WIB)
+    c6   B    Sat 1 Mar 00:30   whatsapp house_design        (new)  <- inside in WITA
+              (= Fri 28 Feb 23:30 WIB)
 """
 
 from datetime import UTC, date, datetime, timedelta
