@@ -55,12 +55,19 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(scope="session")
 def live_server(app):
     """The app on a free loopback port, in a thread, on the test database."""
-    app.config["WTF_CSRF_ENABLED"] = True  # the browser goes through CSRF like a real user
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _csrf_like_production(app):
+    """The browser goes through CSRF like a real user; switched back after each browser test, so
+    the view tests that run later in the same session (live_server is session-wide) keep it off."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
     app.config["WTF_CSRF_ENABLED"] = False
 
 
