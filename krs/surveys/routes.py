@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from krs import access
-from krs.extensions import htmx
+from krs.extensions import htmx, limiter
 from krs.surveys import service
 from krs.surveys.forms import InviteForm, SurveyForm
 
@@ -39,11 +39,13 @@ def _unit_name(survey) -> str:
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
 def answer(token: str):
     return _answer(token, kiosk=False)
 
 
 @bp.route("/kiosk/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
 def kiosk(token: str):
     return _answer(token, kiosk=True)
 
