@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from sqlalchemy.orm import joinedload
 
@@ -43,10 +44,10 @@ def case_columns() -> list[str]:
 
 
 SLA_LABELS = {
-    "on_time": "Tepat waktu",
-    "due_soon": "Segera jatuh tempo",
-    "overdue": "Terlambat",
-    "done": "Selesai",
+    "on_time": _l("Tepat waktu"),
+    "due_soon": _l("Segera jatuh tempo"),
+    "overdue": _l("Terlambat"),
+    "done": _l("Selesai"),
 }
 
 
@@ -78,7 +79,7 @@ def case_rows(user: User, filters: cases.CaseFilters) -> Iterator[list]:
             case.assignee.full_name if case.assignee else "",
             case.first_response_due.isoformat() if case.first_response_due else "",
             case.resolution_due.isoformat() if case.resolution_due else "",
-            SLA_LABELS[cases.sla_state(case, today)],
+            str(SLA_LABELS[cases.sla_state(case, today)]),
             _label(Outcome, case.outcome) if case.outcome else "",
             local_date(case.closed_at, tz).isoformat() if case.closed_at else "",
         ]

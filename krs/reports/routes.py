@@ -56,7 +56,7 @@ def _tile_context(name: str, units, period):
     if name == "targets":
         context["targets"] = service.target_view(current_user, units, period.end.year, _today())
     else:
-        rep = service.report(current_user, units, period, _today())
+        rep = service.report(current_user, units, period)
         f = rep.total
         context["report"] = rep
         labels = context["labels"]
@@ -123,7 +123,7 @@ def tile(name: str):
 def ranking():
     all_units = access.report_units_for(current_user)
     units, period = _selection()
-    rep = service.report(current_user, units, period, _today())
+    rep = service.report(current_user, units, period)
     targets = service.target_view(current_user, units, period.end.year, _today())
     sort = request.args.get("sort", "within_sla")
     return render_template(
@@ -173,7 +173,7 @@ def export_cases(fmt: str):
 @bp.get("/evaluation.xlsx")
 def export_evaluation():
     units, period = _selection()
-    rep = service.report(current_user, units, period, _today())
+    rep = service.report(current_user, units, period)
     targets = service.target_view(current_user, units, period.end.year, _today())
     resp = send_file(
         exports.evaluation_xlsx(rep, targets, {u.id: u.name for u in units}),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from krs import access, audit
@@ -170,7 +171,7 @@ class Report:
     by_unit: dict  # unit id -> Figures
 
 
-def report(user: User, units: list[Unit], period: Period, today: date | None = None) -> Report:
+def report(user: User, units: list[Unit], period: Period) -> Report:
     """All figures for the units (already narrowed by access.report_units_chosen) and period."""
     unit_ids = [u.id for u in units]
     zones = {u.timezone for u in units}
@@ -305,7 +306,7 @@ def report(user: User, units: list[Unit], period: Period, today: date | None = N
     for n, p in enumerate(people, start=1):
         usage = StaffUsage(
             user_id=p.id,
-            name=p.full_name if show_names else f"Petugas {n}",
+            name=p.full_name if show_names else _("Petugas %(n)s", n=n),
             role=p.role,
             unit_id=p.unit_id,
             cases_recorded=recorded.get(p.id, 0),
@@ -417,8 +418,6 @@ def _targets_of(user: User, unit_ids: list[int], year: int) -> dict:
 
 
 def _achievements(target: dict | None, f: Figures, elapsed: float) -> list[Achievement]:
-    from flask_babel import gettext as _
-
     t = target or {}
     ikm = f.ikm.ikm_display
     return [
@@ -435,7 +434,7 @@ def _achievements(target: dict | None, f: Figures, elapsed: float) -> list[Achie
 
 def target_view(user: User, units: list[Unit], year: int, today: date) -> TargetView:
     period, elapsed = year_elapsed(year, today)
-    rep = report(user, units, period, today)
+    rep = report(user, units, period)
     rows = _targets_of(user, [u.id for u in units], year)
 
     def as_dict(t: UnitTarget) -> dict:
