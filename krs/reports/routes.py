@@ -229,8 +229,6 @@ def _year_arg() -> int:
 def targets(year: int | None = None, forms: dict | None = None, status: int = 200):
     year = year or _year_arg()
     units = access.report_units_for(current_user)
-    if current_user.role == "supervisor":
-        units = [u for u in units if u.id == current_user.unit_id]
     rows = []
     for unit, target in service.target_rows(current_user, units, year):
         form = (forms or {}).get(unit.id)

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from krs import access
-from krs.extensions import htmx, limiter
+from krs.extensions import db, htmx, limiter
+from krs.models import Unit
 from krs.surveys import service
 from krs.surveys.forms import InviteForm, SurveyForm
 
@@ -32,9 +33,6 @@ def _answer(token: str, kiosk: bool):
 
 
 def _unit_name(survey) -> str:
-    from krs.extensions import db
-    from krs.models import Unit
-
     return db.session.get(Unit, survey.unit_id).name
 
 
