@@ -47,6 +47,8 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     from krs.cases.routes import bp as cases_bp
     from krs.main.routes import bp as main_bp
     from krs.outreach.routes import bp as outreach_bp
+    from krs.reports.routes import bp as reports_bp
+    from krs.surveys.routes import bp as surveys_bp
     from krs.worklog.routes import bp as worklog_bp
 
     app.register_blueprint(main_bp)
@@ -54,6 +56,8 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(worklog_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(reports_bp)
 
     from krs import cli, templating
 

@@ -90,6 +90,20 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "worklog.edit_placement": roles(ADMIN, SUPERVISOR),
     "worklog.print_logbook": roles(ADMIN, VIEWER, SUPERVISOR, INTERN),
     "worklog.export_logbook": roles(ADMIN, VIEWER, SUPERVISOR, INTERN),
+    # evaluation (issue 4): surveys are answered without an account; reports per DESIGN.md §5
+    "surveys.answer": PUBLIC,
+    "surveys.kiosk": PUBLIC,
+    "surveys.thanks": PUBLIC,
+    "surveys.invite": roles(*DESK_ROLES),
+    "reports.index": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
+    "reports.tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
+    "reports.ranking": roles(ADMIN, VIEWER),
+    "reports.export_cases": roles(ADMIN, VIEWER, SUPERVISOR, STAFF, INTERN),
+    "reports.export_evaluation": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
+    "reports.service_levels": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
+    "reports.edit_service_level": roles(ADMIN),
+    "reports.targets": roles(ADMIN, VIEWER, SUPERVISOR),
+    "reports.edit_target": roles(ADMIN),
 }
 
 
@@ -473,3 +487,64 @@ def field_supervisors_for(user: User) -> list[User]:
     if user.role != ADMIN:
         stmt = stmt.where(User.unit_id == user.unit_id)
     return list(db.session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- evaluation (issue 4)
+
+
+def report_units_for(user: User) -> list[Unit]:
+    """The offices whose figures the user may see: all for the Direktorat, their own for the desk."""
+    if user.role in (ADMIN, VIEWER):
+        stmt = select(Unit).where(Unit.kind != "direktorat").order_by(Unit.name)
+    elif user.role in (SUPERVISOR, STAFF):
+        stmt = select(Unit).where(Unit.id == user.unit_id)
+    else:
+        return []
+    return list(db.session.scalars(stmt))
+
+
+def report_units_chosen(user: User, requested: list[str]) -> list[Unit]:
+    """The units asked for (ids as strings) narrowed to the user's reach; none asked = all of them."""
+    allowed = report_units_for(user)
+    wanted = {int(v) for v in requested if str(v).isdigit()}
+    chosen = [u for u in allowed if u.id in wanted]
+    return chosen or allowed
+
+
+def surveys_visible_to(user: User) -> Select:
+    from krs.surveys.models import Survey
+
+    stmt = select(Survey)
+    if is_national(user):
+        return stmt
+    return stmt.where(Survey.unit_id == user.unit_id)
+
+
+def targets_visible_to(user: User) -> Select:
+    from krs.reports.models import UnitTarget
+
+    stmt = select(UnitTarget)
+    if is_national(user):
+        return stmt
+    return stmt.where(UnitTarget.unit_id == user.unit_id)
+
+
+def may_edit_reference_data(user: User) -> bool:
+    """Service levels and targets are set by the Direktorat's admins; others read them."""
+    return user.role == ADMIN
+
+
+def may_invite_survey(user: User, case: Case) -> bool:
+    """The desk that served a closed case may hand the applicant the IKM survey."""
+    if case.status != "closed":
+        return False
+    if user.role == ADMIN:
+        return True
+    if user.role in (SUPERVISOR, STAFF):
+        return case.unit_id == user.unit_id
+    return user.role == INTERN and case.assignee_id == user.id
+
+
+def shows_staff_names(user: User) -> bool:
+    """Viewers see aggregates without personal data: usage per staff member is anonymised."""
+    return user.role != VIEWER

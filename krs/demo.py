@@ -263,6 +263,7 @@ def seed_demo(n_cases: int = 300, seed: int = 2026) -> dict:
     db.session.commit()
     seed_outreach_demo(rng, units, desk, now)
     seed_worklog_demo(rng)
+    seed_evaluation_demo(random.Random(seed + 4))
     return {"units": len(units), "cases": n_cases}
 
 
@@ -516,3 +517,72 @@ def seed_worklog_demo(rng: random.Random) -> None:
                 ) + timedelta(hours=9)
                 week.reviewed_at = week.submitted_at + timedelta(days=3)
                 db.session.commit()
+
+
+def seed_evaluation_demo(rng: random.Random | None = None) -> dict:
+    """Issue 4: targets for every unit this year and IKM surveys for about 60% of the closed cases."""
+    from krs.reports.models import UnitTarget
+    from krs.surveys.models import Survey
+    from krs.surveys.service import CODES, new_token
+    from krs.workdays import local_date
+
+    rng = rng or random.Random(4)
+    now = datetime.now(UTC)
+    units = list(db.session.scalars(select(Unit).where(Unit.kind != "direktorat").order_by(Unit.id)))
+    for unit in units:
+        db.session.add(
+            UnitTarget(
+                unit_id=unit.id,
+                year=local_date(now, unit.timezone).year,
+                cases_served=rng.choice([60, 80, 100, 120]),
+                within_sla_pct=rng.choice([70, 75, 80, 85]),
+                min_ikm=rng.choice([76.61, 80, 82.5]),
+                field_visits=rng.choice([20, 30, 40]),
+            )
+        )
+    # follow-ups are typed in shortly after the visit or call, mostly the same day
+    for event_id, occurred in db.session.execute(
+        select(Event.id, Event.occurred_at).where(Event.kind.in_(EventKind.follow_up_kinds()))
+    ).all():
+        occurred = occurred if occurred.tzinfo else occurred.replace(tzinfo=UTC)
+        delay = timedelta(minutes=rng.choice([5, 20, 45, 90, 180, 600, 1500, 3000]))
+        db.session.execute(
+            update(Event)
+            .where(Event.id == event_id)
+            .values(created_at=min(occurred + delay, now))
+            .execution_options(synchronize_session=False)
+        )
+    closed = db.session.execute(
+        select(Case.id, Case.unit_id, Case.closed_at).where(Case.status == CaseStatus.CLOSED)
+    ).all()
+    # each unit has its own temper, so the ranking has something to rank
+    mood = {unit.id: rng.choice([(2, 4), (3, 4), (3, 4), (2, 3)]) for unit in units}
+    surveys = 0
+    for case_id, unit_id, closed_at in closed:
+        if rng.random() > 0.6 or closed_at is None:
+            continue
+        answered = min(
+            closed_at.replace(tzinfo=closed_at.tzinfo or UTC) + timedelta(hours=rng.randint(1, 72)), now
+        )
+        lo, hi = mood[unit_id]
+        answers = {code: rng.randint(lo, hi) for code in CODES}
+        answers["u4"] = 4  # the clinic is free of charge
+        db.session.add(
+            Survey(
+                token=new_token(),
+                mode=rng.choice(["link", "kiosk"]),
+                unit_id=unit_id,
+                case_id=case_id,
+                created_at=closed_at,
+                expires_at=closed_at + timedelta(days=14),
+                submitted_at=answered,
+                comment=rng.choice([None, None, "Petugas ramah dan jelas.", "Mohon antrean dipercepat."]),
+                **answers,
+            )
+        )
+        db.session.add(
+            Event(case_id=case_id, kind=EventKind.SURVEY_RECEIVED, occurred_at=answered, created_at=answered)
+        )
+        surveys += 1
+    db.session.commit()
+    return {"targets": len(units), "surveys": surveys}

@@ -50,7 +50,7 @@ def _filters_from_request() -> service.CaseFilters:
     if view not in ("mine", "unassigned", "overdue", "all"):
         view = (
             "all"
-            if any(args.get(k) for k in ("q", "status", "service", "channel", "assignee"))
+            if any(args.get(k) for k in ("q", "status", "service", "channel", "assignee", "sla"))
             else (service.default_view(current_user))
         )
     return service.CaseFilters(
@@ -60,6 +60,7 @@ def _filters_from_request() -> service.CaseFilters:
         channel=args.get("channel", ""),
         assignee=args.get("assignee", ""),
         unit=args.get("unit", ""),
+        sla=args.get("sla", ""),
         view=view,
         page=page,
     )

@@ -144,9 +144,11 @@ def open_cases_of(user: User, applicant: Applicant) -> list[Case]:
 
 
 def due_dates(unit: Unit, services: list[str], opened: datetime) -> tuple[date, date]:
+    from krs.reports.sla import days_for  # admin-edited service levels (issue 4)
+
     start = local_date(opened, unit.timezone)
-    days = max((RESOLUTION_DAYS.get(ServiceType(s), 10) for s in services), default=10)
-    return add_working_days(start, FIRST_RESPONSE_DAYS), add_working_days(start, days)
+    first_days, days = days_for(services)
+    return add_working_days(start, first_days), add_working_days(start, days)
 
 
 def intake(
@@ -418,6 +420,7 @@ class CaseFilters:
     view: str = ""  # mine | unassigned | overdue | all
     unit: str = ""
     page: int = 1
+    sla: str = ""  # on_time | due_soon | overdue (open cases against their resolution due date)
 
 
 @dataclass
@@ -457,6 +460,11 @@ def filtered_cases(user: User, f: CaseFilters):
         stmt = stmt.where(Case.assignee_id.is_(None), Case.status != CaseStatus.CLOSED)
     elif f.view == "overdue":
         stmt = stmt.where(Case.status.in_(OPEN_STATUSES), Case.resolution_due < today_in(user.unit.timezone))
+    if f.sla:
+        from krs.reports.sla import SLA_STATES, sla_clause
+
+        if f.sla in SLA_STATES:
+            stmt = stmt.where(sla_clause(f.sla, today_in(user.unit.timezone)))
     if CaseStatus.has(f.status):
         stmt = stmt.where(Case.status == f.status)
     if f.channel:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from krs import access
 from krs.extensions import db
-from krs.models import OPEN_STATUSES, Case, CaseStatus, Event, User
+from krs.models import OPEN_STATUSES, Case, CaseStatus, Event, EventKind, User
 from krs.workdays import today_in
 
 
@@ -61,10 +61,24 @@ def home_for(user: User) -> Home:
             )
         )
     scope = access.case_scope_filter(user)
+    later = aliased(Event)
+    superseded = (
+        select(later.id)
+        .where(
+            later.case_id == Event.case_id,
+            later.kind.in_(EventKind.follow_up_kinds()),
+            or_(
+                later.occurred_at > Event.occurred_at,
+                and_(later.occurred_at == Event.occurred_at, later.id > Event.id),
+            ),
+        )
+        .exists()
+    )
     next_stmt = (
         select(Event)
         .join(Event.case)
         .where(Event.next_action_date.is_not(None), Event.next_action_date <= today)
+        .where(~superseded)  # only each case's latest follow-up says what is next
         .where(Case.status.in_(OPEN_STATUSES))
         .options(joinedload(Event.case).joinedload(Case.applicant))
         .order_by(Event.next_action_date)

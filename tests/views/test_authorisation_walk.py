@@ -70,6 +70,20 @@ EXPECTED: dict[str, object] = {
     "worklog.edit_placement": ({"admin", "supervisor"}, {"admin"}),
     "worklog.print_logbook": ({"admin", "viewer", "supervisor", "intern"}, {"admin", "viewer"}),
     "worklog.export_logbook": ({"admin", "viewer", "supervisor", "intern"}, {"admin", "viewer"}),
+    # evaluation (issue 4)
+    "surveys.answer": PUBLIC,
+    "surveys.kiosk": PUBLIC,
+    "surveys.thanks": PUBLIC,
+    "surveys.invite": (DESK, {"admin"}),
+    "reports.index": ({"admin", "viewer", "supervisor", "staff"}, None),
+    "reports.tile": ({"admin", "viewer", "supervisor", "staff"}, None),
+    "reports.ranking": ({"admin", "viewer"}, None),
+    "reports.export_cases": (ALL, None),
+    "reports.export_evaluation": ({"admin", "viewer", "supervisor", "staff"}, None),
+    "reports.service_levels": ({"admin", "viewer", "supervisor", "staff"}, None),
+    "reports.edit_service_level": ({"admin"}, None),
+    "reports.targets": ({"admin", "viewer", "supervisor"}, None),
+    "reports.edit_target": ({"admin"}, None),
 }
 
 
@@ -253,6 +267,35 @@ EXTRA_ARGUMENTS |= {
         ("worklog.print_logbook", "placement_id"),
         ("worklog.export_logbook", "placement_id"),
     ]
+}
+
+
+def _open_survey_token(case) -> str:
+    """A fresh, unanswered survey invitation of the case's unit (public pages need a live token)."""
+    from datetime import UTC, datetime, timedelta
+
+    from krs.surveys.models import Survey
+    from krs.surveys.service import new_token
+
+    survey = Survey(
+        token=new_token(),
+        unit_id=case.unit_id,
+        case_id=case.id,
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
+    db.session.add(survey)
+    db.session.commit()
+    return survey.token
+
+
+EXTRA_ARGUMENTS |= {
+    ("surveys.answer", "token"): _open_survey_token,
+    ("surveys.kiosk", "token"): _open_survey_token,
+    ("reports.tile", "name"): lambda case: "volume",
+    ("reports.export_cases", "fmt"): lambda case: "xlsx",  # the CSV streams: its tests read it whole
+    ("reports.edit_service_level", "service_type"): lambda case: "house_design",
+    ("reports.edit_target", "unit_id"): lambda case: case.unit_id,
+    ("reports.edit_target", "year"): lambda case: 2026,
 }
 
 

@@ -1,0 +1,279 @@
+"""Dashboards, national ranking, exports, service levels and targets. Thin: figures come from service.py."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from krs import access
+from krs.cases.routes import _filters_from_request
+from krs.extensions import htmx
+from krs.models import CaseStatus, Channel, Outcome, ServiceType
+from krs.reports import exports, service
+from krs.reports.forms import ServiceLevelForm, TargetForm
+from krs.surveys.service import ELEMENTS
+from krs.workdays import today_in
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+TILES = ("volume", "backlog", "mix", "timeliness", "outcomes", "ikm", "targets", "usage")
+
+
+def _today() -> date:
+    return today_in(current_user.unit.timezone)
+
+
+def _selection():
+    """The units and period asked for in the query string, narrowed to what the user may see."""
+    units = access.report_units_chosen(current_user, request.args.getlist("unit"))
+    period = service.parse_period(request.args.get("start"), request.args.get("end"), _today())
+    return units, period
+
+
+def _query_args(units, period, all_units) -> dict:
+    args = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    if len(units) != len(all_units):
+        args["unit"] = [u.id for u in units]
+    return args
+
+
+def _tile_context(name: str, units, period):
+    context = {"name": name, "units": units, "period": period, "labels": _labels()}
+    if name == "targets":
+        context["targets"] = service.target_view(current_user, units, period.end.year, _today())
+    else:
+        rep = service.report(current_user, units, period)
+        f = rep.total
+        context["report"] = rep
+        labels = context["labels"]
+        context["backlog_items"] = [
+            (label, f.backlog.get(key, 0))
+            for key, label in labels["status"].items()
+            if key != CaseStatus.CLOSED
+        ]
+        context["service_items"] = [
+            (label, f.by_service.get(key, 0)) for key, label in labels["service"].items()
+        ]
+        context["channel_items"] = [
+            (label, f.by_channel.get(key, 0)) for key, label in labels["channel"].items()
+        ]
+        context["outcome_items"] = [
+            (label, f.outcomes.get(key, 0)) for key, label in labels["outcome"].items()
+        ]
+    return context
+
+
+def _labels() -> dict:
+    return {
+        "status": {s.value: s.label for s in CaseStatus},
+        "service": {s.value: s.label for s in ServiceType},
+        "channel": {c.value: c.label for c in Channel},
+        "outcome": {o.value: o.label for o in Outcome},
+        "elements": ELEMENTS,
+    }
+
+
+@bp.get("")
+def index():
+    all_units = access.report_units_for(current_user)
+    units, period = _selection()
+    inline = request.args.get("inline") == "1"
+    tiles = [_tile_context(n, units, period) for n in TILES] if inline else [{"name": n} for n in TILES]
+    return render_template(
+        "reports/index.html",
+        all_units=all_units,
+        units=units,
+        period=period,
+        args=_query_args(units, period, all_units),
+        tiles=tiles,
+        inline=inline,
+        labels=_labels(),
+    )
+
+
+@bp.get("/tiles/<name>")
+def tile(name: str):
+    if name not in TILES:
+        abort(404)
+    units, period = _selection()
+    context = _tile_context(name, units, period)
+    if htmx:
+        return render_template("reports/_tile.html", tile=context)
+    all_units = access.report_units_for(current_user)
+    return render_template(
+        "reports/tile_page.html", tile=context, args=_query_args(units, period, all_units), period=period
+    )
+
+
+@bp.get("/ranking")
+def ranking():
+    all_units = access.report_units_for(current_user)
+    units, period = _selection()
+    rep = service.report(current_user, units, period)
+    targets = service.target_view(current_user, units, period.end.year, _today())
+    sort = request.args.get("sort", "within_sla")
+    return render_template(
+        "reports/ranking.html",
+        rows=service.ranking(rep, targets, sort),
+        total=rep.total,
+        sort=sort if sort in service.RANK_KEYS else "within_sla",
+        period=period,
+        all_units=all_units,
+        units=units,
+        args=_query_args(units, period, all_units),
+    )
+
+
+# ---------------------------------------------------------------- exports
+
+
+def _download_cookie(resp):
+    """The page's 'sedang disiapkan' indicator stops when this cookie arrives with the file."""
+    token = request.args.get("dl", "")
+    if token.isalnum() and len(token) <= 40:
+        resp.set_cookie("krs_download", token, max_age=60, samesite="Lax", secure=request.is_secure)
+    return resp
+
+
+@bp.get("/cases.<fmt>")
+def export_cases(fmt: str):
+    filters = _filters_from_request()
+    stamp = _today().isoformat()
+    if fmt == "csv":
+        resp = Response(
+            stream_with_context(exports.csv_stream(current_user, filters)), mimetype="text/csv; charset=utf-8"
+        )
+        resp.headers["Content-Disposition"] = f'attachment; filename="kasus-{stamp}.csv"'
+        return _download_cookie(resp)
+    if fmt == "xlsx":
+        resp = send_file(
+            exports.cases_xlsx(current_user, filters),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            download_name=f"kasus-{stamp}.xlsx",
+        )
+        return _download_cookie(resp)
+    abort(404)
+
+
+@bp.get("/evaluation.xlsx")
+def export_evaluation():
+    units, period = _selection()
+    rep = service.report(current_user, units, period)
+    targets = service.target_view(current_user, units, period.end.year, _today())
+    resp = send_file(
+        exports.evaluation_xlsx(rep, targets, {u.id: u.name for u in units}),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"evaluasi-krs-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
+    )
+    return _download_cookie(resp)
+
+
+# ---------------------------------------------------------------- service levels
+
+
+@bp.get("/service-levels")
+def service_levels(forms: dict | None = None, status: int = 200):
+    rows = []
+    for svc, first, resolution in service.level_rows():
+        form = (forms or {}).get(svc) or ServiceLevelForm(
+            formdata=None, first_response_days=first, resolution_days=resolution, prefix=svc
+        )
+        rows.append((svc, first, resolution, form))
+    return render_template(
+        "reports/service_levels.html", rows=rows, editable=access.may_edit_reference_data(current_user)
+    ), status
+
+
+@bp.post("/service-levels/<service_type>")
+def edit_service_level(service_type: str):
+    if not ServiceType.has(service_type):
+        abort(404)
+    form = ServiceLevelForm(prefix=service_type)
+    if not form.validate_on_submit():
+        return service_levels(forms={service_type: form}, status=422)
+    service.set_service_level(
+        current_user, service_type, form.first_response_days.data, form.resolution_days.data
+    )
+    flash(_("Batas waktu layanan %(s)s disimpan.", s=ServiceType(service_type).label), "success")
+    return redirect(url_for("reports.service_levels"))
+
+
+# ---------------------------------------------------------------- targets
+
+
+def _year_arg() -> int:
+    try:
+        year = int(request.args.get("year", ""))
+    except ValueError:
+        year = _today().year
+    return min(max(year, 2020), 2100)
+
+
+@bp.get("/targets")
+def targets(year: int | None = None, forms: dict | None = None, status: int = 200):
+    year = year or _year_arg()
+    units = access.report_units_for(current_user)
+    rows = []
+    for unit, target in service.target_rows(current_user, units, year):
+        form = (forms or {}).get(unit.id)
+        if form is None:
+            values = (
+                {
+                    "cases_served": target.cases_served,
+                    "within_sla_pct": target.within_sla_pct,
+                    "min_ikm": target.min_ikm,
+                    "field_visits": target.field_visits,
+                }
+                if target
+                else {}
+            )
+            form = TargetForm(formdata=None, prefix=f"u{unit.id}", **values)
+        rows.append((unit, target, form))
+    return render_template(
+        "reports/targets.html", rows=rows, year=year, editable=access.may_edit_reference_data(current_user)
+    ), status
+
+
+@bp.post("/targets/<int:unit_id>/<int:year>")
+def edit_target(unit_id: int, year: int):
+    unit = next((u for u in access.report_units_for(current_user) if u.id == unit_id), None)
+    if unit is None or not 2020 <= year <= 2100:
+        abort(404)
+    form = TargetForm(prefix=f"u{unit.id}")
+    if not form.validate_on_submit():
+        return targets(year=year, forms={unit.id: form}, status=422)
+    service.set_target(current_user, unit, year, form.values())
+    flash(_("Target %(unit)s tahun %(year)s disimpan.", unit=unit.name, year=year), "success")
+    return redirect(url_for("reports.targets", year=year))
+
+
+@bp.app_template_filter("num")
+def fmt_number(value, places: int = 1) -> str:
+    """Indonesian number: 1.234,5; a dash for no value."""
+    if value is None:
+        return "–"
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" if isinstance(value, int) else "#,##0." + "0" * places
+    return format_decimal(value, format=pattern, locale="id")
+
+
+@bp.app_template_filter("pct")
+def fmt_percent(value) -> str:
+    return "–" if value is None else fmt_number(float(value), 1) + "%"

@@ -1,0 +1,566 @@
+"""Every figure of the evaluation, computed by plain functions from the scoped queries of krs.access.
+
+One `report(user, units, period)` call runs a fixed number of queries whatever the number of cases
+(the rows are reduced in Python: medians and working days are not portable SQL). The dashboards,
+the national ranking and the XLSX evaluation all read the same `Figures`, so the numbers in an
+export equal the numbers on screen.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select
+
+from krs import access, audit
+from krs.extensions import db
+from krs.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseService,
+    CaseStatus,
+    Event,
+    EventKind,
+    Outcome,
+    Role,
+    Unit,
+    User,
+)
+from krs.reports.models import ServiceLevel, UnitTarget
+from krs.reports.sla import defaults as default_levels
+from krs.surveys.models import Survey
+from krs.surveys.service import CODES, IkmResult, ikm_from_sums
+from krs.workdays import local_date, working_days_between
+
+REFERRAL_OUTCOMES = (Outcome.REFERRED_BSPS, Outcome.REFERRED_FINANCING, Outcome.REFERRED_LOCAL_GOV)
+
+
+# ---------------------------------------------------------------- period
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  # inclusive, in each unit's own calendar
+    end: date  # inclusive
+
+    def months(self) -> list[str]:
+        out, y, m = [], self.start.year, self.start.month
+        while (y, m) <= (self.end.year, self.end.month):
+            out.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+    def bounds(self, tz_name: str) -> tuple[datetime, datetime]:
+        """[start, end) in UTC for an office's zone."""
+        zone = ZoneInfo(tz_name)
+        lo = datetime.combine(self.start, time.min, zone).astimezone(UTC)
+        hi = datetime.combine(self.end + timedelta(days=1), time.min, zone).astimezone(UTC)
+        return lo, hi
+
+    def contains(self, moment: datetime | None, tz_name: str) -> bool:
+        return moment is not None and self.start <= local_date(moment, tz_name) <= self.end
+
+
+def year_period(year: int) -> Period:
+    return Period(date(year, 1, 1), date(year, 12, 31))
+
+
+def parse_period(start: str | None, end: str | None, today: date) -> Period:
+    """From ISO dates in the query string; bad or missing values fall back to this year to date."""
+
+    def parse(value):
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    lo = parse(start) or date(today.year, 1, 1)
+    hi = parse(end) or today
+    if hi < lo:
+        lo, hi = hi, lo
+    if (hi - lo).days > 366 * 5:
+        lo = hi - timedelta(days=366 * 5)
+    return Period(lo, hi)
+
+
+def in_period(column, period: Period, zones):
+    """A portable WHERE clause: `column` falls in the period in the zone of the row's unit (Unit joined)."""
+    clauses = []
+    for tz in sorted(set(zones)):
+        lo, hi = period.bounds(tz)
+        clauses.append(and_(Unit.timezone == tz, column >= lo, column < hi))
+    return or_(*clauses) if clauses else and_(False)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def median(values) -> float | None:
+    values = list(values)
+    return float(statistics.median(values)) if values else None
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+@dataclass
+class Figures:
+    """The evaluation of a set of units over a period."""
+
+    cases_in: int = 0
+    cases_closed: int = 0
+    in_per_month: dict = field(default_factory=dict)  # 'YYYY-MM' -> n
+    closed_per_month: dict = field(default_factory=dict)
+    backlog: dict = field(default_factory=dict)  # open status -> n (now, not bound to the period)
+    by_service: dict = field(default_factory=dict)  # of cases in
+    by_channel: dict = field(default_factory=dict)
+    median_first_response_days: float | None = None  # working days, cases in that were answered
+    median_closure_days: float | None = None  # working days, cases closed in the period
+    responded: int = 0
+    responded_on_time: int = 0
+    closed_on_time: int = 0
+    outcomes: dict = field(default_factory=dict)  # of cases closed
+    referrals: int = 0
+    field_visits: int = 0
+    follow_ups: int = 0
+    ikm: IkmResult = field(default_factory=lambda: IkmResult(0))
+    active_users: int = 0
+    median_entry_delay_hours: float | None = None
+    entered_within_day: int = 0
+    per_staff: list = field(default_factory=list)  # StaffUsage
+
+    @property
+    def within_sla_pct(self) -> float | None:
+        return share(self.closed_on_time, self.cases_closed)
+
+    @property
+    def first_response_on_time_pct(self) -> float | None:
+        return share(self.responded_on_time, self.responded)
+
+    @property
+    def backlog_total(self) -> int:
+        return sum(self.backlog.values())
+
+    @property
+    def entered_within_day_pct(self) -> float | None:
+        return share(self.entered_within_day, self.follow_ups)
+
+
+@dataclass
+class StaffUsage:
+    user_id: int
+    name: str
+    role: str
+    unit_id: int
+    cases_recorded: int = 0
+    follow_ups: int = 0
+    median_delay_hours: float | None = None
+
+
+@dataclass
+class Report:
+    period: Period
+    units: list
+    total: Figures
+    by_unit: dict  # unit id -> Figures
+
+
+def report(user: User, units: list[Unit], period: Period) -> Report:
+    """All figures for the units (already narrowed by access.report_units_chosen) and period."""
+    unit_ids = [u.id for u in units]
+    zones = {u.timezone for u in units}
+    tz_of = {u.id: u.timezone for u in units}
+    total = Figures()
+    by_unit = {u.id: Figures() for u in units}
+    if not unit_ids:
+        return Report(period, units, total, by_unit)
+
+    def buckets(unit_id):  # the total and the unit the row belongs to
+        return (total, by_unit[unit_id])
+
+    months = period.months()
+    for f in (total, *by_unit.values()):
+        f.in_per_month = dict.fromkeys(months, 0)
+        f.closed_per_month = dict.fromkeys(months, 0)
+
+    # 1. cases opened or closed in the period (one query)
+    scoped = access.cases_visible_to(user).where(Case.unit_id.in_(unit_ids))
+    rows = db.session.execute(
+        scoped.with_only_columns(
+            Case.id,
+            Case.unit_id,
+            Case.channel,
+            Case.created_at,
+            Case.first_response_at,
+            Case.closed_at,
+            Case.first_response_due,
+            Case.resolution_due,
+            Case.outcome,
+            Case.status,
+        )
+        .join(Unit, Unit.id == Case.unit_id)
+        .where(or_(in_period(Case.created_at, period, zones), in_period(Case.closed_at, period, zones)))
+    ).all()
+    first_days = defaultdict(list)
+    closure_days = defaultdict(list)
+    for r in rows:
+        tz = tz_of[r.unit_id]
+        opened_day = local_date(r.created_at, tz)
+        if period.contains(r.created_at, tz):
+            month = opened_day.strftime("%Y-%m")
+            for f in buckets(r.unit_id):
+                f.cases_in += 1
+                f.in_per_month[month] = f.in_per_month.get(month, 0) + 1
+                f.by_channel[r.channel] = f.by_channel.get(r.channel, 0) + 1
+            if r.first_response_at is not None:
+                answered = local_date(r.first_response_at, tz)
+                on_time = r.first_response_due is not None and answered <= r.first_response_due
+                first_days[r.unit_id].append(working_days_between(opened_day, answered))
+                for f in buckets(r.unit_id):
+                    f.responded += 1
+                    f.responded_on_time += int(on_time)
+        if r.status == CaseStatus.CLOSED and period.contains(r.closed_at, tz):
+            closed_day = local_date(r.closed_at, tz)
+            on_time = r.resolution_due is not None and closed_day <= r.resolution_due
+            closure_days[r.unit_id].append(working_days_between(opened_day, closed_day))
+            month = closed_day.strftime("%Y-%m")
+            for f in buckets(r.unit_id):
+                f.cases_closed += 1
+                f.closed_on_time += int(on_time)
+                f.closed_per_month[month] = f.closed_per_month.get(month, 0) + 1
+                if r.outcome:
+                    f.outcomes[r.outcome] = f.outcomes.get(r.outcome, 0) + 1
+                    f.referrals += int(r.outcome in REFERRAL_OUTCOMES)
+    for uid, f in by_unit.items():
+        f.median_first_response_days = median(first_days[uid])
+        f.median_closure_days = median(closure_days[uid])
+    total.median_first_response_days = median(v for vs in first_days.values() for v in vs)
+    total.median_closure_days = median(v for vs in closure_days.values() for v in vs)
+
+    # 2. service types of the cases opened in the period (one query)
+    service_rows = db.session.execute(
+        scoped.with_only_columns(Case.unit_id, CaseService.service)
+        .join(CaseService, CaseService.case_id == Case.id)
+        .join(Unit, Unit.id == Case.unit_id)
+        .where(in_period(Case.created_at, period, zones))
+    ).all()
+    for r in service_rows:
+        for f in buckets(r.unit_id):
+            f.by_service[r.service] = f.by_service.get(r.service, 0) + 1
+
+    # 3. backlog now, by status (one query)
+    for unit_id, status, n in db.session.execute(
+        scoped.with_only_columns(Case.unit_id, Case.status, func.count())
+        .where(Case.status.in_(OPEN_STATUSES))
+        .group_by(Case.unit_id, Case.status)
+    ).all():
+        for f in buckets(unit_id):
+            f.backlog[status] = f.backlog.get(status, 0) + n
+
+    # 4. follow-ups done in the period: field visits, usage, entry delay (one query)
+    events = db.session.execute(
+        scoped.with_only_columns(
+            Case.unit_id, Event.author_id, Event.kind, Event.occurred_at, Event.created_at
+        )
+        .join(Event, Event.case_id == Case.id)
+        .join(Unit, Unit.id == Case.unit_id)
+        .where(Event.kind.in_(EventKind.follow_up_kinds()), in_period(Event.occurred_at, period, zones))
+    ).all()
+    staff_events = defaultdict(list)
+    delays = defaultdict(list)
+    for e in events:
+        delay = max(0.0, (_aware(e.created_at) - _aware(e.occurred_at)).total_seconds() / 3600)
+        delays[e.unit_id].append(delay)
+        staff_events[e.author_id].append(delay)
+        for f in buckets(e.unit_id):
+            f.follow_ups += 1
+            f.field_visits += int(e.kind == EventKind.FIELD_VISIT)
+            f.entered_within_day += int(delay <= 24)
+    for uid, f in by_unit.items():
+        f.median_entry_delay_hours = _round1(median(delays[uid]))
+    total.median_entry_delay_hours = _round1(median(d for ds in delays.values() for d in ds))
+
+    # 5. cases recorded per person in the period (one query) and the people of the units (one query)
+    recorded = Counter(
+        dict(
+            db.session.execute(
+                scoped.with_only_columns(Case.created_by_id, func.count())
+                .join(Unit, Unit.id == Case.unit_id)
+                .where(in_period(Case.created_at, period, zones))
+                .group_by(Case.created_by_id)
+            ).all()
+        )
+    )
+    people = db.session.execute(
+        select(User.id, User.full_name, User.role, User.unit_id)
+        .where(User.unit_id.in_(unit_ids), User.role.in_([Role.SUPERVISOR, Role.STAFF, Role.INTERN]))
+        .order_by(User.unit_id, User.full_name)
+    ).all()
+    show_names = access.shows_staff_names(user)
+    for n, p in enumerate(people, start=1):
+        usage = StaffUsage(
+            user_id=p.id,
+            name=p.full_name if show_names else _("Petugas %(n)s", n=n),
+            role=p.role,
+            unit_id=p.unit_id,
+            cases_recorded=recorded.get(p.id, 0),
+            follow_ups=len(staff_events.get(p.id, [])),
+            median_delay_hours=_round1(median(staff_events.get(p.id, []))),
+        )
+        active = usage.cases_recorded or usage.follow_ups
+        for f in buckets(p.unit_id):
+            f.per_staff.append(usage)
+            f.active_users += int(bool(active))
+    total.per_staff.sort(key=lambda s: (-(s.cases_recorded + s.follow_ups), s.name))
+
+    # 6. IKM from the raw answers of surveys submitted in the period (one query)
+    sums_by_unit = {}
+    for row in db.session.execute(
+        access.surveys_visible_to(user)
+        .with_only_columns(
+            Survey.unit_id, func.count(Survey.id), *[func.sum(getattr(Survey, c)) for c in CODES]
+        )
+        .join(Unit, Unit.id == Survey.unit_id)
+        .where(
+            Survey.unit_id.in_(unit_ids),
+            Survey.submitted_at.is_not(None),
+            in_period(Survey.submitted_at, period, zones),
+        )
+        .group_by(Survey.unit_id)
+    ).all():
+        sums_by_unit[row[0]] = (row[1], dict(zip(CODES, row[2:], strict=True)))
+    for uid, (n, sums) in sums_by_unit.items():
+        by_unit[uid].ikm = ikm_from_sums(n, sums)
+    all_n = sum(n for n, _ in sums_by_unit.values())
+    all_sums = {c: sum(int(s[c] or 0) for _, s in sums_by_unit.values()) for c in CODES}
+    total.ikm = ikm_from_sums(all_n, all_sums)
+    return Report(period, units, total, by_unit)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _round1(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None
+
+
+# ---------------------------------------------------------------- targets
+
+
+@dataclass
+class Achievement:
+    """One target against the year so far: to date (of the full-year target) and pro-rated."""
+
+    label: str
+    target: float | None
+    actual: float | None
+    kind: str  # count (grows through the year) | level (a share or an index: compared as is)
+    elapsed: float  # share of the year gone by, 0..1
+
+    @property
+    def to_date_pct(self) -> float | None:
+        if not self.target or self.actual is None:
+            return None
+        return round(100.0 * float(self.actual) / float(self.target), 1)
+
+    def _expected(self) -> float | None:
+        if self.target is None:
+            return None
+        return float(self.target) * self.elapsed if self.kind == "count" else float(self.target)
+
+    @property
+    def expected_by_now(self) -> float | None:
+        expected = self._expected()
+        return None if expected is None else round(expected, 1)
+
+    @property
+    def pro_rated_pct(self) -> float | None:
+        expected = self._expected()
+        if not expected or self.actual is None:
+            return None
+        return round(100.0 * float(self.actual) / expected, 1)
+
+    @property
+    def on_track(self) -> bool | None:
+        pct = self.pro_rated_pct
+        return None if pct is None else pct >= 100
+
+
+@dataclass
+class TargetView:
+    year: int
+    elapsed: float
+    achievements: list  # of the total
+    by_unit: dict  # unit id -> list[Achievement]
+    has_targets: bool
+
+
+def year_elapsed(year: int, today: date) -> tuple[Period, float]:
+    """The part of the year counted so far and its share of the year (whole past years: 1)."""
+    full = year_period(year)
+    end = min(full.end, today)
+    if end < full.start:
+        return Period(full.start, full.start), 0.0
+    days_in_year = (full.end - full.start).days + 1
+    return Period(full.start, end), ((end - full.start).days + 1) / days_in_year
+
+
+def _targets_of(user: User, unit_ids: list[int], year: int) -> dict:
+    stmt = access.targets_visible_to(user).where(UnitTarget.unit_id.in_(unit_ids), UnitTarget.year == year)
+    return {t.unit_id: t for t in db.session.scalars(stmt)}
+
+
+def _achievements(target: dict | None, f: Figures, elapsed: float) -> list[Achievement]:
+    t = target or {}
+    ikm = f.ikm.ikm_display
+    return [
+        Achievement(_("Kasus dilayani"), t.get("cases_served"), f.cases_in, "count", elapsed),
+        Achievement(
+            _("Ditutup dalam batas waktu (%)"), t.get("within_sla_pct"), f.within_sla_pct, "level", elapsed
+        ),
+        Achievement(
+            _("IKM minimal"), t.get("min_ikm"), float(ikm) if ikm is not None else None, "level", elapsed
+        ),
+        Achievement(_("Kunjungan lapangan"), t.get("field_visits"), f.field_visits, "count", elapsed),
+    ]
+
+
+def target_view(user: User, units: list[Unit], year: int, today: date) -> TargetView:
+    period, elapsed = year_elapsed(year, today)
+    rep = report(user, units, period)
+    rows = _targets_of(user, [u.id for u in units], year)
+
+    def as_dict(t: UnitTarget) -> dict:
+        return {
+            "cases_served": t.cases_served,
+            "within_sla_pct": float(t.within_sla_pct),
+            "min_ikm": float(t.min_ikm),
+            "field_visits": t.field_visits,
+        }
+
+    by_unit = {
+        u.id: _achievements(as_dict(rows[u.id]) if u.id in rows else None, rep.by_unit[u.id], elapsed)
+        for u in units
+    }
+    total_target = None
+    if rows:
+        # counts add up over units; shares and the IKM are the mean of the units' targets
+        vals = [as_dict(t) for t in rows.values()]
+        total_target = {
+            "cases_served": sum(v["cases_served"] for v in vals),
+            "field_visits": sum(v["field_visits"] for v in vals),
+            "within_sla_pct": round(sum(v["within_sla_pct"] for v in vals) / len(vals), 2),
+            "min_ikm": round(sum(v["min_ikm"] for v in vals) / len(vals), 2),
+        }
+    return TargetView(year, elapsed, _achievements(total_target, rep.total, elapsed), by_unit, bool(rows))
+
+
+# ---------------------------------------------------------------- reference data (admin)
+
+
+def level_rows() -> list[tuple[str, int, int, bool]]:
+    """(service, first-response days, resolution days, edited?) for every service type."""
+    stored = {r.service: r for r in db.session.scalars(select(ServiceLevel))}
+    out = []
+    for service, (first, resolution) in default_levels().items():
+        row = stored.get(service)
+        out.append(
+            (service, row.first_response_days if row else first, row.resolution_days if row else resolution)
+        )
+    return out
+
+
+def set_service_level(actor: User, service: str, first_days: int, resolution_days: int) -> ServiceLevel:
+    row = db.session.get(ServiceLevel, service)
+    before = None
+    if row is None:
+        row = ServiceLevel(service=service)
+        db.session.add(row)
+    else:
+        before = {"first_response_days": row.first_response_days, "resolution_days": row.resolution_days}
+    row.first_response_days = first_days
+    row.resolution_days = resolution_days
+    db.session.flush()
+    audit.record(
+        actor,
+        "service_level.set",
+        "service_level",
+        None,
+        before,
+        {"service": service, "first_response_days": first_days, "resolution_days": resolution_days},
+    )
+    db.session.commit()
+    return row
+
+
+def target_rows(user: User, units: list[Unit], year: int) -> list[tuple[Unit, UnitTarget | None]]:
+    rows = _targets_of(user, [u.id for u in units], year)
+    return [(u, rows.get(u.id)) for u in units]
+
+
+def set_target(actor: User, unit: Unit, year: int, values: dict) -> UnitTarget:
+    row = db.session.scalar(select(UnitTarget).where(UnitTarget.unit_id == unit.id, UnitTarget.year == year))
+    before = None
+    if row is None:
+        row = UnitTarget(unit_id=unit.id, year=year)
+        db.session.add(row)
+    else:
+        before = audit.snapshot(row, list(values))
+    for name, value in values.items():
+        setattr(row, name, value)
+    db.session.flush()
+    audit.record(
+        actor, "target.set", "unit_target", row.id, before, {"unit": unit.code, "year": year, **values}
+    )
+    db.session.commit()
+    return row
+
+
+def ranking(rep: Report, targets: TargetView | None, sort: str = "within_sla") -> list[dict]:
+    """The national table: one row per unit, ranked."""
+    rows = []
+    for unit in rep.units:
+        f = rep.by_unit[unit.id]
+        ach = targets.by_unit.get(unit.id) if targets else None
+        rows.append(
+            {
+                "unit": unit,
+                "cases_in": f.cases_in,
+                "cases_closed": f.cases_closed,
+                "backlog": f.backlog_total,
+                "within_sla": f.within_sla_pct,
+                "median_closure": f.median_closure_days,
+                "referrals": f.referrals,
+                "field_visits": f.field_visits,
+                "ikm": f.ikm.ikm_display,
+                "grade": f.ikm.grade,
+                "respondents": f.ikm.respondents,
+                "active_users": f.active_users,
+                "target_cases_pct": ach[0].to_date_pct if ach else None,
+            }
+        )
+    key = sort if sort in RANK_KEYS else "within_sla"
+    reverse = key != "median_closure"
+    missing = float("-inf") if reverse else float("inf")
+    rows.sort(key=lambda r: float(r[key]) if r[key] is not None else missing, reverse=reverse)
+    for i, r in enumerate(rows, start=1):
+        r["rank"] = i
+    return rows
+
+
+RANK_KEYS = (
+    "within_sla",
+    "ikm",
+    "cases_in",
+    "cases_closed",
+    "median_closure",
+    "target_cases_pct",
+    "field_visits",
+)

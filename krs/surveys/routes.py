@@ -1,0 +1,91 @@
+"""IKM survey: the public token page, the desk kiosk page (no login, nothing of the case), the invite."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from krs import access
+from krs.extensions import db, htmx, limiter
+from krs.models import Unit
+from krs.surveys import service
+from krs.surveys.forms import InviteForm, SurveyForm
+
+bp = Blueprint("surveys", __name__, url_prefix="/surveys")
+
+
+def _answer(token: str, kiosk: bool):
+    survey = service.open_survey(token)
+    if survey is None:
+        return render_template("surveys/invalid.html", kiosk=kiosk), 404
+    form = SurveyForm()
+    if form.validate_on_submit():
+        try:
+            service.submit(token, form.answers(), form.comment.data)
+        except service.SurveyError as exc:
+            return render_template("surveys/invalid.html", kiosk=kiosk, message=str(exc)), 409
+        return redirect(url_for("surveys.thanks", kiosk=1 if kiosk else None))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "surveys/answer.html", form=form, kiosk=kiosk, unit_name=_unit_name(survey)
+    ), status
+
+
+def _unit_name(survey) -> str:
+    return db.session.get(Unit, survey.unit_id).name
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def answer(token: str):
+    return _answer(token, kiosk=False)
+
+
+@bp.route("/kiosk/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def kiosk(token: str):
+    return _answer(token, kiosk=True)
+
+
+@bp.get("/thanks")
+def thanks():
+    return render_template("surveys/thanks.html", kiosk=bool(request.args.get("kiosk")))
+
+
+@bp.post("/cases/<int:case_id>/invite")
+def invite(case_id: int):
+    case = access.get_case_or_404(current_user, case_id)
+    form = InviteForm()
+    error = None
+    if not form.validate_on_submit():
+        error = _("Sesi formulir kedaluwarsa. Muat ulang halaman lalu coba lagi.")
+    else:
+        try:
+            service.invite(current_user, case, request.form.get("mode", "link"))
+        except service.SurveyError as exc:
+            error = str(exc)
+    if htmx:
+        return render_template("surveys/_case_panel.html", case=case, survey_error=error), (
+            422 if error else 200
+        )
+    if error:
+        flash(error, "error")
+    else:
+        flash(_("Survei IKM siap diisi pemohon."), "success")
+    return redirect(url_for("cases.detail", case_id=case.id) + "#survey-panel")
+
+
+@bp.app_context_processor
+def survey_helpers():
+    def survey_panel(case):
+        return service.case_panel_state(current_user, case)
+
+    def survey_qr(url: str) -> str | None:
+        try:
+            import segno
+        except ImportError:  # the QR code is a nicety; the link always works
+            return None
+        return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+    return {"survey_panel": survey_panel, "survey_qr": survey_qr}

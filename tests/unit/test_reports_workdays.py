@@ -1,0 +1,63 @@
+"""Service levels in working days: weekends, Indonesian public holidays, the office's time zone."""
+
+from datetime import UTC, date, datetime
+
+from krs.cases import service
+from krs.extensions import db
+from krs.reports.models import ServiceLevel
+from krs.reports.sla import days_for
+from krs.workdays import add_working_days, is_working_day, local_date, working_days_between
+
+
+def test_independence_day_and_the_weekend_are_skipped():
+    # Fri 14 Aug 2026 + 1 working day: Sat 15, Sun 16, Mon 17 (Hari Kemerdekaan) are skipped
+    assert not is_working_day(date(2026, 8, 17))
+    assert add_working_days(date(2026, 8, 14), 1) == date(2026, 8, 18)
+    assert working_days_between(date(2026, 8, 14), date(2026, 8, 18)) == 1
+
+
+def test_idul_fitri_holidays_are_skipped():
+    # 2025: Idul Fitri on Mon 31 Mar and Tue 1 Apr; Fri 28 Mar + 1 working day is Wed 2 Apr
+    assert not is_working_day(date(2025, 3, 31)) and not is_working_day(date(2025, 4, 1))
+    assert add_working_days(date(2025, 3, 28), 1) == date(2025, 4, 2)
+    # Thu 20 Mar -> Tue 8 Apr: 21, 24-28 (6), 2-4 Apr (9), 7-8 Apr (11)
+    assert working_days_between(date(2025, 3, 20), date(2025, 4, 8)) == 11
+
+
+def test_christmas_is_skipped():
+    # Thu 24 Dec 2026 + 1: Fri 25 (Natal), Sat, Sun -> Mon 28 Dec
+    assert add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 28)
+    assert working_days_between(date(2026, 12, 24), date(2026, 12, 28)) == 1
+
+
+def test_the_day_is_counted_in_the_office_zone():
+    moment = datetime(2026, 8, 13, 16, 30, tzinfo=UTC)  # 23:30 WIB Thursday, 00:30 WITA Friday
+    assert local_date(moment, "Asia/Jakarta") == date(2026, 8, 13)
+    assert local_date(moment, "Asia/Makassar") == date(2026, 8, 14)
+    assert local_date(moment, "Asia/Jayapura") == date(2026, 8, 14)
+
+
+def test_due_dates_follow_the_unit_zone(make_unit):
+    wib = make_unit("WIB1", tz="Asia/Jakarta")
+    wita = make_unit("WITA1", tz="Asia/Makassar")
+    opened = datetime(2026, 8, 13, 16, 30, tzinfo=UTC)
+    # WIB opens Thu 13 Aug: +2 working days = Fri 14, Tue 18 (17 Aug is a holiday)
+    assert service.due_dates(wib, ["program_info"], opened)[0] == date(2026, 8, 18)
+    # WITA opens Fri 14 Aug already: +2 = Tue 18, Wed 19
+    assert service.due_dates(wita, ["program_info"], opened)[0] == date(2026, 8, 19)
+
+
+def test_due_dates_read_the_admin_edited_service_levels(make_unit):
+    unit = make_unit("SL1")
+    opened = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Mon 2 Mar 2026, 09:00 WIB
+    assert service.due_dates(unit, ["house_design"], opened) == (date(2026, 3, 4), date(2026, 3, 24))
+    db.session.add(ServiceLevel(service="house_design", first_response_days=1, resolution_days=3))
+    db.session.commit()
+    assert service.due_dates(unit, ["house_design"], opened) == (date(2026, 3, 3), date(2026, 3, 5))
+
+
+def test_several_services_take_the_strictest_response_and_the_longest_resolution():
+    db.session.add(ServiceLevel(service="program_info", first_response_days=1, resolution_days=5))
+    db.session.commit()
+    assert days_for(["program_info", "permits"]) == (1, 20)
+    assert days_for([]) == (2, 10)

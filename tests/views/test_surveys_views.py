@@ -1,0 +1,100 @@
+"""The IKM survey pages: public, one-time, and they show nothing of the case."""
+
+from sqlalchemy import select
+
+from krs.extensions import db
+from krs.models import CaseStatus, Event, EventKind, Role
+from krs.surveys import service
+from krs.surveys.models import Survey
+from tests.conftest import login
+
+ALL_FOURS = {f"u{i}": "4" for i in range(1, 10)}
+
+
+def _closed_case_with_token(make_case, make_user, units, mode="link"):
+    case = make_case(status=CaseStatus.CLOSED, name="Sulastri Wulandari")
+    survey = service.invite(make_user(Role.STAFF, units["jawa2"]), case, mode)
+    return case, survey
+
+
+def test_the_public_page_asks_nine_questions_and_shows_nothing_of_the_case(
+    client, make_case, make_user, units
+):
+    case, survey = _closed_case_with_token(make_case, make_user, units)
+    resp = client.get(f"/surveys/{survey.token}")
+    assert resp.status_code == 200
+    body = resp.get_data(as_text=True)
+    assert body.count('type="radio"') == 36
+    assert "Survei Kepuasan Masyarakat" in body and "BP2P JAWA2" in body
+    for secret in (case.number, "Sulastri", case.applicant.nik, case.applicant.phone):
+        assert secret not in body
+    assert "/cases" not in body and "Keluar" not in body  # no navigation into the app
+
+
+def test_the_kiosk_page_shows_no_navigation_even_when_the_desk_is_signed_in(
+    client, make_case, make_user, units
+):
+    case, survey = _closed_case_with_token(make_case, make_user, units, "kiosk")
+    login(client, make_user(Role.STAFF, units["jawa2"]))
+    body = client.get(f"/surveys/kiosk/{survey.token}").get_data(as_text=True)
+    assert "kiosk" in body and case.number not in body and "Sulastri" not in body
+    assert "mainnav" not in body and "Keluar" not in body
+
+
+def test_submitting_stores_the_answers_once_and_notes_the_case(client, make_case, make_user, units):
+    case, survey = _closed_case_with_token(make_case, make_user, units)
+    resp = client.post(f"/surveys/{survey.token}", data={**ALL_FOURS, "comment": "Mantap"})
+    assert resp.status_code == 302 and "/surveys/thanks" in resp.headers["Location"]
+    assert "Terima kasih" in client.get(resp.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()  # the request wrote in its own session
+    stored = db.session.get(Survey, survey.id)
+    assert stored.answers == [4] * 9
+    events = db.session.scalars(select(Event.kind).where(Event.case_id == case.id)).all()
+    assert EventKind.SURVEY_RECEIVED in events
+    again = client.post(f"/surveys/{survey.token}", data=ALL_FOURS)
+    assert again.status_code == 404 and "tidak berlaku" in again.get_data(as_text=True)
+
+
+def test_missing_answers_say_what_to_do(client, make_case, make_user, units):
+    _case, survey = _closed_case_with_token(make_case, make_user, units)
+    data = dict(ALL_FOURS)
+    del data["u5"]
+    resp = client.post(f"/surveys/{survey.token}", data=data)
+    assert resp.status_code == 422
+    assert "Pilih salah satu jawaban" in resp.get_data(as_text=True)
+    assert service.open_survey(survey.token) is not None
+
+
+def test_unknown_token_answers_404(client):
+    assert client.get("/surveys/tebakan-asal").status_code == 404
+    assert client.get("/surveys/kiosk/" + "x" * 80).status_code == 404
+
+
+def test_case_page_offers_the_survey_only_after_closure(client, make_case, make_user, units):
+    staff = make_user(Role.STAFF, units["jawa2"])
+    open_case = make_case(status=CaseStatus.IN_PROGRESS)
+    closed = make_case(status=CaseStatus.CLOSED)
+    login(client, staff)
+    assert "Survei kepuasan" not in client.get(f"/cases/{open_case.id}").get_data(as_text=True)
+    body = client.get(f"/cases/{closed.id}").get_data(as_text=True)
+    assert "Survei kepuasan" in body and "Buat tautan survei" in body
+
+    resp = client.post(
+        f"/surveys/cases/{closed.id}/invite", data={"mode": "link"}, headers={"HX-Request": "true"}
+    )
+    assert resp.status_code == 200
+    fragment = resp.get_data(as_text=True)
+    assert "<html" not in fragment and 'id="survey-panel"' in fragment
+    survey = db.session.scalar(select(Survey).where(Survey.case_id == closed.id))
+    assert f"/surveys/{survey.token}" in fragment and f"/surveys/kiosk/{survey.token}" in fragment
+    assert "data:image/svg+xml" in fragment  # the QR code (segno)
+
+    resp = client.post(f"/surveys/cases/{open_case.id}/invite", data={"mode": "link"})
+    assert resp.status_code == 302  # refused with a message, back to the case
+    assert db.session.scalar(select(Survey).where(Survey.case_id == open_case.id)) is None
+
+
+def test_another_units_case_cannot_be_surveyed(client, make_case, make_user, units):
+    other = make_case(unit=units["jawa3"], status=CaseStatus.CLOSED)
+    login(client, make_user(Role.STAFF, units["jawa2"]))
+    assert client.post(f"/surveys/cases/{other.id}/invite", data={"mode": "link"}).status_code == 404
