@@ -35,6 +35,7 @@ from krs.cases.forms import (
 from krs.cases.uploads import UploadError, path_of, store_upload
 from krs.extensions import db, htmx
 from krs.models import Attachment, CaseStatus, Channel, ServiceType, User
+from krs.notifications import service as notifications
 from krs.workdays import today_in
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -223,6 +224,7 @@ def _render_case(case, status: int = 200, **forms):
 @bp.get("/<int:case_id>")
 def detail(case_id: int):
     case = access.get_case_or_404(current_user, case_id)
+    notifications.mark_case_read(current_user, case.id)
     return _render_case(case)
 
 
@@ -370,3 +372,7 @@ def attachment(case_id: int, attachment_id: int):
     )
     resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return resp
+
+
+# The supervisor's tools (transfers, workload, bulk assign, saved filters) live in their own module.
+from krs.cases import desk_routes  # noqa: E402,F401
