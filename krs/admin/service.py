@@ -67,8 +67,12 @@ def save_unit(actor: User, unit: Unit | None, data: dict) -> Unit:
 # ---------------------------------------------------------------- accounts
 
 
-def temporary_password() -> str:
-    return secrets.token_urlsafe(9)
+# no 0/O, 1/l/I: the temporary password is read out or copied by hand
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def temporary_password(length: int = 12) -> str:
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
 
 
 def _check_role_and_unit(actor: User, role: str, unit_id: int) -> Unit:

@@ -279,9 +279,13 @@ def add_event(case_id: int):
     if not form.validate_on_submit():
         return _invalid(case, "follow_form", form)
     local = form.occurred_at.data.replace(tzinfo=ZoneInfo(case.unit.timezone))
-    if local > datetime.now(ZoneInfo(case.unit.timezone)).replace(second=59):
+    now_local = datetime.now(ZoneInfo(case.unit.timezone))
+    if local > now_local.replace(second=59):
         form.occurred_at.errors.append(_("Waktu kegiatan tidak boleh di masa depan."))
         return _invalid(case, "follow_form", form)
+    if local == now_local.replace(second=0, microsecond=0):
+        # the form shows minutes only: "this minute" means now, so the entry sorts after earlier changes
+        local = now_local
     stored = []
     upload = form.attachment.data
     try:

@@ -17,14 +17,22 @@ from krs.models import AuditLog, CaseStatus, Role, User
 
 def _audit_actions(entity: str, entity_id: int) -> list[str]:
     return db.session.scalars(
-        select(AuditLog.action).where(AuditLog.entity == entity, AuditLog.entity_id == entity_id).order_by(AuditLog.id)
+        select(AuditLog.action)
+        .where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)
+        .order_by(AuditLog.id)
     ).all()
 
 
 def test_admin_creates_an_account_that_must_change_its_password(units, make_user):
     admin = make_user(Role.ADMIN)
     user, password = service.create_user(
-        admin, {"username": "Staf9.Jawa2", "full_name": "Staf Sembilan", "role": "staff", "unit_id": units["jawa2"].id}
+        admin,
+        {
+            "username": "Staf9.Jawa2",
+            "full_name": "Staf Sembilan",
+            "role": "staff",
+            "unit_id": units["jawa2"].id,
+        },
     )
     assert user.username == "staf9.jawa2" and user.must_change_password and user.check_password(password)
     assert _audit_actions("user", user.id) == ["user.create"]
@@ -32,7 +40,8 @@ def test_admin_creates_an_account_that_must_change_its_password(units, make_user
     assert password not in logged and "password_hash" not in logged
     with pytest.raises(service.AdminError):
         service.create_user(
-            admin, {"username": "staf9.jawa2", "full_name": "Lagi", "role": "staff", "unit_id": units["jawa2"].id}
+            admin,
+            {"username": "staf9.jawa2", "full_name": "Lagi", "role": "staff", "unit_id": units["jawa2"].id},
         )
     signed_in = auth_service.authenticate("staf9.jawa2", password)
     assert signed_in.must_change_password
@@ -46,9 +55,13 @@ def test_supervisor_manages_only_own_units_staff_and_interns(units, make_user):
     manageable = db.session.scalars(access.users_manageable_by(spv)).all()
     assert own_staff in manageable and other_staff not in manageable and peer not in manageable
     with pytest.raises(service.AdminError):
-        service.create_user(spv, {"username": "x.super", "full_name": "X", "role": "supervisor", "unit_id": units["jawa2"].id})
+        service.create_user(
+            spv, {"username": "x.super", "full_name": "X", "role": "supervisor", "unit_id": units["jawa2"].id}
+        )
     with pytest.raises(service.AdminError):
-        service.create_user(spv, {"username": "x.jawa3", "full_name": "X", "role": "staff", "unit_id": units["jawa3"].id})
+        service.create_user(
+            spv, {"username": "x.jawa3", "full_name": "X", "role": "staff", "unit_id": units["jawa3"].id}
+        )
     intern, _ = service.create_user(
         spv, {"username": "magang9", "full_name": "Magang", "role": "intern", "unit_id": units["jawa2"].id}
     )
@@ -74,7 +87,9 @@ def test_reset_password_and_change_role(units, make_user):
     staff = make_user(Role.STAFF, units["jawa2"])
     password = service.reset_password(admin, staff)
     assert staff.check_password(password) and staff.must_change_password
-    service.update_user(admin, staff, {"full_name": "Baru", "role": "supervisor", "unit_id": units["jawa3"].id})
+    service.update_user(
+        admin, staff, {"full_name": "Baru", "role": "supervisor", "unit_id": units["jawa3"].id}
+    )
     assert staff.role == "supervisor" and staff.unit_id == units["jawa3"].id
     with pytest.raises(service.AdminError):
         service.update_user(admin, staff, {"full_name": "X", "role": "admin", "unit_id": units["jawa3"].id})
@@ -84,16 +99,35 @@ def test_reset_password_and_change_role(units, make_user):
 def test_units_are_created_and_edited_with_audit(make_user, units):
     admin = make_user(Role.ADMIN)
     unit = service.save_unit(
-        admin, None,
-        {"code": "papua1", "name": "BP2P Papua I", "kind": "balai", "timezone": "Asia/Jayapura",
-         "provinces": ["94", "91"], "active": True},
+        admin,
+        None,
+        {
+            "code": "papua1",
+            "name": "BP2P Papua I",
+            "kind": "balai",
+            "timezone": "Asia/Jayapura",
+            "provinces": ["94", "91"],
+            "active": True,
+        },
     )
     assert unit.code == "PAPUA1" and unit.provinces == "91,94" and unit.slug == "papua1"
     with pytest.raises(service.AdminError):
-        service.save_unit(admin, None, {"code": "JAWA2", "name": "x", "kind": "balai", "timezone": "Asia/Jakarta"})
+        service.save_unit(
+            admin, None, {"code": "JAWA2", "name": "x", "kind": "balai", "timezone": "Asia/Jakarta"}
+        )
     db.session.rollback()
-    service.save_unit(admin, unit, {"code": "PAPUA1", "name": "BP2P Papua I", "kind": "balai",
-                                    "timezone": "Asia/Jayapura", "provinces": ["94"], "active": False})
+    service.save_unit(
+        admin,
+        unit,
+        {
+            "code": "PAPUA1",
+            "name": "BP2P Papua I",
+            "kind": "balai",
+            "timezone": "Asia/Jayapura",
+            "provinces": ["94"],
+            "active": False,
+        },
+    )
     assert not unit.active
     assert _audit_actions("unit", unit.id) == ["unit.create", "unit.update"]
 
@@ -113,7 +147,9 @@ def test_reference_items_seeded_and_editable_but_never_all_inactive(make_user):
 
 def test_audit_filters(units, make_user):
     admin = make_user(Role.ADMIN, username="admin.uji")
-    service.create_user(admin, {"username": "a.b", "full_name": "A B", "role": "staff", "unit_id": units["jawa2"].id})
+    service.create_user(
+        admin, {"username": "a.b", "full_name": "A B", "role": "staff", "unit_id": units["jawa2"].id}
+    )
     page = service.audit_entries(service.AuditFilters(actor="admin.uji", action="user."), "Asia/Jakarta")
     assert page.total == 1 and page.items[0].action == "user.create"
     assert service.audit_entries(service.AuditFilters(entity="case"), "Asia/Jakarta").total == 0

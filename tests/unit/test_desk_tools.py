@@ -54,14 +54,20 @@ def test_bulk_assign_one_event_and_audit_row_per_case(units, make_user, make_cas
     for case in mine:
         db.session.refresh(case)
         assert case.assignee_id == staff.id and case.status == CaseStatus.ASSIGNED
-        assert db.session.scalar(
-            select(func.count()).where(Event.case_id == case.id, Event.kind == EventKind.ASSIGNED)
-        ) == 1
-        assert db.session.scalar(
-            select(func.count()).where(
-                AuditLog.entity == "case", AuditLog.entity_id == case.id, AuditLog.action == "case.assign"
+        assert (
+            db.session.scalar(
+                select(func.count()).where(Event.case_id == case.id, Event.kind == EventKind.ASSIGNED)
             )
-        ) == 1
+            == 1
+        )
+        assert (
+            db.session.scalar(
+                select(func.count()).where(
+                    AuditLog.entity == "case", AuditLog.entity_id == case.id, AuditLog.action == "case.assign"
+                )
+            )
+            == 1
+        )
     db.session.refresh(other)
     assert other.assignee_id is None
 
@@ -77,7 +83,9 @@ def test_bulk_assign_refuses_assignee_of_another_unit(units, make_user, make_cas
 def test_saved_filters_are_per_user_and_keep_only_list_parameters(units, make_user):
     a = make_user(Role.STAFF, units["jawa2"])
     b = make_user(Role.STAFF, units["jawa2"])
-    saved = saved_filters.save_filter(a, "Desain terlambat", "view=overdue&service=house_design&page=3&evil=1")
+    saved = saved_filters.save_filter(
+        a, "Desain terlambat", "view=overdue&service=house_design&page=3&evil=1"
+    )
     assert parse_qs(saved.query) == {"view": ["overdue"], "service": ["house_design"]}
     assert saved_filters.filters_of(b) == []
     assert saved_filters.get_own_filter(b, saved.id) is None

@@ -46,7 +46,9 @@ def test_next_action_reminder_once_and_only_when_due(units, make_user, make_case
         staff,
         case,
         service.FollowUp(
-            kind="call", body="Telepon.", occurred_at=datetime.now(UTC) - timedelta(minutes=1),
+            kind="call",
+            body="Telepon.",
+            occurred_at=datetime.now(UTC) - timedelta(minutes=1),
             next_action_date=date.today() + timedelta(days=5),
         ),
     )
@@ -55,7 +57,9 @@ def test_next_action_reminder_once_and_only_when_due(units, make_user, make_case
         staff,
         case,
         service.FollowUp(
-            kind="call", body="Telepon lagi.", occurred_at=datetime.now(UTC),
+            kind="call",
+            body="Telepon lagi.",
+            occurred_at=datetime.now(UTC),
             next_action_date=date.today() - timedelta(days=1),
         ),
     )

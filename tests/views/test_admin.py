@@ -37,12 +37,22 @@ def test_supervisor_user_list_is_scoped_and_create_is_limited(app, units, make_u
     assert 'value="supervisor"' not in form and "BP2P JAWA3" not in form
     resp = client.post(
         "/admin/users/new",
-        data={"username": "naik.pangkat", "full_name": "X", "role": "supervisor", "unit_id": units["jawa2"].id},
+        data={
+            "username": "naik.pangkat",
+            "full_name": "X",
+            "role": "supervisor",
+            "unit_id": units["jawa2"].id,
+        },
     )
     assert resp.status_code == 422
     resp = client.post(
         "/admin/users/new",
-        data={"username": "magang.baru", "full_name": "Magang Baru", "role": "intern", "unit_id": units["jawa2"].id},
+        data={
+            "username": "magang.baru",
+            "full_name": "Magang Baru",
+            "role": "intern",
+            "unit_id": units["jawa2"].id,
+        },
     )
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "Kata sandi sementara" in body
@@ -83,16 +93,24 @@ def test_units_create_and_edit(app, make_user, units):
     client = _client(app, make_user(Role.ADMIN))
     resp = client.post(
         "/admin/units/new",
-        data={"code": "ntt1", "name": "BP2P Nusa Tenggara I", "kind": "balai", "timezone": "Asia/Makassar",
-              "provinces": ["53"], "active": "y"},
+        data={
+            "code": "ntt1",
+            "name": "BP2P Nusa Tenggara I",
+            "kind": "balai",
+            "timezone": "Asia/Makassar",
+            "provinces": ["53"],
+            "active": "y",
+        },
     )
     assert resp.status_code == 302
     unit = db.session.scalar(select(Unit).where(Unit.code == "NTT1"))
     assert unit.timezone == "Asia/Makassar" and unit.provinces == "53"
     listing = client.get("/admin/units").get_data(as_text=True)
     assert "BP2P Nusa Tenggara I" in listing and "WITA" in listing
-    resp = client.post(f"/admin/units/{unit.id}", data={"code": "bad code", "name": "x", "kind": "balai",
-                                                       "timezone": "Asia/Makassar"})
+    resp = client.post(
+        f"/admin/units/{unit.id}",
+        data={"code": "bad code", "name": "x", "kind": "balai", "timezone": "Asia/Makassar"},
+    )
     assert resp.status_code == 422 and "huruf kapital" in resp.get_data(as_text=True)
 
 
@@ -111,8 +129,15 @@ def test_reference_list_edit(app, make_user):
 def test_audit_viewer_filters_and_is_read_only(app, units, make_user):
     admin = make_user(Role.ADMIN, username="admin.audit")
     client = _client(app, admin)
-    client.post("/admin/users/new", data={"username": "baru.satu", "full_name": "Baru Satu", "role": "staff",
-                                          "unit_id": units["jawa2"].id})
+    client.post(
+        "/admin/users/new",
+        data={
+            "username": "baru.satu",
+            "full_name": "Baru Satu",
+            "role": "staff",
+            "unit_id": units["jawa2"].id,
+        },
+    )
     page = client.get("/admin/audit?actor=admin.audit&action=user.").get_data(as_text=True)
     assert "user.create" in page and "baru.satu" in page
     none = client.get("/admin/audit?entity=case").get_data(as_text=True)

@@ -33,7 +33,9 @@ def _client(app, user):
 
 
 def test_transfer_request_review_and_accept(app, units, desk, make_case):
-    case = make_case(unit=units["jawa2"], status=CaseStatus.ASSIGNED, assignee=desk["staff2"], name="Sri Wahyuni")
+    case = make_case(
+        unit=units["jawa2"], status=CaseStatus.ASSIGNED, assignee=desk["staff2"], name="Sri Wahyuni"
+    )
     spv2 = _client(app, desk["spv2"])
     page = spv2.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Pindahkan ke unit lain" in page
@@ -144,14 +146,18 @@ def test_opening_the_case_marks_its_notifications_read(app, units, desk, make_ca
 
 def test_applicant_page_lists_visible_cases_and_masks_for_interns(app, units, desk, make_case):
     nik = "3276015005900021"
-    first = make_case(unit=units["jawa2"], status=CaseStatus.ASSIGNED, assignee=desk["intern2"], nik=nik, name="Wati")
+    first = make_case(
+        unit=units["jawa2"], status=CaseStatus.ASSIGNED, assignee=desk["intern2"], nik=nik, name="Wati"
+    )
     second = make_case(unit=units["jawa2"], nik=nik)
     elsewhere = make_case(unit=units["jawa3"], nik=nik)
     staff = _client(app, desk["staff2"])
     page = staff.get(f"/applicants/{first.applicant_id}").get_data(as_text=True)
     assert first.number in page and second.number in page and elsewhere.number not in page
     assert nik in page
-    intern_page = _client(app, desk["intern2"]).get(f"/applicants/{first.applicant_id}").get_data(as_text=True)
+    intern_page = (
+        _client(app, desk["intern2"]).get(f"/applicants/{first.applicant_id}").get_data(as_text=True)
+    )
     assert first.number in intern_page and second.number not in intern_page and nik not in intern_page
     case_page = staff.get(f"/cases/{first.id}").get_data(as_text=True)
     assert f"/applicants/{first.applicant_id}" in case_page
@@ -179,7 +185,9 @@ def test_saved_filters_save_show_delete(app, units, desk):
     listing = client.get("/cases").get_data(as_text=True)
     assert "Baru saya" in listing and "view=mine&amp;status=new" in listing
     # htmx: the live filter form's values win over the page's query string
-    resp = client.post("/cases/filters", data={"name": "Terlambat", "view": "overdue", "query": "view=mine"}, headers=HX)
+    resp = client.post(
+        "/cases/filters", data={"name": "Terlambat", "view": "overdue", "query": "view=mine"}, headers=HX
+    )
     assert resp.status_code == 204 and resp.headers["HX-Redirect"].endswith("/cases?view=overdue")
     mine = saved_filters.filters_of(desk["staff2"])
     assert [f.name for f in mine] == ["Baru saya", "Terlambat"]
