@@ -168,3 +168,20 @@ def test_audit_page_query_count_is_constant(app, units, make_user, count_queries
     with count_queries() as many:
         client.get("/admin/audit")
     assert many.count == few.count, (few.statements, many.statements)
+
+
+def test_reference_labels_and_retired_choices_reach_the_desk(app, units, make_user, make_case):
+    from krs.admin import service
+
+    admin = make_user(Role.ADMIN)
+    staff = make_user(Role.STAFF, units["jawa2"])
+    items = {(i.list_name, i.code): i for lst in service.reference_items().values() for i in lst}
+    service.update_reference_item(admin, items[("channel", "outreach")], "Jemput bola", False)
+    service.update_reference_item(
+        admin, items[("service_type", "house_design")], "Desain rumah layak huni", True
+    )
+    case = make_case(unit=units["jawa2"], services=("house_design",))
+    client = _client(app, staff)
+    form = client.get("/cases/new").get_data(as_text=True)
+    assert 'value="outreach"' not in form and "Desain rumah layak huni" in form
+    assert "Desain rumah layak huni" in client.get(f"/cases/{case.id}").get_data(as_text=True)
