@@ -53,4 +53,5 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     KRS_PROXY_FIX = int(os.environ.get("KRS_PROXY_FIX", "1"))
+    KRS_REQUIRE_SECRET = True  # create_app refuses to start with the development SECRET_KEY
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -70,6 +70,8 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
 
 def _configure_proxy(app: Flask) -> None:
     """Behind nginx: trust X-Forwarded-For/-Proto/-Host from that many proxies (0 = none)."""
+    if app.config.get("KRS_REQUIRE_SECRET") and app.config["SECRET_KEY"] in ("", "dev-only-change-me"):
+        raise RuntimeError("SECRET_KEY must be set in the environment for production (see docs/DEPLOY.md)")
     hops = int(app.config.get("KRS_PROXY_FIX", 0) or 0)
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix

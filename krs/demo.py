@@ -255,6 +255,7 @@ def seed_demo(n_cases: int = 300, seed: int = 2026) -> dict:
             service.approve_closure(people["spv"], case)
         _backdate(case, opened, now)
     db.session.commit()
+    _seed_programme_tools(units, desk)
     return {"units": len(units), "cases": n_cases}
 
 
@@ -305,3 +306,28 @@ DEMO_LOGINS = ["admin", "evaluator"] + [
     for slug in ("sumatera3", "kalimantan1", "jawa2", "jawa3", "bali")
     for prefix in ("spv", "staf", "magang")
 ]
+
+
+def _seed_programme_tools(units: dict, desk: dict) -> None:
+    """Issue 7: a transfer waiting for spv.jawa3, saved filters, the reference lists."""
+    from krs.admin.service import ensure_reference_items
+    from krs.cases import saved_filters, transfer
+
+    ensure_reference_items()
+    if "jawa2" in desk and "jawa3" in units:
+        movable = db.session.scalar(
+            select(Case)
+            .where(Case.unit_id == units["jawa2"].id, Case.status == CaseStatus.NEW)
+            .order_by(Case.id)
+            .limit(1)
+        )
+        if movable is not None:
+            transfer.request_transfer(
+                desk["jawa2"]["spv"],
+                movable,
+                units["jawa3"],
+                "Pemohon pindah domisili ke Kabupaten Klaten (wilayah kerja BP2P Jawa III).",
+            )
+    for people in desk.values():
+        saved_filters.save_filter(people["spv"], "Baru belum ditugaskan", "view=unassigned&status=new")
+        saved_filters.save_filter(people["staf"], "Desain rumah saya", "view=mine&service=house_design")

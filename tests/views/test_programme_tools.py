@@ -225,3 +225,24 @@ def test_error_page_is_indonesian_with_request_id(app, desk):
     resp = _client(app, desk["staff2"]).get("/admin/units", headers={"X-Request-ID": "err-req-0001"})
     body = resp.get_data(as_text=True)
     assert resp.status_code == 403 and "Tidak diizinkan" in body and "err-req-0001" in body
+
+
+def test_production_config_needs_a_secret_and_trusts_one_proxy(tmp_path):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from config import ProductionConfig
+    from krs import create_app
+
+    class Unsafe(ProductionConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'p.db'}"
+        SECRET_KEY = "dev-only-change-me"
+
+    with pytest.raises(RuntimeError):
+        create_app(Unsafe)
+
+    class Safe(Unsafe):
+        SECRET_KEY = "a-real-secret-from-the-environment"
+
+    prod = create_app(Safe)
+    assert isinstance(prod.wsgi_app, ProxyFix)
+    assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["PREFERRED_URL_SCHEME"] == "https"
