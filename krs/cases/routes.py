@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -293,8 +293,9 @@ def add_event(case_id: int):
     if local > now_local.replace(second=59):
         form.occurred_at.errors.append(_("Waktu kegiatan tidak boleh di masa depan."))
         return _invalid(case, "follow_form", form)
-    if local == now_local.replace(second=0, microsecond=0):
-        # the form shows minutes only: "this minute" means now, so the entry sorts after earlier changes
+    if timedelta(0) <= now_local - local < timedelta(minutes=2):
+        # the form has minute precision and defaults to the minute it was drawn: "just now" is stored as
+        # now, so the entry sorts after the changes made moments before it (e.g. the assignment)
         local = now_local
     stored = []
     upload = form.attachment.data
