@@ -136,7 +136,7 @@ def bulk_assign():
                 _("%(n)s kasus ditugaskan kepada %(name)s.", n=len(result.assigned), name=assignee.full_name)
             )
         for number, reason in result.refused:
-            messages.append(f"{number}: {reason}")
+            messages.append(f"{number}: {reason}" if number else reason)
     if htmx:
         resp = render_template("cases/_bulk_result.html", result=result, messages=messages)
         return resp, 200, {"HX-Trigger": "casesChanged"}

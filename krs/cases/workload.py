@@ -79,7 +79,7 @@ def bulk_assign(actor: User, case_ids: list[int], assignee: User) -> BulkResult:
     """Assign each selected case the actor may assign; each is its own change (event + audit row)."""
     result = BulkResult()
     if not case_ids:
-        result.refused.append(("–", str(_l("Pilih minimal satu kasus."))))
+        result.refused.append(("", str(_l("Centang minimal satu kasus yang akan ditugaskan."))))
         return result
     cases = list(
         db.session.scalars(access.cases_visible_to(actor).where(Case.id.in_(case_ids)).order_by(Case.id))

@@ -16,6 +16,7 @@ def test_transfer_from_jawa2_accepted_by_spv_jawa3(live_server, page, shot, unit
     make_user(Role.SUPERVISOR, units["jawa2"], username="spv.jawa2", full_name="Supervisor Jawa II")
     make_user(Role.SUPERVISOR, units["jawa3"], username="spv.jawa3", full_name="Supervisor Jawa III")
     staff = make_user(Role.STAFF, units["jawa2"], username="staf.jawa2", full_name="Staf Jawa II")
+    make_user(Role.STAFF, units["jawa3"], username="staf.jawa3", full_name="Staf Klaten")
     case = make_case(unit=units["jawa2"], status=CaseStatus.IN_PROGRESS, assignee=staff, name="Sumarni")
     case_url = f"{live_server}/cases/{case.id}"
 
@@ -51,15 +52,27 @@ def test_transfer_from_jawa2_accepted_by_spv_jawa3(live_server, page, shot, unit
     expect(page.locator("#timeline")).to_contain_text("dari BP2P JAWA2 ke BP2P JAWA3")
     expect(page.locator("#timeline")).to_contain_text("Konsultasi awal.")  # history intact
     shot("accepted-case-in-jawa3")
+
+    # ... and hands it out from the "Belum ditugaskan" list with the bulk assignment (htmx)
+    page.goto(f"{live_server}/cases?view=unassigned")
+    page.check(f"input[name=case_ids][value='{case.id}']")
+    page.select_option("#bulk-form select[name=assignee_id]", label="Staf Klaten")
+    page.click("#bulk-form button:has-text('Tugaskan yang dipilih')")
+    expect(page.locator("#bulk-result")).to_contain_text("1 kasus ditugaskan kepada Staf Klaten")
+    expect(page.locator("#case-rows")).not_to_contain_text(case.number)  # the list refreshed itself
+    shot("bulk-assigned")
     sign_out(page)
 
     # 3. the old unit no longer sees it
     sign_in(page, live_server, "spv.jawa2", TEST_PASSWORD)
     page.goto(case_url)
     expect(page.locator("main")).to_contain_text("Tidak ditemukan")
-    page.goto(f"{live_server}/notifications")
+    page.click("#notif-counter")
     expect(page.locator("#notification-list")).to_contain_text("Pemindahan kasus diputuskan")
-    shot("sender-after-acceptance")
+    expect(page.locator("#notification-list")).to_contain_text("Diterima")
+    shot("sender-notifications")
+    page.click("button:has-text('Tandai semua dibaca')")
+    expect(page.locator("#notification-list li.unread")).to_have_count(0)
 
 
 def test_admin_creates_staff_who_must_change_password(live_server, page, shot, units, make_user):
