@@ -246,3 +246,27 @@ def test_production_config_needs_a_secret_and_trusts_one_proxy(tmp_path):
     prod = create_app(Safe)
     assert isinstance(prod.wsgi_app, ProxyFix)
     assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["PREFERRED_URL_SCHEME"] == "https"
+
+
+def test_list_pages_query_count_does_not_grow_with_rows(app, units, desk, make_case, count_queries):
+    client = _client(app, desk["spv2"])
+
+    def measure(url):
+        client.get(url)  # warm-up
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    def add(n):
+        for _ in range(n):
+            case = make_case(unit=units["jawa2"])
+            transfer.request_transfer(desk["spv2"], case, units["jawa3"], "Pindah.")
+            notifications.notify(desk["spv2"].id, NotificationKind.ASSIGNED, case, "x")
+        db.session.commit()
+
+    add(2)
+    few = {url: measure(url) for url in ("/notifications", "/cases/transfers", "/cases/workload", "/cases")}
+    add(8)
+    many = {url: measure(url) for url in few}
+    assert many == few
