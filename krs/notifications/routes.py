@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from krs.extensions import htmx
@@ -10,6 +11,21 @@ from krs.notifications import service
 from krs.notifications.models import NotificationKind
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+class PassiveAwareSessionInterface(SecureCookieSessionInterface):
+    """The header counter polls every minute; if each poll renewed the session cookie, an open
+    tab would never reach the idle timeout (KRS_IDLE_MINUTES). Passive requests leave it alone."""
+
+    def should_set_cookie(self, app, session) -> bool:
+        if g.get("passive_request"):
+            return False
+        return super().should_set_cookie(app, session)
+
+
+@bp.record_once
+def _install_session_interface(state):
+    state.app.session_interface = PassiveAwareSessionInterface()
 
 
 @bp.app_template_filter("notification_label")
@@ -33,6 +49,7 @@ def index():
 
 @bp.get("/count")
 def count():
+    g.passive_request = True  # polling is not activity: it must not extend the session
     return render_template("notifications/_counter.html", unread=service.unread_count(current_user))
 
 

@@ -270,3 +270,9 @@ def test_list_pages_query_count_does_not_grow_with_rows(app, units, desk, make_c
     add(8)
     many = {url: measure(url) for url in few}
     assert many == few
+
+
+def test_counter_polling_does_not_keep_the_session_alive(app, desk):
+    client = _client(app, desk["staff2"])
+    assert "Set-Cookie" in client.get("/notifications").headers  # real activity renews the session
+    assert "Set-Cookie" not in client.get("/notifications/count", headers=HX).headers
