@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, has_request_context, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ class PassiveAwareSessionInterface(SecureCookieSessionInterface):
     tab would never reach the idle timeout (KRS_IDLE_MINUTES). Passive requests leave it alone."""
 
     def should_set_cookie(self, app, session) -> bool:
-        if g.get("passive_request"):
+        if has_request_context() and request.environ.get("krs.passive_request"):
             return False
         return super().should_set_cookie(app, session)
 
@@ -49,7 +49,7 @@ def index():
 
 @bp.get("/count")
 def count():
-    g.passive_request = True  # polling is not activity: it must not extend the session
+    request.environ["krs.passive_request"] = True  # polling is not activity: it must not extend the session
     return render_template("notifications/_counter.html", unread=service.unread_count(current_user))
 
 
