@@ -33,6 +33,8 @@ class Config:
     KRS_MINISTRY_NAME = os.environ.get("KRS_MINISTRY_NAME", "Kementerian Perumahan dan Kawasan Permukiman")
     KRS_DIRECTORATE_NAME = os.environ.get("KRS_DIRECTORATE_NAME", "Direktorat Rumah Swadaya")
     KRS_PAGE_SIZE = 25
+    KRS_PROXY_FIX = int(os.environ.get("KRS_PROXY_FIX", "0"))  # trusted reverse proxies (nginx: 1)
+    KRS_LOG_LEVEL = os.environ.get("KRS_LOG_LEVEL", "INFO")
 
 
 class TestConfig(Config):
@@ -44,4 +46,12 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    """gunicorn behind nginx with TLS (docs/DEPLOY.md): secure cookies, HSTS, https URLs, ProxyFix."""
+
     SESSION_COOKIE_SECURE = os.environ.get("KRS_HTTPS", "1") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    KRS_PROXY_FIX = int(os.environ.get("KRS_PROXY_FIX", "1"))
+    KRS_REQUIRE_SECRET = True  # create_app refuses to start with the development SECRET_KEY
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

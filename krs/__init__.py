@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from krs import access
+from krs import access, request_log
 from krs.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 
@@ -39,13 +39,18 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     _configure_sqlite(app)
+    _configure_proxy(app)
+    request_log.init_app(app)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
+    from krs.admin.routes import bp as admin_bp
+    from krs.applicants.routes import bp as applicants_bp
     from krs.auth.routes import bp as auth_bp
     from krs.cases.routes import bp as cases_bp
     from krs.main.routes import bp as main_bp
+    from krs.notifications.routes import bp as notifications_bp
     from krs.outreach.routes import bp as outreach_bp
     from krs.reports.routes import bp as reports_bp
     from krs.surveys.routes import bp as surveys_bp
@@ -58,6 +63,9 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(worklog_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(applicants_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(admin_bp)
 
     from krs import cli, templating
 
@@ -66,6 +74,17 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     _register_guards(app)
     _register_errors(app)
     return app
+
+
+def _configure_proxy(app: Flask) -> None:
+    """Behind nginx: trust X-Forwarded-For/-Proto/-Host from that many proxies (0 = none)."""
+    if app.config.get("KRS_REQUIRE_SECRET") and app.config["SECRET_KEY"] in ("", "dev-only-change-me"):
+        raise RuntimeError("SECRET_KEY must be set in the environment for production (see docs/DEPLOY.md)")
+    hops = int(app.config.get("KRS_PROXY_FIX", 0) or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _configure_sqlite(app: Flask) -> None:

@@ -548,3 +548,142 @@ def may_invite_survey(user: User, case: Case) -> bool:
 def shows_staff_names(user: User) -> bool:
     """Viewers see aggregates without personal data: usage per staff member is anonymised."""
     return user.role != VIEWER
+
+
+# ---------------------------------------------------------------- programme tools (issue 7)
+# Transfers, workload, notifications, applicant history, saved filters, administration.
+
+ENDPOINTS.update(
+    {
+        "cases.transfer": roles(ADMIN, SUPERVISOR),
+        "cases.transfers": roles(ADMIN, VIEWER, SUPERVISOR),
+        "cases.transfer_review": roles(ADMIN, VIEWER, SUPERVISOR),
+        "cases.workload": roles(ADMIN, SUPERVISOR),
+        "cases.bulk_assign": roles(ADMIN, SUPERVISOR),
+        "cases.save_filter": SIGNED_IN,
+        "cases.delete_filter": SIGNED_IN,
+        "applicants.detail": SIGNED_IN,
+        "notifications.index": SIGNED_IN,
+        "notifications.count": SIGNED_IN,
+        "notifications.mark_read": SIGNED_IN,
+        "admin.index": roles(ADMIN, SUPERVISOR),
+        "admin.units": roles(ADMIN),
+        "admin.unit_new": roles(ADMIN),
+        "admin.unit_edit": roles(ADMIN),
+        "admin.users": roles(ADMIN, SUPERVISOR),
+        "admin.user_new": roles(ADMIN, SUPERVISOR),
+        "admin.user_edit": roles(ADMIN, SUPERVISOR),
+        "admin.user_active": roles(ADMIN, SUPERVISOR),
+        "admin.user_reset_password": roles(ADMIN, SUPERVISOR),
+        "admin.reference": roles(ADMIN),
+        "admin.audit": roles(ADMIN),
+    }
+)
+
+
+def transfers_visible_to(user: User) -> Select:
+    """Transfers the user may see: the Direktorat all; a supervisor those leaving or entering their unit."""
+    from krs.cases.transfer_models import CaseTransfer
+
+    stmt = select(CaseTransfer)
+    if is_national(user):
+        return stmt
+    if user.role == SUPERVISOR:
+        return stmt.where(
+            or_(CaseTransfer.from_unit_id == user.unit_id, CaseTransfer.to_unit_id == user.unit_id)
+        )
+    return stmt.where(CaseTransfer.id.is_(None))
+
+
+def get_transfer_or_404(user: User, transfer_id: int):
+    from krs.cases.transfer_models import CaseTransfer
+
+    transfer = db.session.execute(
+        transfers_visible_to(user).where(CaseTransfer.id == transfer_id)
+    ).scalar_one_or_none()
+    if transfer is None:
+        abort(404)
+    return transfer
+
+
+def may_decide_transfer(user: User, transfer) -> bool:
+    """Only the receiving side decides: its supervisor, or an admin."""
+    return user.role == ADMIN or (user.role == SUPERVISOR and transfer.to_unit_id == user.unit_id)
+
+
+def transfer_target_units(user: User, case: Case) -> list[Unit]:
+    if not can(user, "transfer", case):
+        return []
+    stmt = (
+        select(Unit)
+        .where(Unit.active.is_(True), Unit.kind != "direktorat", Unit.id != case.unit_id)
+        .order_by(Unit.name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def workload_people(user: User) -> Select:
+    """The desk people whose workload the user oversees: own unit for a supervisor, all for an admin."""
+    stmt = select(User).where(User.active.is_(True), User.role.in_([SUPERVISOR, STAFF, INTERN]))
+    if user.role == ADMIN:
+        return stmt
+    if user.role == SUPERVISOR:
+        return stmt.where(User.unit_id == user.unit_id)
+    return stmt.where(User.id.is_(None))
+
+
+def bulk_assignees(user: User) -> list[User]:
+    """People a bulk assignment may go to (each case still checks the assignee's unit)."""
+    return list(db.session.scalars(workload_people(user).order_by(User.full_name)))
+
+
+def get_applicant_or_404(user: User, applicant_id: int) -> Applicant:
+    applicant = db.session.execute(
+        applicants_visible_to(user).where(Applicant.id == applicant_id)
+    ).scalar_one_or_none()
+    if applicant is None:
+        abort(404)
+    return applicant
+
+
+def cases_of_applicant_visible_to(user: User, applicant: Applicant) -> Select:
+    return cases_visible_to(user).where(Case.applicant_id == applicant.id)
+
+
+def users_manageable_by(user: User) -> Select:
+    """Accounts the user administers: all for an admin; a supervisor their unit's staff and interns."""
+    stmt = select(User)
+    if user.role == ADMIN:
+        return stmt
+    if user.role == SUPERVISOR:
+        return stmt.where(User.unit_id == user.unit_id, User.role.in_([STAFF, INTERN]))
+    return stmt.where(User.id.is_(None))
+
+
+def get_managed_user_or_404(user: User, user_id: int) -> User:
+    found = db.session.execute(users_manageable_by(user).where(User.id == user_id)).scalar_one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+def roles_assignable_by(user: User) -> list[Role]:
+    if user.role == ADMIN:
+        return list(Role)
+    if user.role == SUPERVISOR:
+        return [STAFF, INTERN]
+    return []
+
+
+def units_assignable_by(user: User) -> list[Unit]:
+    stmt = select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)
+    if user.role == ADMIN:
+        return list(db.session.scalars(stmt))
+    if user.role == SUPERVISOR:
+        return list(db.session.scalars(stmt.where(Unit.id == user.unit_id)))
+    return []
+
+
+def may_see_phone(user: User) -> bool:
+    """The WhatsApp hand-off needs the number unmasked."""
+    return not masks_pii(user)

@@ -264,6 +264,7 @@ def seed_demo(n_cases: int = 300, seed: int = 2026) -> dict:
     seed_outreach_demo(rng, units, desk, now)
     seed_worklog_demo(rng)
     seed_evaluation_demo(random.Random(seed + 4))
+    _seed_programme_tools(units, desk)
     return {"units": len(units), "cases": n_cases}
 
 
@@ -586,3 +587,28 @@ def seed_evaluation_demo(rng: random.Random | None = None) -> dict:
         surveys += 1
     db.session.commit()
     return {"targets": len(units), "surveys": surveys}
+
+
+def _seed_programme_tools(units: dict, desk: dict) -> None:
+    """Issue 7: a transfer waiting for spv.jawa3, saved filters, the reference lists."""
+    from krs.admin.service import ensure_reference_items
+    from krs.cases import saved_filters, transfer
+
+    ensure_reference_items()
+    if "jawa2" in desk and "jawa3" in units:
+        movable = db.session.scalar(
+            select(Case)
+            .where(Case.unit_id == units["jawa2"].id, Case.status == CaseStatus.NEW)
+            .order_by(Case.id)
+            .limit(1)
+        )
+        if movable is not None:
+            transfer.request_transfer(
+                desk["jawa2"]["spv"],
+                movable,
+                units["jawa3"],
+                "Pemohon pindah domisili ke Kabupaten Klaten (wilayah kerja BP2P Jawa III).",
+            )
+    for people in desk.values():
+        saved_filters.save_filter(people["spv"], "Baru belum ditugaskan", "view=unassigned&status=new")
+        saved_filters.save_filter(people["staf"], "Desain rumah saya", "view=mine&service=house_design")

@@ -38,10 +38,20 @@ def fmt_rupiah(value: int | None) -> str:
     return "Rp " + format_decimal(value, format="#,##0", locale="id")
 
 
-def _label_filter(enum_cls):
+# label filters whose labels the Direktorat may rename in /admin/reference
+REFERENCE_LISTS = {"service_label": "service_type", "channel_label": "channel", "outcome_label": "outcome"}
+
+
+def _label_filter(enum_cls, reference_list: str | None = None):
     def label(value):
         if value in (None, ""):
             return "–"
+        if reference_list:  # renamed by the Direktorat in /admin/reference
+            from krs.admin.reference import label_for
+
+            custom = label_for(reference_list, value)
+            if custom:
+                return custom
         try:
             return enum_cls(value).label
         except ValueError:
@@ -74,7 +84,7 @@ def register(app: Flask) -> None:
         "land_label": LandStatus,
         "condition_label": Condition,
     }.items():
-        app.jinja_env.filters[name] = _label_filter(enum_cls)
+        app.jinja_env.filters[name] = _label_filter(enum_cls, REFERENCE_LISTS.get(name))
     app.jinja_env.filters["zone_abbr"] = lambda tz: ZONE_ABBREVIATIONS.get(tz, tz)
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime

@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from krs import access, regions
+from krs.admin import reference
 from krs.cases import service
 from krs.cases.forms import (
     AssignForm,
@@ -34,7 +35,8 @@ from krs.cases.forms import (
 )
 from krs.cases.uploads import UploadError, path_of, store_upload
 from krs.extensions import db, htmx
-from krs.models import Attachment, CaseStatus, Channel, ServiceType, User
+from krs.models import Attachment, CaseStatus, Channel, Outcome, ServiceType, User
+from krs.notifications import service as notifications
 from krs.workdays import today_in
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -99,6 +101,8 @@ def new_case():
         abort(403)
     form = IntakeForm()
     form.unit_id.choices = [(u.id, u.name) for u in units]
+    form.channel.choices = reference.active_choices("channel", Channel.choices())
+    form.service_types.choices = reference.active_choices("service_type", ServiceType.choices())
     if request.method == "GET":
         form.unit_id.data = current_user.unit_id if current_user.role != "admin" else units[0].id
     form.set_region_choices()
@@ -196,7 +200,9 @@ def _case_context(case, **forms):
         "actions": service.available_actions(current_user, case),
         "assign_form": assign_form,
         "follow_form": follow_form,
-        "closure_form": forms.get("closure_form") or ClosureRequestForm(formdata=None, version=case.version),
+        "closure_form": _outcome_choices(
+            forms.get("closure_form") or ClosureRequestForm(formdata=None, version=case.version)
+        ),
         "decision_form": forms.get("decision_form")
         or ClosureDecisionForm(formdata=None, version=case.version),
         "reopen_form": forms.get("reopen_form") or ReopenForm(formdata=None, version=case.version),
@@ -212,6 +218,11 @@ def _case_context(case, **forms):
     }
 
 
+def _outcome_choices(form):
+    form.outcome.choices = [("", _("— pilih —")), *reference.active_choices("outcome", Outcome.choices())]
+    return form
+
+
 def _render_case(case, status: int = 200, **forms):
     context = _case_context(case, **forms)
     if htmx:
@@ -222,6 +233,7 @@ def _render_case(case, status: int = 200, **forms):
 @bp.get("/<int:case_id>")
 def detail(case_id: int):
     case = access.get_case_or_404(current_user, case_id)
+    notifications.mark_case_read(current_user, case.id)
     return _render_case(case)
 
 
@@ -313,7 +325,7 @@ def add_event(case_id: int):
 @bp.post("/<int:case_id>/close")
 def request_closure(case_id: int):
     case = access.get_case_or_404(current_user, case_id, action="request_closure")
-    form = ClosureRequestForm()
+    form = _outcome_choices(ClosureRequestForm())
     if not form.validate_on_submit():
         return _invalid(case, "closure_form", form)
     try:
@@ -373,3 +385,7 @@ def attachment(case_id: int, attachment_id: int):
     )
     resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return resp
+
+
+# The supervisor's tools (transfers, workload, bulk assign, saved filters) live in their own module.
+from krs.cases import desk_routes  # noqa: E402,F401

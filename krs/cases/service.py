@@ -34,6 +34,7 @@ from krs.models import (
     User,
     utcnow,
 )
+from krs.notifications import service as notifications
 from krs.workdays import add_working_days, local_date, today_in
 from krs.worklog import service as worklog_service
 
@@ -268,6 +269,7 @@ def assign_case(actor: User, case: Case, assignee: User, expected_version: int |
     if case.status == CaseStatus.NEW:
         case.status = CaseStatus.ASSIGNED
     _event(actor, case, EventKind.ASSIGNED, data={"from": previous, "to": assignee.full_name})
+    notifications.on_assigned(actor, case, assignee)
     _commit_change(actor, case, "case.assign", before)
     return case
 
@@ -350,6 +352,7 @@ def request_closure(actor: User, case: Case, outcome: str, summary: str, expecte
     case.outcome = outcome
     case.closure_summary = summary
     _event(actor, case, EventKind.CLOSURE_REQUESTED, body=summary, data={"outcome": outcome})
+    notifications.on_closure_requested(actor, case)
     _commit_change(actor, case, "case.request_closure", before)
     return case
 
@@ -376,6 +379,7 @@ def return_closure(actor: User, case: Case, comment: str, expected_version=None)
     case.status = CaseStatus.IN_PROGRESS
     case.outcome = None
     _event(actor, case, EventKind.CLOSURE_REJECTED, body=comment)
+    notifications.on_closure_returned(actor, case, comment)
     _commit_change(actor, case, "case.return_closure", before)
     return case
 

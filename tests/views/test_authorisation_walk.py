@@ -84,6 +84,29 @@ EXPECTED: dict[str, object] = {
     "reports.edit_service_level": ({"admin"}, None),
     "reports.targets": ({"admin", "viewer", "supervisor"}, None),
     "reports.edit_target": ({"admin"}, None),
+    # issue 7: transfers, workload, notifications, applicant history, saved filters, administration
+    "cases.transfer": ({"admin", "supervisor"}, {"admin"}),
+    "cases.transfers": ({"admin", "viewer", "supervisor"}, None),
+    "cases.transfer_review": ({"admin", "viewer", "supervisor"}, None),
+    "cases.workload": ({"admin", "supervisor"}, None),
+    "cases.bulk_assign": ({"admin", "supervisor"}, None),
+    "cases.save_filter": (ALL, None),
+    "cases.delete_filter": (ALL, None),
+    "applicants.detail": (ALL, None),
+    "notifications.index": (ALL, None),
+    "notifications.count": (ALL, None),
+    "notifications.mark_read": (ALL, None),
+    "admin.index": ({"admin", "supervisor"}, None),
+    "admin.units": ({"admin"}, None),
+    "admin.unit_new": ({"admin"}, None),
+    "admin.unit_edit": ({"admin"}, None),
+    "admin.users": ({"admin", "supervisor"}, None),
+    "admin.user_new": ({"admin", "supervisor"}, None),
+    "admin.user_edit": ({"admin", "supervisor"}, {"admin"}),
+    "admin.user_active": ({"admin", "supervisor"}, {"admin"}),
+    "admin.user_reset_password": ({"admin", "supervisor"}, {"admin"}),
+    "admin.reference": ({"admin"}, None),
+    "admin.audit": ({"admin"}, None),
 }
 
 
@@ -296,6 +319,35 @@ EXTRA_ARGUMENTS |= {
     ("reports.edit_service_level", "service_type"): lambda case: "house_design",
     ("reports.edit_target", "unit_id"): lambda case: case.unit_id,
     ("reports.edit_target", "year"): lambda case: 2026,
+}
+
+
+def _pending_transfer_of(case):
+    """A pending transfer of the own-unit case (jawa2 → jawa3), made once per walk."""
+    from krs.cases import transfer
+    from krs.cases.transfer_models import CaseTransfer
+    from krs.models import Unit, User
+
+    existing = db.session.query(CaseTransfer).filter_by(case_id=case.id).first()
+    if existing is not None:
+        return existing.id
+    spv = db.session.query(User).filter_by(username="walk-supervisor").one()
+    target = db.session.query(Unit).filter_by(code="JAWA3").one()
+    return transfer.request_transfer(spv, case, target, "Domisili pemohon di Jawa Tengah.").id
+
+
+def _staff_account_of(case):
+    """A staff account of the own unit (the case's creator): the supervisor there manages it."""
+    return case.created_by_id
+
+
+EXTRA_ARGUMENTS |= {
+    ("cases.transfer_review", "transfer_id"): _pending_transfer_of,
+    ("applicants.detail", "applicant_id"): lambda case: case.applicant_id,
+    ("admin.unit_edit", "unit_id"): lambda case: case.unit_id,
+    ("admin.user_edit", "user_id"): _staff_account_of,
+    ("admin.user_active", "user_id"): _staff_account_of,
+    ("admin.user_reset_password", "user_id"): _staff_account_of,
 }
 
 

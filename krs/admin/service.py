@@ -1,0 +1,303 @@
+"""Administration: units, accounts, reference lists, audit log. Every change is audited;
+deactivating an account or a unit never deletes its history."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from krs import access, audit
+from krs.admin.models import ReferenceItem, ReferenceList
+from krs.auth.service import password_problem
+from krs.extensions import db
+from krs.models import AuditLog, Channel, Outcome, Role, ServiceType, Unit, User
+
+UNIT_FIELDS = ["code", "name", "kind", "timezone", "provinces", "active"]
+USER_FIELDS = ["username", "full_name", "role", "unit_id", "active", "must_change_password"]
+
+
+class AdminError(Exception):
+    """A rule refused the change; the message is for the user."""
+
+
+# ---------------------------------------------------------------- units
+
+
+def all_units() -> list[Unit]:
+    return list(db.session.scalars(select(Unit).order_by(Unit.kind, Unit.name)))
+
+
+def save_unit(actor: User, unit: Unit | None, data: dict) -> Unit:
+    code = data["code"].strip().upper()
+    clash = db.session.scalar(select(Unit.id).where(func.upper(Unit.code) == code))
+    if clash is not None and (unit is None or clash != unit.id):
+        raise AdminError(_l("Kode unit %(code)s sudah dipakai.", code=code))
+    before = audit.snapshot(unit, UNIT_FIELDS) if unit else None
+    if unit is None:
+        slug = code.lower()
+        if db.session.scalar(select(Unit.id).where(Unit.slug == slug)):
+            slug = f"{slug}-{secrets.token_hex(2)}"
+        unit = Unit(slug=slug)
+        db.session.add(unit)
+    unit.code = code
+    unit.name = data["name"].strip()
+    unit.kind = data["kind"]
+    unit.timezone = data["timezone"]
+    unit.provinces = ",".join(sorted(data.get("provinces") or []))
+    unit.active = bool(data.get("active"))
+    db.session.flush()
+    audit.record(
+        actor,
+        "unit.create" if before is None else "unit.update",
+        "unit",
+        unit.id,
+        before,
+        audit.snapshot(unit, UNIT_FIELDS),
+    )
+    db.session.commit()
+    return unit
+
+
+# ---------------------------------------------------------------- accounts
+
+
+# no 0/O, 1/l/I: the temporary password is read out or copied by hand
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def temporary_password(length: int = 12) -> str:
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
+
+
+def _check_role_and_unit(actor: User, role: str, unit_id: int) -> Unit:
+    if role not in access.roles_assignable_by(actor):
+        raise AdminError(_l("Anda tidak dapat memberi peran ini."))
+    unit = next((u for u in access.units_assignable_by(actor) if u.id == unit_id), None)
+    if unit is None:
+        raise AdminError(_l("Pilih unit yang aktif dan menjadi wewenang Anda."))
+    if role in (Role.ADMIN, Role.VIEWER) and unit.kind != "direktorat":
+        raise AdminError(_l("Admin dan evaluator adalah akun Direktorat."))
+    return unit
+
+
+def create_user(actor: User, data: dict) -> tuple[User, str]:
+    """A new account that must change its password at first sign-in; returns it and the initial password."""
+    username = data["username"].strip().lower()
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username)):
+        raise AdminError(_l("Nama pengguna %(u)s sudah dipakai.", u=username))
+    unit = _check_role_and_unit(actor, data["role"], data["unit_id"])
+    user = User(
+        username=username,
+        full_name=data["full_name"].strip(),
+        role=data["role"],
+        unit=unit,
+        active=True,
+        must_change_password=True,
+    )
+    password = data.get("password") or temporary_password()
+    problem = password_problem(user, password)
+    if problem:
+        raise AdminError(problem)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", "user", user.id, None, audit.snapshot(user, USER_FIELDS))
+    db.session.commit()
+    return user, password
+
+
+def update_user(actor: User, user: User, data: dict) -> User:
+    if user.id == actor.id and (data["role"] != user.role or data["unit_id"] != user.unit_id):
+        raise AdminError(_l("Anda tidak dapat mengubah peran atau unit akun Anda sendiri."))
+    unit = _check_role_and_unit(actor, data["role"], data["unit_id"])
+    before = audit.snapshot(user, USER_FIELDS)
+    user.full_name = data["full_name"].strip()
+    user.role = data["role"]
+    user.unit = unit
+    db.session.flush()
+    audit.record(actor, "user.update", "user", user.id, before, audit.snapshot(user, USER_FIELDS))
+    db.session.commit()
+    return user
+
+
+def set_active(actor: User, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) an account; its cases, events and audit rows stay as they are."""
+    if user.id == actor.id:
+        raise AdminError(_l("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    if user.active == active:
+        return user
+    before = audit.snapshot(user, USER_FIELDS)
+    user.active = active
+    db.session.flush()
+    audit.record(
+        actor,
+        "user.activate" if active else "user.deactivate",
+        "user",
+        user.id,
+        before,
+        audit.snapshot(user, USER_FIELDS),
+    )
+    db.session.commit()
+    return user
+
+
+def reset_password(actor: User, user: User) -> str:
+    """A new temporary password (shown once to the actor, never stored in the audit log)."""
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    audit.record(actor, "user.reset_password", "user", user.id, None, {"must_change_password": True})
+    db.session.commit()
+    return password
+
+
+def managed_users(actor: User, q: str = "", include_inactive: bool = True) -> list[User]:
+    stmt = access.users_manageable_by(actor).options(joinedload(User.unit))
+    if q:
+        stmt = stmt.where(
+            func.lower(User.username).contains(q.lower()) | func.lower(User.full_name).contains(q.lower())
+        )
+    if not include_inactive:
+        stmt = stmt.where(User.active.is_(True))
+    return list(db.session.scalars(stmt.order_by(User.active.desc(), User.unit_id, User.full_name)).unique())
+
+
+# ---------------------------------------------------------------- reference lists
+
+DEFAULTS = {
+    ReferenceList.SERVICE_TYPE: ServiceType,
+    ReferenceList.CHANNEL: Channel,
+    ReferenceList.OUTCOME: Outcome,
+}
+
+
+def ensure_reference_items() -> None:
+    """Create the rows the app's built-in lists need (labels start as the built-in Indonesian ones)."""
+    existing = {(r.list_name, r.code) for r in db.session.scalars(select(ReferenceItem))}
+    added = False
+    for list_name, enum_cls in DEFAULTS.items():
+        for order, member in enumerate(enum_cls):
+            if (list_name.value, member.value) not in existing:
+                db.session.add(
+                    ReferenceItem(
+                        list_name=list_name.value,
+                        code=member.value,
+                        label=str(member.label),
+                        active=True,
+                        sort_order=order,
+                    )
+                )
+                added = True
+    if added:
+        db.session.commit()
+
+
+def reference_items() -> dict[str, list[ReferenceItem]]:
+    ensure_reference_items()
+    rows = db.session.scalars(
+        select(ReferenceItem).order_by(ReferenceItem.list_name, ReferenceItem.sort_order)
+    )
+    grouped: dict[str, list[ReferenceItem]] = {r.value: [] for r in ReferenceList}
+    for row in rows:
+        grouped.setdefault(row.list_name, []).append(row)
+    return grouped
+
+
+def update_reference_item(actor: User, item: ReferenceItem, label: str, active: bool) -> ReferenceItem:
+    label = (label or "").strip()
+    if not label:
+        raise AdminError(_l("Label tidak boleh kosong."))
+    if not active:
+        still_active = db.session.scalar(
+            select(func.count()).where(
+                ReferenceItem.list_name == item.list_name,
+                ReferenceItem.active.is_(True),
+                ReferenceItem.id != item.id,
+            )
+        )
+        if not still_active:
+            raise AdminError(_l("Minimal satu pilihan dalam daftar harus tetap aktif."))
+    before = {"label": item.label, "active": item.active}
+    item.label = label[:150]
+    item.active = active
+    audit.record(
+        actor,
+        "reference.update",
+        "reference_item",
+        item.id,
+        before,
+        {"list": item.list_name, "code": item.code, "label": item.label, "active": item.active},
+    )
+    db.session.commit()
+    return item
+
+
+# ---------------------------------------------------------------- audit log
+
+
+@dataclass
+class AuditFilters:
+    actor: str = ""
+    action: str = ""
+    entity: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+
+@dataclass
+class AuditPage:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def audit_entries(f: AuditFilters, tz_name: str, per_page: int = 50) -> AuditPage:
+    stmt = select(AuditLog)
+    if f.actor:
+        stmt = stmt.join(User, AuditLog.actor_id == User.id).where(
+            func.lower(User.username) == f.actor.strip().lower()
+        )
+    if f.action:
+        stmt = stmt.where(AuditLog.action.like(f"{f.action.strip()}%"))
+    if f.entity:
+        stmt = stmt.where(AuditLog.entity == f.entity.strip())
+    zone = ZoneInfo(tz_name)
+    if f.date_from:
+        stmt = stmt.where(AuditLog.at >= datetime.combine(f.date_from, time.min, zone).astimezone(UTC))
+    if f.date_to:
+        stmt = stmt.where(
+            AuditLog.at < datetime.combine(f.date_to + timedelta(days=1), time.min, zone).astimezone(UTC)
+        )
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = max(1, f.page)
+    rows = db.session.scalars(
+        stmt.options(joinedload(AuditLog.actor))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).unique()
+    return AuditPage(list(rows), total, page, per_page)
+
+
+def audit_entities() -> list[str]:
+    return list(db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity)))

@@ -1,0 +1,101 @@
+"""The supervisor's view of the desk: open and overdue cases per person, last activity; bulk assign."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from krs import access
+from krs.cases import service
+from krs.extensions import db
+from krs.models import OPEN_STATUSES, Case, Event, User
+from krs.workdays import today_in
+
+
+@dataclass
+class WorkloadRow:
+    user: User
+    open_cases: int = 0
+    overdue: int = 0
+    last_activity: datetime | None = None
+
+
+def workload_for(user: User) -> list[WorkloadRow]:
+    """One row per desk person the user oversees; three grouped queries whatever the head count."""
+    people = list(
+        db.session.scalars(
+            access.workload_people(user).options(joinedload(User.unit)).order_by(User.unit_id, User.full_name)
+        ).unique()
+    )
+    if not people:
+        return []
+    ids = [p.id for p in people]
+    today = today_in(user.unit.timezone)
+    counts = {
+        row.assignee_id: row
+        for row in db.session.execute(
+            select(
+                Case.assignee_id,
+                func.count().label("open_cases"),
+                func.sum(sql_case((Case.resolution_due < today, 1), else_=0)).label("overdue"),
+            )
+            .where(Case.assignee_id.in_(ids), Case.status.in_(OPEN_STATUSES))
+            .group_by(Case.assignee_id)
+        )
+    }
+    last = dict(
+        db.session.execute(
+            select(Event.author_id, func.max(Event.created_at))
+            .where(Event.author_id.in_(ids))
+            .group_by(Event.author_id)
+        ).all()
+    )
+    rows = []
+    for person in people:
+        c = counts.get(person.id)
+        rows.append(
+            WorkloadRow(
+                user=person,
+                open_cases=c.open_cases if c else 0,
+                overdue=int(c.overdue or 0) if c else 0,
+                last_activity=last.get(person.id),
+            )
+        )
+    return rows
+
+
+@dataclass
+class BulkResult:
+    assigned: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (case number or id, reason)
+
+
+def bulk_assign(actor: User, case_ids: list[int], assignee: User) -> BulkResult:
+    """Assign each selected case the actor may assign; each is its own change (event + audit row)."""
+    result = BulkResult()
+    if not case_ids:
+        result.refused.append(("", str(_l("Centang minimal satu kasus yang akan ditugaskan."))))
+        return result
+    cases = list(
+        db.session.scalars(access.cases_visible_to(actor).where(Case.id.in_(case_ids)).order_by(Case.id))
+    )
+    found = {c.id for c in cases}
+    for missing in sorted(set(case_ids) - found):
+        result.refused.append((str(missing), str(_l("Kasus tidak ditemukan."))))
+    for case in cases:
+        if not access.can(actor, "assign", case):
+            result.refused.append((case.number, str(_l("Anda tidak dapat menugaskan kasus ini."))))
+            continue
+        try:
+            service.assign_case(actor, case, assignee)
+        except service.CaseError as exc:
+            db.session.rollback()
+            result.refused.append((case.number, str(exc)))
+        else:
+            result.assigned.append(case)
+    return result

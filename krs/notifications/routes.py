@@ -1,0 +1,67 @@
+"""Notifications: the header counter (htmx polling), the list, marking read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, has_request_context, redirect, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
+
+from krs.extensions import htmx
+from krs.notifications import service
+from krs.notifications.models import NotificationKind
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+class PassiveAwareSessionInterface(SecureCookieSessionInterface):
+    """The header counter polls every minute; if each poll renewed the session cookie, an open
+    tab would never reach the idle timeout (KRS_IDLE_MINUTES). Passive requests leave it alone."""
+
+    def should_set_cookie(self, app, session) -> bool:
+        if has_request_context() and request.environ.get("krs.passive_request"):
+            return False
+        return super().should_set_cookie(app, session)
+
+
+@bp.record_once
+def _install_session_interface(state):
+    state.app.session_interface = PassiveAwareSessionInterface()
+
+
+@bp.app_template_filter("notification_label")
+def notification_label(value):
+    return NotificationKind(value).label if NotificationKind.has(value) else value
+
+
+@bp.get("")
+def index():
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 10000))
+    except ValueError:
+        page = 1
+    unread_only = request.args.get("unread") == "1"
+    result = service.notifications_for(current_user, unread_only=unread_only, page=page)
+    context = {"page": result, "unread_only": unread_only}
+    if htmx and htmx.target == "notification-list":
+        return render_template("notifications/_list.html", **context)
+    return render_template("notifications/index.html", **context)
+
+
+@bp.get("/count")
+def count():
+    request.environ["krs.passive_request"] = True  # polling is not activity: it must not extend the session
+    return render_template("notifications/_counter.html", unread=service.unread_count(current_user))
+
+
+@bp.post("/read")
+def mark_read():
+    raw = request.form.get("notification_id", "")
+    if raw.isdigit():
+        service.mark_read(current_user, int(raw))
+    elif request.form.get("all") == "1":
+        service.mark_read(current_user)
+    if htmx:
+        result = service.notifications_for(current_user)
+        resp = render_template("notifications/_list.html", page=result, unread_only=False)
+        return resp, 200, {"HX-Trigger": "notificationsChanged"}
+    return redirect(url_for("notifications.index"))

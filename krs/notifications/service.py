@@ -1,0 +1,223 @@
+"""Notifications: written by the case services in their own transaction (never commit here),
+plus next-action reminders generated when the user's counter is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import String, cast, func, literal, select, update
+from sqlalchemy.orm import aliased, joinedload
+
+from krs import access
+from krs.extensions import db
+from krs.models import OPEN_STATUSES, Case, Event, EventKind, Role, User, utcnow
+from krs.notifications.models import Notification, NotificationKind
+from krs.workdays import today_in
+
+REMINDER_WINDOW_DAYS = 30
+
+
+def notify(
+    user_id: int | None, kind: str, case: Case | None = None, message: str = "", key: str | None = None
+):
+    """Queue a notification for one person (skipped when the same key was already sent to them)."""
+    if user_id is None:
+        return None
+    if key is not None:
+        pending = [
+            n
+            for n in db.session.new
+            if isinstance(n, Notification) and n.user_id == user_id and n.dedupe_key == key
+        ]
+        if pending or db.session.scalar(
+            select(Notification.id).where(Notification.user_id == user_id, Notification.dedupe_key == key)
+        ):
+            return None
+    row = Notification(
+        user_id=user_id,
+        kind=kind,
+        case_id=case.id if case is not None else None,
+        message=(message or "")[:300],
+        dedupe_key=key,
+        created_at=utcnow(),
+    )
+    db.session.add(row)
+    return row
+
+
+def supervisors_of(unit_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(User.id).where(
+                User.unit_id == unit_id, User.role == Role.SUPERVISOR, User.active.is_(True)
+            )
+        )
+    )
+
+
+# ---------------------------------------------------------------- hooks called by the case services
+
+
+def on_assigned(actor: User, case: Case, assignee: User) -> None:
+    if assignee.id != actor.id:
+        notify(assignee.id, NotificationKind.ASSIGNED, case, actor.full_name)
+
+
+def on_closure_requested(actor: User, case: Case) -> None:
+    for user_id in supervisors_of(case.unit_id):
+        if user_id != actor.id:
+            notify(user_id, NotificationKind.CLOSURE_WAITING, case, actor.full_name)
+
+
+def on_closure_returned(actor: User, case: Case, comment: str) -> None:
+    requester = db.session.scalar(
+        select(Event.author_id)
+        .where(Event.case_id == case.id, Event.kind == EventKind.CLOSURE_REQUESTED)
+        .order_by(Event.id.desc())
+        .limit(1)
+    )
+    for user_id in {case.assignee_id, requester} - {None, actor.id}:
+        notify(user_id, NotificationKind.RETURNED, case, comment)
+
+
+def on_transfer_requested(actor: User, transfer) -> None:
+    for user_id in supervisors_of(transfer.to_unit_id):
+        notify(user_id, NotificationKind.TRANSFER_WAITING, transfer.case, transfer.from_unit.name)
+
+
+def on_transfer_decided(actor: User, transfer) -> None:
+    if transfer.requested_by_id != actor.id:
+        notify(transfer.requested_by_id, NotificationKind.TRANSFER_DECIDED, None, _decision_text(transfer))
+
+
+def _decision_text(transfer) -> str:
+    from krs.cases.transfer_models import TransferStatus
+
+    return f"{transfer.case.number}: {TransferStatus(transfer.status).label} — {transfer.to_unit.name}"
+
+
+# ---------------------------------------------------------------- next-action reminders
+
+
+def sync_due_reminders(user: User) -> int:
+    """Create a reminder for each of the user's open cases whose latest next-action date has come."""
+    if user.role not in (Role.SUPERVISOR, Role.STAFF, Role.INTERN):
+        return 0
+    today = today_in(user.unit.timezone)
+    later = aliased(Event)
+    newer_follow_up = (
+        select(later.id)
+        .where(
+            later.case_id == Event.case_id,
+            later.kind.in_(EventKind.follow_up_kinds()),
+            later.occurred_at > Event.occurred_at,
+        )
+        .exists()
+    )
+    already = (
+        select(Notification.id)
+        .where(
+            Notification.user_id == user.id,
+            Notification.dedupe_key == literal("next:").concat(cast(Event.id, String)),
+        )
+        .exists()
+    )
+    scope = access.case_scope_filter(user)
+    stmt = (
+        select(Event)
+        .join(Event.case)
+        .where(
+            Case.assignee_id == user.id,
+            Case.status.in_(OPEN_STATUSES),
+            Event.next_action_date.is_not(None),
+            Event.next_action_date <= today,
+            Event.next_action_date > today - timedelta(days=REMINDER_WINDOW_DAYS),
+            ~newer_follow_up,
+            ~already,
+        )
+        .options(joinedload(Event.case))
+    )
+    if scope is not None:
+        stmt = stmt.where(scope)
+    created = 0
+    for event in db.session.scalars(stmt).unique():
+        if notify(
+            user.id,
+            NotificationKind.NEXT_ACTION_DUE,
+            event.case,
+            event.next_action_date.isoformat(),
+            f"next:{event.id}",
+        ):
+            created += 1
+    if created:
+        db.session.commit()
+    return created
+
+
+# ---------------------------------------------------------------- reading
+
+
+def unread_count(user: User) -> int:
+    sync_due_reminders(user)
+    return db.session.scalar(
+        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+@dataclass
+class NotificationPage:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def notifications_for(user: User, unread_only: bool = False, page: int = 1, per_page: int = 25):
+    sync_due_reminders(user)
+    stmt = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(
+        stmt.options(joinedload(Notification.case))
+        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc())
+        .limit(per_page)
+        .offset((max(1, page) - 1) * per_page)
+    ).unique()
+    return NotificationPage(list(rows), total or 0, max(1, page), per_page)
+
+
+def mark_read(user: User, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications (or all of them) read; another user's id changes nothing."""
+    stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    result = db.session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def mark_case_read(user: User, case_id: int) -> None:
+    """Opening a case page settles what waited there for the user."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user.id, Notification.case_id == case_id, Notification.read_at.is_(None)
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
