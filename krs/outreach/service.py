@@ -104,6 +104,13 @@ def _set_attendees(session: OutreachSession, attendee_niks: list[str]) -> None:
             session.attendees.append(OutreachAttendee(nik=nik))
 
 
+def _log_for_interns(actor: User, session: OutreachSession) -> None:
+    """Interns present get the session in their logbook (krs.worklog), in this transaction."""
+    from krs.worklog.service import entries_from_outreach_session
+
+    entries_from_outreach_session(actor, session)
+
+
 def create_session(
     actor: User, unit: Unit, data: dict, staff: list[User], attendee_niks: list[str] | None = None
 ) -> OutreachSession:
@@ -119,6 +126,7 @@ def create_session(
     _set_attendees(session, attendee_niks)
     db.session.flush()
     audit.record(actor, "outreach.create", "outreach_session", session.id, None, _session_snapshot(session))
+    _log_for_interns(actor, session)
     db.session.commit()
     return session
 
@@ -144,6 +152,7 @@ def update_session(
     _set_attendees(session, attendee_niks)
     db.session.flush()
     audit.record(actor, "outreach.update", "outreach_session", session.id, before, _session_snapshot(session))
+    _log_for_interns(actor, session)
     db.session.commit()
     return session
 

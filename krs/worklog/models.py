@@ -111,6 +111,10 @@ class WorkLogEntry(db.Model):
     source_event_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_event.id", ondelete="SET NULL"), unique=True
     )
+    # an outreach session the intern attended (issue 8): one entry per intern and session
+    source_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outreach_session.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -122,6 +126,16 @@ class WorkLogEntry(db.Model):
     @property
     def from_follow_up(self) -> bool:
         return self.source_event_id is not None
+
+    @property
+    def from_session(self) -> bool:
+        return self.source_session_id is not None
+
+    @property
+    def is_generated(self) -> bool:
+        """Made from work recorded elsewhere (a case follow-up or an outreach session): its date and
+        description follow that record; minutes, category and annotation can still change."""
+        return self.from_follow_up or self.from_session
 
 
 class WorkWeek(db.Model):

@@ -153,7 +153,7 @@ def add_entry():
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
 def edit_entry(entry_id: int):
     entry = access.get_worklog_entry_or_404(current_user, entry_id, action="write")
-    form_cls = FollowUpEntryForm if entry.from_follow_up else EntryForm
+    form_cls = FollowUpEntryForm if entry.is_generated else EntryForm
     form = form_cls(obj=entry) if request.method == "GET" else form_cls()
     if request.method == "GET":
         form.case_ids.data = [c.id for c in entry.cases]

@@ -279,7 +279,7 @@ def update_entry(actor: User, entry: WorkLogEntry, data: EntryData) -> WorkLogEn
             _("Minggu ini sudah diajukan atau disetujui sehingga terkunci; entri tidak dapat diubah.")
         )
     before = _entry_snapshot(entry)
-    if entry.from_follow_up:
+    if entry.is_generated:
         if not data.minutes and not (data.start_time and data.end_time):
             raise WorklogError(_("Isi durasi (menit) atau jam mulai dan selesai."))
         data.work_date = entry.work_date
@@ -297,7 +297,7 @@ def update_entry(actor: User, entry: WorkLogEntry, data: EntryData) -> WorkLogEn
     entry.category = data.category
     entry.description = data.description.strip()
     entry.annotation = (data.annotation or "").strip() or None
-    if not entry.from_follow_up:
+    if not entry.is_generated:
         entry.cases = _linked_cases(actor, data.case_ids)
     db.session.flush()
     audit.record(
@@ -313,9 +313,11 @@ def update_entry(actor: User, entry: WorkLogEntry, data: EntryData) -> WorkLogEn
 
 
 def delete_entry(actor: User, entry: WorkLogEntry) -> None:
-    if entry.from_follow_up:
+    if entry.is_generated:
         raise WorklogError(
-            _("Entri dari tindak lanjut kasus tidak dapat dihapus; ubah durasinya atau beri catatan.")
+            _(
+                "Entri dari tindak lanjut kasus atau sosialisasi tidak dapat dihapus; ubah durasinya atau beri catatan."
+            )
         )
     if week_is_locked(entry.intern, entry.work_date):
         raise WorklogError(
@@ -402,6 +404,61 @@ def entry_from_follow_up(actor: User, event: Event) -> WorkLogEntry | None:
         {**_entry_snapshot(entry), "event_id": event.id},
     )
     return entry
+
+
+def entries_from_outreach_session(actor: User, session) -> list[WorkLogEntry]:
+    """Hook of krs.outreach.service: every intern recorded as present at an outreach session gets
+    the session in their logbook (one entry per intern and session, in the caller's transaction).
+
+    An intern added later gets their entry when the session is saved again; a week already
+    submitted or approved is not changed (the skip is audited), as for follow-ups.
+    """
+    interns = [u for u in session.staff if u.role == Role.INTERN]
+    if not interns:
+        return []
+    have = set(
+        db.session.scalars(
+            select(WorkLogEntry.user_id).where(
+                WorkLogEntry.source_session_id == session.id,
+                WorkLogEntry.user_id.in_([u.id for u in interns]),
+            )
+        )
+    )
+    made = []
+    for intern in interns:
+        if intern.id in have:
+            continue
+        if week_is_locked(intern, session.held_on):
+            audit.record(
+                actor,
+                "worklog.session_not_logged",
+                "outreach_session",
+                session.id,
+                None,
+                {"intern_id": intern.id, "reason": "week_locked", "work_date": session.held_on},
+            )
+            continue
+        entry = WorkLogEntry(
+            user_id=intern.id,
+            work_date=session.held_on,
+            week_start=week_start_of(session.held_on),
+            minutes=session.duration_minutes or 0,
+            category=WorkCategory.FIELD_VISIT,
+            description=_("Sosialisasi: %(topic)s — %(place)s", topic=session.topic, place=session.place),
+            source_session_id=session.id,
+        )
+        db.session.add(entry)
+        db.session.flush()
+        audit.record(
+            actor,
+            "worklog.entry_from_session",
+            "worklog_entry",
+            entry.id,
+            None,
+            {**_entry_snapshot(entry), "session_id": session.id},
+        )
+        made.append(entry)
+    return made
 
 
 def submit_week(actor: User, week_start: date) -> WorkWeek:
