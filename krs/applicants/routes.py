@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from krs import access, regions
 from krs.cases import service as case_service
 from krs.extensions import db
-from krs.models import Case
+from krs.models import ApplicantKind, Case
 from krs.workdays import today_in
 
 bp = Blueprint("applicants", __name__, url_prefix="/applicants")
@@ -18,6 +18,9 @@ bp = Blueprint("applicants", __name__, url_prefix="/applicants")
 @bp.get("/<int:applicant_id>")
 def detail(applicant_id: int):
     applicant = access.get_applicant_or_404(current_user, applicant_id)
+    if applicant.kind == ApplicantKind.GROUP:
+        # a group's page shows its cases, its outreach sessions and its members
+        return redirect(url_for("outreach.group_detail", group_id=applicant.id))
     cases = list(
         db.session.scalars(
             access.cases_of_applicant_visible_to(current_user, applicant)

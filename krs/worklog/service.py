@@ -316,7 +316,8 @@ def delete_entry(actor: User, entry: WorkLogEntry) -> None:
     if entry.is_generated:
         raise WorklogError(
             _(
-                "Entri dari tindak lanjut kasus atau sosialisasi tidak dapat dihapus; ubah durasinya atau beri catatan."
+                "Entri dari tindak lanjut kasus atau sosialisasi tidak dapat dihapus; "
+                "ubah durasinya atau beri catatan."
             )
         )
     if week_is_locked(entry.intern, entry.work_date):

@@ -342,3 +342,14 @@ def test_index_query_count_does_not_grow_with_sessions(client, people, units, co
     with count_queries() as many:
         client.get("/outreach")
     assert many.count == few.count
+
+
+def test_the_applicant_page_of_a_group_is_its_group_page(units, make_user, login_as):
+    from tests.outreach_fixtures import make_group
+
+    staff = make_user(Role.STAFF, units["jawa2"])
+    group = make_group(staff, units["jawa2"]).case.applicant
+    client = login_as(staff)
+    resp = client.get(f"/applicants/{group.id}")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/outreach/groups/{group.id}")
+    assert group.name in client.get(resp.headers["Location"]).get_data(as_text=True)
