@@ -30,7 +30,7 @@ from krs.workdays import today_in
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-TILES = ("volume", "backlog", "mix", "timeliness", "outcomes", "ikm", "targets", "usage")
+TILES = ("volume", "people", "backlog", "mix", "timeliness", "outcomes", "ikm", "targets", "usage")
 
 
 def _today() -> date:
@@ -55,6 +55,8 @@ def _tile_context(name: str, units, period):
     context = {"name": name, "units": units, "period": period, "labels": _labels()}
     if name == "targets":
         context["targets"] = service.target_view(current_user, units, period.end.year, _today())
+    elif name == "people":
+        context["served"] = service.people_served_by_unit(units, period)
     else:
         rep = service.report(current_user, units, period)
         f = rep.total

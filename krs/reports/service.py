@@ -66,6 +66,14 @@ class Period:
         return moment is not None and self.start <= local_date(moment, tz_name) <= self.end
 
 
+def people_served_by_unit(units: list[Unit], period: Period) -> list:
+    """Cases, households and participants per unit, counted separately (krs.outreach.service has
+    the rules: a household that came to a session and later opened a case counts once)."""
+    from krs.outreach.service import people_served
+
+    return [(unit, people_served(unit, period.start, period.end)) for unit in units]
+
+
 def year_period(year: int) -> Period:
     return Period(date(year, 1, 1), date(year, 12, 31))
 

@@ -317,3 +317,23 @@ def test_report_service_periods_parse_safely():
     assert service.parse_period("2026-05-01", "2026-02-01", today) == service.Period(
         date(2026, 2, 1), date(2026, 5, 1)
     )
+
+
+def test_people_served_tile_counts_cases_households_and_participants_separately(client, units, make_user):
+    from datetime import timedelta
+
+    from krs.workdays import today_in
+    from tests.outreach_fixtures import make_session
+
+    unit = units["jawa2"]
+    staff = make_user(Role.STAFF, unit)
+    held = today_in(unit.timezone) - timedelta(days=1)
+    make_session(staff, unit, staff=[staff], held_on=held, participants_count=31, households_count=17)
+    login(client, make_user(Role.SUPERVISOR, unit))
+    start = (held - timedelta(days=5)).isoformat()
+    frag = client.get(f"/reports/tiles/people?start={start}", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    assert "<html" not in frag and "Orang yang dilayani" in frag
+    assert '<td class="num"><strong>17</strong></td><td class="num">31</td><td class="num">1</td>' in frag
+    assert "BP2P JAWA3" not in frag  # another unit's figures stay out
