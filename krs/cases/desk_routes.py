@@ -18,8 +18,8 @@ from krs.models import Unit, User
 
 
 @bp.app_template_global()
-def case_whatsapp_link(case):
-    return whatsapp.whatsapp_link(current_user, case)
+def case_whatsapp_link(case, survey_url=None):
+    return whatsapp.whatsapp_link(current_user, case, survey_url)
 
 
 @bp.app_template_global()

@@ -98,3 +98,13 @@ def test_another_units_case_cannot_be_surveyed(client, make_case, make_user, uni
     other = make_case(unit=units["jawa3"], status=CaseStatus.CLOSED)
     login(client, make_user(Role.STAFF, units["jawa2"]))
     assert client.post(f"/surveys/cases/{other.id}/invite", data={"mode": "link"}).status_code == 404
+
+
+def test_the_survey_link_can_be_handed_over_by_whatsapp(client, make_case, make_user, units):
+    from urllib.parse import unquote
+
+    case, survey = _closed_case_with_token(make_case, make_user, units)
+    login(client, make_user(Role.STAFF, units["jawa2"]))
+    body = unquote(client.get(f"/cases/{case.id}").get_data(as_text=True))
+    assert "Kirim tautan survei via WhatsApp" in body
+    assert f"/surveys/{survey.token}" in body and "https://wa.me/62" in body
