@@ -335,5 +335,6 @@ def test_people_served_tile_counts_cases_households_and_participants_separately(
         as_text=True
     )
     assert "<html" not in frag and "Orang yang dilayani" in frag
-    assert '<td class="num"><strong>17</strong></td><td class="num">31</td><td class="num">1</td>' in frag
+    assert '<td><strong>Rumah tangga</strong></td><td class="num"><strong>17</strong></td>' in frag
+    assert '<td>Peserta sosialisasi</td><td class="num">31</td>' in frag
     assert "BP2P JAWA3" not in frag  # another unit's figures stay out
