@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed
 
 translations: install
-	$(BIN)/pybabel compile --quiet -d translations
+	$(BIN)/pybabel compile -d translations
 
 run: install translations
 	$(BIN)/flask db upgrade

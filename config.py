@@ -33,6 +33,8 @@ class Config:
     KRS_MINISTRY_NAME = os.environ.get("KRS_MINISTRY_NAME", "Kementerian Perumahan dan Kawasan Permukiman")
     KRS_DIRECTORATE_NAME = os.environ.get("KRS_DIRECTORATE_NAME", "Direktorat Rumah Swadaya")
     KRS_PAGE_SIZE = 25
+    # `make bench` only: serves /_bench/floor, a list-sized page rendered without a database
+    KRS_BENCH = os.environ.get("KRS_BENCH") == "1"
 
 
 class TestConfig(Config):

@@ -51,10 +51,11 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
 
-    from krs import cli, templating
+    from krs import cli, perf, templating
 
     cli.register(app)
     templating.register(app)
+    perf.init_app(app)
     _register_guards(app)
     _register_errors(app)
     return app

@@ -363,6 +363,15 @@ class Case(db.Model):
         Index("ix_case_unit_status", "unit_id", "status"),
         Index("ix_case_unit_created", "unit_id", "created_at"),
         Index("ix_case_assignee_status", "assignee_id", "status"),
+        # one index per list filter, each ending in the list's sort column (migration 0007_perf)
+        Index("ix_case_created", "created_at", "id"),
+        Index("ix_case_status_created", "status", "created_at"),
+        Index("ix_case_unit_status_created", "unit_id", "status", "created_at"),
+        Index("ix_case_unit_assignee_created", "unit_id", "assignee_id", "created_at"),
+        Index("ix_case_assignee_created", "assignee_id", "created_at"),
+        Index("ix_case_channel_created", "channel", "created_at"),
+        Index("ix_case_unit_channel_created", "unit_id", "channel", "created_at"),
+        Index("ix_case_unit_due", "unit_id", "resolution_due"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
@@ -422,6 +431,7 @@ class Case(db.Model):
 
 class CaseService(db.Model):
     __tablename__ = "case_service"
+    __table_args__ = (Index("ix_case_service_service_case", "service", "case_id"),)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True)
     service: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
 
