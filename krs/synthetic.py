@@ -210,9 +210,10 @@ def seed_synthetic(n_cases: int, seed: int = 6, now: datetime | None = None, ech
     start = now - timedelta(seconds=span)
     step = span / max(n_cases, 1)
 
+    pg = db.engine.dialect.name == "postgresql"
+    dropped = _drop_secondary_indexes() if pg and n_cases >= 50_000 else []
     connection = db.session.connection()
     writer = _Writer(connection)
-    dropped = _drop_secondary_indexes() if writer.pg and n_cases >= 50_000 else []
     if not writer.pg:
         connection.exec_driver_sql("PRAGMA synchronous=OFF")
     T, D = writer.ts, writer.day
