@@ -232,9 +232,7 @@ def test_follow_up_time_is_stored_in_utc_and_shown_in_the_office_zone(make_case,
     case = make_case(status=CaseStatus.ASSIGNED)
     staff = make_user(Role.STAFF, units["jawa2"])
     local = datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo("Asia/Jakarta"))
-    event = service.add_follow_up(
-        staff, case, service.FollowUp(kind="call", body="Telepon.", occurred_at=local)
-    )
+    event = service.add_follow_up(staff, case, service.FollowUp(kind="call", body="Telepon.", occurred_at=local))
     db.session.expire_all()
     stored = db.session.get(Event, event.id).occurred_at
     with app.test_request_context():

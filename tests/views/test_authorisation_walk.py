@@ -61,12 +61,8 @@ def world(units, make_user, make_case):
     for case in (own, other):
         db.session.add(
             Attachment(
-                case_id=case.id,
-                original_name="denah.pdf",
-                stored_name=f"walk{case.id}.pdf",
-                content_type="application/pdf",
-                size_bytes=5,
-                uploaded_by_id=case.created_by_id,
+                case_id=case.id, original_name="denah.pdf", stored_name=f"walk{case.id}.pdf",
+                content_type="application/pdf", size_bytes=5, uploaded_by_id=case.created_by_id,
             )
         )
     db.session.commit()
@@ -109,9 +105,7 @@ EXTRA_ARGUMENTS: dict = {}
 
 
 def _classify(resp) -> str:
-    if resp.status_code in (401,) or (
-        resp.status_code == 302 and "/login" in resp.headers.get("Location", "")
-    ):
+    if resp.status_code in (401,) or (resp.status_code == 302 and "/login" in resp.headers.get("Location", "")):
         return "login"
     if resp.status_code in (403, 404):
         return str(resp.status_code)
@@ -155,10 +149,8 @@ def test_walk_every_rule_for_every_role(app, world):
                     if want == "403" and got == "404" and scope == "other":
                         got = "403"  # hidden record of a role that may not act anyway: both refuse
                     if got != want:
-                        failures.append(
-                            f"{method} {url} [{rule.endpoint}] as {role or 'anonymous'} "
-                            f"({scope}): got {got} ({resp.status_code}), want {want}"
-                        )
+                        failures.append(f"{method} {url} [{rule.endpoint}] as {role or 'anonymous'} "
+                                        f"({scope}): got {got} ({resp.status_code}), want {want}")
                     checked += 1
     assert not failures, "\n".join(failures)
     assert checked > 100
