@@ -342,12 +342,24 @@ def measure(port: int, info: dict, requests: int, warmup: int) -> list[dict]:
             )
         results.append(row)
         print(f"    {sc.name:45} {row.get('median_ms', '-'):>8} {row.get('p95_ms', '-'):>8} ms", flush=True)
+    results.append(page_weight(clients.get("admin") or Client(port)))
     floor = results[0].get("median_ms")
     for row in results:
         if floor and row.get("median_ms"):
             row["median_x_floor"] = round(row["median_ms"] / floor, 1)
             row["p95_x_floor"] = round(row["p95_ms"] / floor, 1)
     return results
+
+
+def page_weight(client: Client) -> dict:
+    """Bytes on the wire for a first visit to /cases: the page and every asset it links, compressed."""
+    resp, payload = client.request("GET", "/cases?view=all")
+    total = len(payload)
+    html = client.text("/cases?view=all")
+    for url in re.findall(r'(?:href|src)="(/static/[^"]+)"', html):
+        resp, payload = client.request("GET", url)
+        total += len(payload)
+    return {"scenario": "first visit to /cases, all assets, compressed", "page_weight_bytes": total}
 
 
 def export_probe(url: str, rows: int) -> dict:
@@ -374,6 +386,12 @@ def write_doc(data: dict) -> None:
         lines.append("| scenario | median ms | p95 ms | × floor (median) | bytes | target p95 |")
         lines.append("|---|---:|---:|---:|---:|---:|")
         for row in run["results"]:
+            if "page_weight_bytes" in row:
+                kb = row["page_weight_bytes"] / 1024
+                lines.append(
+                    f"| {row['scenario']} | | | | {row['page_weight_bytes']:,} ({kb:.0f} KB) | ≤ 120 KB |"
+                )
+                continue
             if row.get("skipped"):
                 lines.append(f"| {row['scenario']} | – | – | – | – | skipped: {row['note']} |")
                 continue

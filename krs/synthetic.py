@@ -469,7 +469,8 @@ def analyse() -> None:
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+            # VACUUM also marks the new pages all-visible, so id-only page queries are index-only scans
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
     else:
         with db.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
