@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, noload
 
 from krs import access
 from krs.extensions import db
@@ -40,7 +40,8 @@ def home_for(user: User) -> Home:
             )
         ),
     }
-    eager = (joinedload(Case.applicant), joinedload(Case.assignee))
+    # the home lists show neither services nor attachments: do not load them (2 statements each)
+    eager = (joinedload(Case.applicant), joinedload(Case.assignee), noload(Case.services))
     overdue_stmt = (
         access.cases_visible_to(user)
         .where(Case.status.in_(OPEN_STATUSES), Case.resolution_due < today)
@@ -67,7 +68,11 @@ def home_for(user: User) -> Home:
         .join(Event.case)
         .where(Event.next_action_date.is_not(None), Event.next_action_date <= today)
         .where(Case.status.in_(OPEN_STATUSES))
-        .options(joinedload(Event.case).joinedload(Case.applicant))
+        .options(
+            joinedload(Event.case).joinedload(Case.applicant),
+            joinedload(Event.case).noload(Case.services),
+            noload(Event.attachments),
+        )
         .order_by(Event.next_action_date)
         .limit(10)
     )
