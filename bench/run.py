@@ -145,6 +145,9 @@ def build(kind: str, size: int, rebuild: bool) -> dict:
                 exists = None
             if not exists:
                 conn.execute(f'CREATE DATABASE "{PG_PREFIX}{size}"')
+            # the production settings docs/SCALING.md recommends for an SSD-backed OLTP server
+            for setting in ("jit = off", "random_page_cost = 1.1"):
+                conn.execute(f'ALTER DATABASE "{PG_PREFIX}{size}" SET {setting}')
     elif rebuild:
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     flask(url, "db", "upgrade")

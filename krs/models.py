@@ -372,6 +372,8 @@ class Case(db.Model):
         Index("ix_case_channel_created", "channel", "created_at"),
         Index("ix_case_unit_channel_created", "unit_id", "channel", "created_at"),
         Index("ix_case_unit_due", "unit_id", "resolution_due"),
+        Index("ix_case_status_due", "status", "resolution_due"),
+        Index("ix_case_unit_status_due", "unit_id", "status", "resolution_due"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
@@ -440,7 +442,10 @@ class Event(db.Model):
     """One entry of a case's timeline: a follow-up typed by a person or a system change."""
 
     __tablename__ = "case_event"
-    __table_args__ = (Index("ix_event_case_time", "case_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_event_case_time", "case_id", "occurred_at"),
+        Index("ix_event_next_action", "next_action_date", "case_id"),  # migration 0007_perf
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(30))

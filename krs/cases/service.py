@@ -528,21 +528,31 @@ class CappedPage(Page):
 def list_cases(user: User, f: CaseFilters, per_page: int = 25) -> Page:
     """One page of the list: a count capped at COUNT_CAP + 1, the page's ids from the filter and
     sort indexes alone, then those rows with their applicant, assignee and unit (3 statements,
-    plus one for the services, whatever the page size)."""
+    plus one for the services, whatever the page size; a search needs one statement less)."""
     stmt = filtered_cases(user, f).order_by(None)
-    counted = db.session.scalar(
-        select(func.count()).select_from(stmt.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery())
-    )
-    last_page = max(1, -(-min(counted, COUNT_CAP) // per_page))
-    page = min(max(1, f.page), last_page)
-    ids = list(
-        db.session.scalars(
-            stmt.with_only_columns(Case.id)
-            .order_by(Case.created_at.desc(), Case.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
+    newest_first = (Case.created_at.desc(), Case.id.desc())
+    if f.q.strip():
+        # a search: the trigram lookup is the costly part, so run it once — the matching ids
+        # (at most COUNT_CAP + 1, newest first) give both the count and the page
+        matches = list(
+            db.session.scalars(stmt.with_only_columns(Case.id).order_by(*newest_first).limit(COUNT_CAP + 1))
         )
-    )
+        counted = len(matches)
+        page = min(max(1, f.page), max(1, -(-min(counted, COUNT_CAP) // per_page)))
+        ids = matches[(page - 1) * per_page : page * per_page]
+    else:
+        counted = db.session.scalar(
+            select(func.count()).select_from(stmt.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery())
+        )
+        page = min(max(1, f.page), max(1, -(-min(counted, COUNT_CAP) // per_page)))
+        ids = list(
+            db.session.scalars(
+                stmt.with_only_columns(Case.id)
+                .order_by(*newest_first)
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+            )
+        )
     rows = []
     if ids:
         loaded = db.session.scalars(

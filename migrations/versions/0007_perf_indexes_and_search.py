@@ -30,6 +30,9 @@ CASE_INDEXES = [
     ('ix_case_channel_created', ['channel', 'created_at']),
     ('ix_case_unit_channel_created', ['unit_id', 'channel', 'created_at']),
     ('ix_case_unit_due', ['unit_id', 'resolution_due']),
+    # home page: open cases past their due date, counted and listed from the index alone
+    ('ix_case_status_due', ['status', 'resolution_due']),
+    ('ix_case_unit_status_due', ['unit_id', 'status', 'resolution_due']),
 ]
 
 SQLITE_FTS = [
@@ -59,6 +62,9 @@ def upgrade():
             batch_op.create_index(name, columns, unique=False)
     with op.batch_alter_table('case_service', schema=None) as batch_op:
         batch_op.create_index('ix_case_service_service_case', ['service', 'case_id'], unique=False)
+    with op.batch_alter_table('case_event', schema=None) as batch_op:
+        # home page: next actions due, oldest first, without reading every event
+        batch_op.create_index('ix_event_next_action', ['next_action_date', 'case_id'], unique=False)
 
     dialect = op.get_bind().dialect.name
     if dialect == 'sqlite':
@@ -78,6 +84,8 @@ def downgrade():
     elif dialect == 'postgresql':
         for index in ('ix_applicant_name_trgm', 'ix_applicant_phone_trgm', 'ix_case_number_trgm'):
             op.execute(f"DROP INDEX IF EXISTS {index}")
+    with op.batch_alter_table('case_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_event_next_action')
     with op.batch_alter_table('case_service', schema=None) as batch_op:
         batch_op.drop_index('ix_case_service_service_case')
     with op.batch_alter_table('case_file', schema=None) as batch_op:

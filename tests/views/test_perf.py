@@ -50,13 +50,14 @@ def test_case_list_statements_do_not_grow_with_page_size(
     app.config["KRS_PAGE_SIZE"] = 2
     try:
         small = _statements(count_queries, client, "/cases?view=all")
+        searched_small = _statements(count_queries, client, "/cases?view=all&q=pemohon")
         app.config["KRS_PAGE_SIZE"] = 10
         large = _statements(count_queries, client, "/cases?view=all")
-        searched = _statements(count_queries, client, "/cases?view=all&q=pemohon")
+        searched_large = _statements(count_queries, client, "/cases?view=all&q=pemohon")
     finally:
         app.config["KRS_PAGE_SIZE"] = 25
     assert small == large
-    assert searched == large
+    assert searched_small == searched_large
 
 
 def test_case_page_statements_do_not_grow_with_the_timeline(make_case, make_user, login_as, count_queries):
