@@ -219,190 +219,196 @@ def seed_synthetic(n_cases: int, seed: int = 6, now: datetime | None = None, ech
     T, D = writer.ts, writer.day
     totals = {"applicants": 0, "events": 0}
     done = 0
-    while done < n_cases:
-        size = min(BATCH, n_cases - done)
-        applicants, cases, services, events = [], [], [], []
-        for i in range(done, done + size):
-            opened = start + timedelta(seconds=i * step + rng.random() * step * 0.9)
-            opened = opened.replace(microsecond=max(1, opened.microsecond))
-            age = (now - opened).total_seconds() / 86400
-            uid = unit_ids[rng.randrange(len(unit_ids))]
-            desk = desks[uid]
-            province, regency, district, village = pools[uid][rng.randrange(len(pools[uid]))]
-            female = rng.random() < 0.5
-            nik = synthetic_nik(applicant_id, district, female)
-            if nik in existing_niks:
-                nik = None
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            applicants.append(
-                (
-                    applicant_id,
-                    "individual",
-                    name,
-                    nik,
-                    f"08{rng.randint(11, 99)}{rng.randint(1_000_000, 99_999_999)}",
-                    "P" if female else "L",
-                    f"Jl. {rng.choice(LAST)} No. {rng.randint(1, 120)}, RT {rng.randint(1, 9):02d}/RW "
-                    f"{rng.randint(1, 9):02d}",
-                    province,
-                    regency,
-                    district,
-                    village,
-                    rng.choice(JOBS),
-                    rng.randrange(1_500_000, 9_000_000, 250_000),
-                    rng.randint(1, 7),
-                    True,
-                    T(opened),
-                    uid,
-                    T(opened),
-                )
-            )
-            year = opened.year
-            seq = counters.get((uid, year), 0) + 1
-            counters[(uid, year)] = seq
-            chosen = rng.sample(services_all, k=1 if rng.random() < 0.7 else 2)
-            status = _status_for(rng, age)
-            workers = desk["workers"]
-            creator = workers[rng.randrange(len(workers))][0]
-            worker_id, worker_name = workers[rng.randrange(len(workers))]
-            assignee = None if status == CaseStatus.NEW else worker_id
-            opened_day = opened.date()
-            first_due = _due(opened_day, 2)
-            resolution_due = _due(opened_day, 15 if ServiceType.HOUSE_DESIGN in chosen else 10)
-            # the timeline: created, assigned, follow-ups, closure
-            t = opened
-            events.append(
-                (event_id, case_id, EventKind.CREATED.value, creator, T(t), T(t), None, None, None, None)
-            )
-            event_id += 1
-            first_response = None
-            outcome = summary = closed_at = None
-            if assignee:
-                t = min(t + timedelta(hours=rng.randint(1, 30)), now)
-                events.append(
+    try:
+        while done < n_cases:
+            size = min(BATCH, n_cases - done)
+            applicants, cases, services, events = [], [], [], []
+            for i in range(done, done + size):
+                opened = start + timedelta(seconds=i * step + rng.random() * step * 0.9)
+                opened = opened.replace(microsecond=max(1, opened.microsecond))
+                age = (now - opened).total_seconds() / 86400
+                uid = unit_ids[rng.randrange(len(unit_ids))]
+                desk = desks[uid]
+                province, regency, district, village = pools[uid][rng.randrange(len(pools[uid]))]
+                female = rng.random() < 0.5
+                nik = synthetic_nik(applicant_id, district, female)
+                if nik in existing_niks:
+                    nik = None
+                name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+                applicants.append(
                     (
-                        event_id,
-                        case_id,
-                        EventKind.ASSIGNED.value,
-                        desk["supervisor"],
-                        T(t),
-                        T(t),
-                        None,
-                        None,
-                        None,
-                        json.dumps({"from": None, "to": worker_name}),
+                        applicant_id,
+                        "individual",
+                        name,
+                        nik,
+                        f"08{rng.randint(11, 99)}{rng.randint(1_000_000, 99_999_999)}",
+                        "P" if female else "L",
+                        f"Jl. {rng.choice(LAST)} No. {rng.randint(1, 120)}, RT {rng.randint(1, 9):02d}/RW "
+                        f"{rng.randint(1, 9):02d}",
+                        province,
+                        regency,
+                        district,
+                        village,
+                        rng.choice(JOBS),
+                        rng.randrange(1_500_000, 9_000_000, 250_000),
+                        rng.randint(1, 7),
+                        True,
+                        T(opened),
+                        uid,
+                        T(opened),
                     )
+                )
+                year = opened.year
+                seq = counters.get((uid, year), 0) + 1
+                counters[(uid, year)] = seq
+                chosen = rng.sample(services_all, k=1 if rng.random() < 0.7 else 2)
+                status = _status_for(rng, age)
+                workers = desk["workers"]
+                creator = workers[rng.randrange(len(workers))][0]
+                worker_id, worker_name = workers[rng.randrange(len(workers))]
+                assignee = None if status == CaseStatus.NEW else worker_id
+                opened_day = opened.date()
+                first_due = _due(opened_day, 2)
+                resolution_due = _due(opened_day, 15 if ServiceType.HOUSE_DESIGN in chosen else 10)
+                # the timeline: created, assigned, follow-ups, closure
+                t = opened
+                events.append(
+                    (event_id, case_id, EventKind.CREATED.value, creator, T(t), T(t), None, None, None, None)
                 )
                 event_id += 1
-            if status in (CaseStatus.IN_PROGRESS, CaseStatus.CLOSURE_REQUESTED, CaseStatus.CLOSED):
-                for _ in range(rng.randint(1, 3)):
-                    t = min(t + timedelta(hours=rng.randint(4, 24 * max(1, int(age) // 6 + 1))), now)
-                    first_response = first_response or t
-                    next_action = (
-                        D((t + timedelta(days=rng.randint(2, 10))).date()) if rng.random() < 0.3 else None
-                    )
+                first_response = None
+                outcome = summary = closed_at = None
+                if assignee:
+                    t = min(t + timedelta(hours=rng.randint(1, 30)), now)
                     events.append(
                         (
                             event_id,
                             case_id,
-                            follow_kinds[rng.randrange(len(follow_kinds))],
-                            worker_id,
+                            EventKind.ASSIGNED.value,
+                            desk["supervisor"],
                             T(t),
                             T(t),
-                            rng.choice((15, 30, 45, 60, 90, 120)),
-                            next_action,
-                            rng.choice(NOTES),
                             None,
+                            None,
+                            None,
+                            json.dumps({"from": None, "to": worker_name}),
                         )
                     )
                     event_id += 1
-            if status in (CaseStatus.CLOSURE_REQUESTED, CaseStatus.CLOSED):
-                t = min(t + timedelta(days=rng.randint(0, 3)), now)
-                outcome = rng.choice(outcomes).value
-                summary = "Layanan diberikan sesuai permohonan."
-                events.append(
+                if status in (CaseStatus.IN_PROGRESS, CaseStatus.CLOSURE_REQUESTED, CaseStatus.CLOSED):
+                    for _ in range(rng.randint(1, 3)):
+                        t = min(t + timedelta(hours=rng.randint(4, 24 * max(1, int(age) // 6 + 1))), now)
+                        first_response = first_response or t
+                        next_action = (
+                            D((t + timedelta(days=rng.randint(2, 10))).date()) if rng.random() < 0.3 else None
+                        )
+                        events.append(
+                            (
+                                event_id,
+                                case_id,
+                                follow_kinds[rng.randrange(len(follow_kinds))],
+                                worker_id,
+                                T(t),
+                                T(t),
+                                rng.choice((15, 30, 45, 60, 90, 120)),
+                                next_action,
+                                rng.choice(NOTES),
+                                None,
+                            )
+                        )
+                        event_id += 1
+                if status in (CaseStatus.CLOSURE_REQUESTED, CaseStatus.CLOSED):
+                    t = min(t + timedelta(days=rng.randint(0, 3)), now)
+                    outcome = rng.choice(outcomes).value
+                    summary = "Layanan diberikan sesuai permohonan."
+                    events.append(
+                        (
+                            event_id,
+                            case_id,
+                            EventKind.CLOSURE_REQUESTED.value,
+                            worker_id,
+                            T(t),
+                            T(t),
+                            None,
+                            None,
+                            summary,
+                            json.dumps({"outcome": outcome}),
+                        )
+                    )
+                    event_id += 1
+                if status == CaseStatus.CLOSED:
+                    t = min(t + timedelta(days=rng.randint(0, 2)), now)
+                    closed_at = t
+                    events.append(
+                        (
+                            event_id,
+                            case_id,
+                            EventKind.CLOSURE_APPROVED.value,
+                            desk["supervisor"],
+                            T(t),
+                            T(t),
+                            None,
+                            None,
+                            None,
+                            json.dumps({"outcome": outcome}),
+                        )
+                    )
+                    event_id += 1
+                cases.append(
                     (
-                        event_id,
                         case_id,
-                        EventKind.CLOSURE_REQUESTED.value,
-                        worker_id,
+                        f"KRS-{codes[uid]}-{year}-{seq:04d}",
+                        uid,
+                        year,
+                        seq,
+                        applicant_id,
+                        channels[rng.randrange(len(channels))].value,
+                        NEEDS[chosen[0]],
+                        rng.choice(("normal", "normal", "normal", "high", "low")),
+                        status.value if isinstance(status, CaseStatus) else status,
+                        assignee,
+                        creator,
+                        T(opened),
                         T(t),
-                        T(t),
-                        None,
-                        None,
+                        rng.choice(lands).value,
+                        rng.randint(18, 72),
+                        rng.randint(1, 8),
+                        rng.choice(conditions).value,
+                        rng.choice(conditions).value,
+                        rng.choice(conditions).value,
+                        rng.choice(("Sumur gali", "PDAM", "Sumur bor", "Air hujan")),
+                        rng.choice(("Jamban dengan septik tank", "Jamban tanpa septik tank", "Tidak ada")),
+                        rng.choice(("PLN 450 VA", "PLN 900 VA", "Menumpang tetangga")),
+                        D(first_due),
+                        D(resolution_due),
+                        T(first_response),
+                        outcome,
                         summary,
-                        json.dumps({"outcome": outcome}),
+                        T(closed_at),
+                        1,
                     )
                 )
-                event_id += 1
-            if status == CaseStatus.CLOSED:
-                t = min(t + timedelta(days=rng.randint(0, 2)), now)
-                closed_at = t
-                events.append(
-                    (
-                        event_id,
-                        case_id,
-                        EventKind.CLOSURE_APPROVED.value,
-                        desk["supervisor"],
-                        T(t),
-                        T(t),
-                        None,
-                        None,
-                        None,
-                        json.dumps({"outcome": outcome}),
-                    )
-                )
-                event_id += 1
-            cases.append(
-                (
-                    case_id,
-                    f"KRS-{codes[uid]}-{year}-{seq:04d}",
-                    uid,
-                    year,
-                    seq,
-                    applicant_id,
-                    channels[rng.randrange(len(channels))].value,
-                    NEEDS[chosen[0]],
-                    rng.choice(("normal", "normal", "normal", "high", "low")),
-                    status.value if isinstance(status, CaseStatus) else status,
-                    assignee,
-                    creator,
-                    T(opened),
-                    T(t),
-                    rng.choice(lands).value,
-                    rng.randint(18, 72),
-                    rng.randint(1, 8),
-                    rng.choice(conditions).value,
-                    rng.choice(conditions).value,
-                    rng.choice(conditions).value,
-                    rng.choice(("Sumur gali", "PDAM", "Sumur bor", "Air hujan")),
-                    rng.choice(("Jamban dengan septik tank", "Jamban tanpa septik tank", "Tidak ada")),
-                    rng.choice(("PLN 450 VA", "PLN 900 VA", "Menumpang tetangga")),
-                    D(first_due),
-                    D(resolution_due),
-                    T(first_response),
-                    outcome,
-                    summary,
-                    T(closed_at),
-                    1,
-                )
-            )
-            services.extend((case_id, s.value) for s in chosen)
-            applicant_id += 1
-            case_id += 1
-        writer.write("applicant", APPLICANT_COLUMNS, applicants)
-        writer.write("case_file", CASE_COLUMNS, cases)
-        writer.write("case_service", SERVICE_COLUMNS, services)
-        writer.write("case_event", EVENT_COLUMNS, events)
-        db.session.commit()
-        connection = db.session.connection()
-        writer = _Writer(connection)
-        totals["applicants"] += len(applicants)
-        totals["events"] += len(events)
-        done += size
-        if echo:
-            echo(f"  {done:,} kasus ({time.perf_counter() - started:.0f} s)")
+                services.extend((case_id, s.value) for s in chosen)
+                applicant_id += 1
+                case_id += 1
+            writer.write("applicant", APPLICANT_COLUMNS, applicants)
+            writer.write("case_file", CASE_COLUMNS, cases)
+            writer.write("case_service", SERVICE_COLUMNS, services)
+            writer.write("case_event", EVENT_COLUMNS, events)
+            db.session.commit()
+            connection = db.session.connection()
+            writer = _Writer(connection)
+            totals["applicants"] += len(applicants)
+            totals["events"] += len(events)
+            done += size
+            if echo:
+                echo(f"  {done:,} kasus ({time.perf_counter() - started:.0f} s)")
 
+    except BaseException:
+        db.session.rollback()
+        if dropped:  # never leave a database without its indexes
+            _recreate_indexes(dropped)
+        raise
     if dropped:
         if echo:
             echo(f"  membangun ulang {len(dropped)} indeks ...")
