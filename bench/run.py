@@ -282,7 +282,10 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def intake_body(client: Client, info: dict, n: int) -> dict:
+    from krs import regions
     from krs.synthetic import synthetic_nik
+
+    village = regions.children("32.76.01")[0][0]  # a real village of Kota Depok, Pancoran Mas
 
     return {
         "csrf_token": client.csrf("/cases/new"),
@@ -295,7 +298,7 @@ def intake_body(client: Client, info: dict, n: int) -> dict:
         "province_code": "32",
         "regency_code": "32.76",
         "district_code": "32.76.01",
-        "village_code": "32.76.01.1001",
+        "village_code": village,
         "occupation": "Buruh harian",
         "monthly_income": "3000000",
         "household_size": "4",
@@ -307,11 +310,13 @@ def intake_body(client: Client, info: dict, n: int) -> dict:
     }
 
 
-def measure(port: int, info: dict, requests: int, warmup: int) -> list[dict]:
+def measure(port: int, info: dict, requests: int, warmup: int, only: str = "") -> list[dict]:
     clients: dict[str | None, Client] = {}
     floor_client = Client(port)
     results = []
     for sc in SCENARIOS:
+        if only and only not in sc.name:
+            continue
         client = clients.get(sc.user)
         if client is None:
             client = clients[sc.user] = Client(port)
@@ -359,7 +364,8 @@ def measure(port: int, info: dict, requests: int, warmup: int) -> list[dict]:
             f"  x{row.get('median_x_floor', '-')} floor",
             flush=True,
         )
-    results.append(page_weight(clients.get("admin") or Client(port)))
+    if not only:
+        results.append(page_weight(clients.get("admin") or Client(port)))
     return results
 
 
@@ -443,7 +449,9 @@ def growth_table(runs: list[dict]) -> list[str]:
         base = sized[0]
         lines.append(f"\n**{kind}: growth against {base['cases']:,} cases** (target ≤ 1.5 at 1M)\n")
         lines.append(
-            "| scenario | " + " | ".join(f"{r['cases']:,}: p95 × / median ×floor ×" for r in sized[1:]) + " |"
+            "| scenario | "
+            + " | ".join(f"{r['cases']:,}: p95 ratio / floor-normalised median ratio" for r in sized[1:])
+            + " |"
         )
         lines.append("|---|" + "---:|" * (len(sized) - 1))
         base_rows = {row["scenario"]: row for row in base["results"]}
@@ -479,6 +487,7 @@ def main() -> None:
     parser.add_argument("--export-rows", type=int, default=100_000)
     parser.add_argument("--rebuild", action="store_true", help="drop and re-seed the databases")
     parser.add_argument("--merge", action="store_true", help="keep other runs already in results.json")
+    parser.add_argument("--only", default="", help="re-measure only scenarios whose name contains this")
     args = parser.parse_args()
 
     data = {"generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": machine(), "runs": []}
@@ -490,10 +499,17 @@ def main() -> None:
             info = build(kind, size, args.rebuild)
             proc = serve(info["url"], args.port, args.workers)
             try:
-                results = measure(args.port, info, args.requests, args.warmup)
+                results = measure(args.port, info, args.requests, args.warmup, args.only)
             finally:
                 stop(proc)
-            export = export_probe(info["url"], min(args.export_rows, size))
+            previous = next((r for r in data["runs"] if (r["database"], r["cases"]) == (kind, size)), None)
+            if args.only and previous:
+                # keep the earlier figures of the scenarios not re-measured, and the export probe
+                fresh = {row["scenario"]: row for row in results}
+                results = [fresh.get(row["scenario"], row) for row in previous["results"]]
+                export = previous["export"]
+            else:
+                export = export_probe(info["url"], min(args.export_rows, size))
             print(f"    export probe: {export}", flush=True)
             run = {
                 "database": kind,
