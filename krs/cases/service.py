@@ -492,6 +492,17 @@ def search_clause(user: User, q: str):
     number index is scanned, and only for queries with a digit or a dash that could be part of a
     number: a name never matches `KRS-<UNIT>-<YEAR>-<SEQ>`, a 9+ digit NIK or phone never does)."""
     digits = q.replace(" ", "").replace("-", "").replace("+", "")
+    long_digits = digits.isdigit() and len(digits) > 8
+    could_be_number = any(ch.isdigit() or ch == "-" for ch in q) and not long_digits
+    pii = digits.isdigit() and len(digits) >= 6 and access.may_search_pii(user)
+    if not could_be_number and not pii and db.session.get_bind().dialect.name == "postgresql":
+        # a name: a correlated EXISTS lets the planner choose — the trigram index for a rare name,
+        # or walking the newest cases and stopping at the page for a very common one
+        return (
+            select(Applicant.id)
+            .where(Applicant.id == Case.applicant_id, Applicant.name.ilike(f"%{q}%"))
+            .exists()
+        )
     applicant_sets = [name_search_ids(q)]
     if digits.isdigit() and access.may_search_pii(user):
         if len(digits) == 16:
@@ -500,9 +511,7 @@ def search_clause(user: User, q: str):
             phone = "0" + digits[2:] if digits.startswith("62") else digits
             applicant_sets.append(phone_search_ids(phone))
     parts = [select(Case.id).where(Case.applicant_id.in_(union_all(*applicant_sets)))]
-    long_digits = digits.isdigit() and len(digits) > 8
-    could_be_number = any(ch.isdigit() or ch == "-" for ch in q) and not long_digits
-    if could_be_number or db.session.get_bind().dialect.name != "sqlite":
+    if could_be_number:
         parts.append(select(Case.id).where(Case.number.ilike(f"%{q}%")))
     return Case.id.in_(union_all(*parts) if len(parts) > 1 else parts[0])
 
@@ -515,9 +524,12 @@ COUNT_CAP = 10_000
 @dataclass
 class CappedPage(Page):
     capped: bool = False
+    open_ended: bool = False  # a search: no total, only whether another page follows
 
     @property
     def pages(self) -> int:
+        if self.open_ended:
+            return self.page + (1 if self.capped else 0)
         return max(1, -(-min(self.total, COUNT_CAP) // self.per_page))
 
     @property
@@ -532,14 +544,19 @@ def list_cases(user: User, f: CaseFilters, per_page: int = 25) -> Page:
     stmt = filtered_cases(user, f).order_by(None)
     newest_first = (Case.created_at.desc(), Case.id.desc())
     if f.q.strip():
-        # a search: the trigram lookup is the costly part, so run it once — the matching ids
-        # (at most COUNT_CAP + 1, newest first) give both the count and the page
+        # a search: no total — only this page and whether another follows (LIMIT page × size + 1),
+        # so a very common name stops after one page instead of counting every match
+        wanted = min(f.page, COUNT_CAP // per_page) * per_page + 1
         matches = list(
-            db.session.scalars(stmt.with_only_columns(Case.id).order_by(*newest_first).limit(COUNT_CAP + 1))
+            db.session.scalars(stmt.with_only_columns(Case.id).order_by(*newest_first).limit(wanted))
         )
-        counted = len(matches)
-        page = min(max(1, f.page), max(1, -(-min(counted, COUNT_CAP) // per_page)))
+        page = min(max(1, f.page), max(1, -(-len(matches) // per_page)))
         ids = matches[(page - 1) * per_page : page * per_page]
+        more = len(matches) > page * per_page
+        rows = _load_page(ids)
+        return CappedPage(
+            rows, (page - 1) * per_page + len(ids), page, per_page, capped=more, open_ended=True
+        )
     else:
         counted = db.session.scalar(
             select(func.count()).select_from(stmt.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery())
@@ -553,16 +570,21 @@ def list_cases(user: User, f: CaseFilters, per_page: int = 25) -> Page:
                 .offset((page - 1) * per_page)
             )
         )
-    rows = []
-    if ids:
-        loaded = db.session.scalars(
-            select(Case)
-            .where(Case.id.in_(ids))
-            .options(joinedload(Case.applicant), joinedload(Case.assignee), joinedload(Case.unit))
-        ).unique()
-        by_id = {c.id: c for c in loaded}
-        rows = [by_id[i] for i in ids if i in by_id]
+    rows = _load_page(ids)
     return CappedPage(rows, min(counted or 0, COUNT_CAP), page, per_page, capped=counted > COUNT_CAP)
+
+
+def _load_page(ids: list[int]) -> list[Case]:
+    """The page's cases, in the order of ids, with applicant, assignee and unit in one statement."""
+    if not ids:
+        return []
+    loaded = db.session.scalars(
+        select(Case)
+        .where(Case.id.in_(ids))
+        .options(joinedload(Case.applicant), joinedload(Case.assignee), joinedload(Case.unit))
+    ).unique()
+    by_id = {c.id: c for c in loaded}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def sla_state(case: Case, today: date) -> str:

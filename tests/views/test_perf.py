@@ -99,6 +99,20 @@ def test_count_is_capped_and_says_more_than(monkeypatch, make_case, make_user, l
     assert "Lebih dari 10.000 kasus" in body
 
 
+def test_search_pages_say_whether_more_follow_without_counting_everything(make_case, make_user, login_as):
+    staff = make_user(Role.STAFF)
+    for _ in range(5):
+        make_case(name="Siti Rahayu")
+    first = service.list_cases(staff, service.CaseFilters(view="all", q="rahayu"), per_page=2)
+    assert first.open_ended and first.capped and first.pages == 2 and len(first.items) == 2
+    last = service.list_cases(staff, service.CaseFilters(view="all", q="rahayu", page=3), per_page=2)
+    assert not last.capped and len(last.items) == 1 and last.total == 5
+    beyond = service.list_cases(staff, service.CaseFilters(view="all", q="rahayu", page=9), per_page=2)
+    assert beyond.page == 3 and len(beyond.items) == 1
+    body = login_as(staff).get("/cases?view=all&q=rahayu").get_data(as_text=True)
+    assert "5 kasus" in body
+
+
 def test_search_is_a_case_insensitive_substring_of_the_name(make_case, make_user):
     staff = make_user(Role.STAFF)
     siti = make_case(name="Siti Rahayu")
