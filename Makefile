@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install translations lint e2e clean
+.PHONY: run test install translations lint e2e clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,10 @@ lint: install
 
 clean:
 	rm -rf $(VENV) instance/test*.db test-artifacts
+
+# Benchmarks (docs/PERFORMANCE.md): SIZES="10000 100000 1000000" DBS="sqlite postgresql"
+SIZES ?= 10000 100000
+DBS ?= sqlite postgresql
+BENCH_ARGS ?=
+bench: install translations
+	$(BIN)/python -m bench.run --sizes "$(SIZES)" --dbs "$(DBS)" $(BENCH_ARGS)

@@ -35,6 +35,8 @@ class Config:
     KRS_PAGE_SIZE = 25
     KRS_PROXY_FIX = int(os.environ.get("KRS_PROXY_FIX", "0"))  # trusted reverse proxies (nginx: 1)
     KRS_LOG_LEVEL = os.environ.get("KRS_LOG_LEVEL", "INFO")
+    # `make bench` only: serves /_bench/floor, a list-sized page rendered without a database
+    KRS_BENCH = os.environ.get("KRS_BENCH") == "1"
 
 
 class TestConfig(Config):

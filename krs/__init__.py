@@ -67,10 +67,11 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
 
-    from krs import cli, templating
+    from krs import cli, perf, templating
 
     cli.register(app)
     templating.register(app)
+    perf.init_app(app)
     _register_guards(app)
     _register_errors(app)
     return app

@@ -104,6 +104,8 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "reports.edit_service_level": roles(ADMIN),
     "reports.targets": roles(ADMIN, VIEWER, SUPERVISOR),
     "reports.edit_target": roles(ADMIN),
+    # performance (issue 6): the measuring floor, registered only when KRS_BENCH=1
+    "perf.floor": PUBLIC,
 }
 
 

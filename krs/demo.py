@@ -140,7 +140,8 @@ def _random_village(rng: random.Random, provinces: list[str]) -> tuple[str, str,
             return province, regency, district, rng.choice(villages)[0]
 
 
-def seed_demo(n_cases: int = 300, seed: int = 2026) -> dict:
+def seed_demo(n_cases: int = 300, seed: int = 2026, with_features: bool = True) -> dict:
+    """with_features=False: units, accounts and cases only (the synthetic seed builds on that)."""
     if db.session.scalar(select(func.count()).select_from(Unit)):
         return {"skipped": True}
     rng = random.Random(seed)
@@ -261,10 +262,11 @@ def seed_demo(n_cases: int = 300, seed: int = 2026) -> dict:
             service.approve_closure(people["spv"], case)
         _backdate(case, opened, now)
     db.session.commit()
-    seed_outreach_demo(rng, units, desk, now)
-    seed_worklog_demo(rng)
-    seed_evaluation_demo(random.Random(seed + 4))
-    _seed_programme_tools(units, desk)
+    if with_features:
+        seed_outreach_demo(rng, units, desk, now)
+        seed_worklog_demo(rng)
+        seed_evaluation_demo(random.Random(seed + 4))
+        _seed_programme_tools(units, desk)
     return {"units": len(units), "cases": n_cases}
 
 

@@ -321,7 +321,7 @@ class Applicant(db.Model):
 
     __tablename__ = "applicant"
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), default=ApplicantKind.INDIVIDUAL)
+    kind: Mapped[str] = mapped_column(String(20), default=ApplicantKind.INDIVIDUAL, index=True)
     name: Mapped[str] = mapped_column(String(150))
     nik: Mapped[str | None] = mapped_column(String(16), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
@@ -365,6 +365,17 @@ class Case(db.Model):
         Index("ix_case_unit_status", "unit_id", "status"),
         Index("ix_case_unit_created", "unit_id", "created_at"),
         Index("ix_case_assignee_status", "assignee_id", "status"),
+        # one index per list filter, each ending in the list's sort column (migration 0007_perf)
+        Index("ix_case_created", "created_at", "id"),
+        Index("ix_case_status_created", "status", "created_at"),
+        Index("ix_case_unit_status_created", "unit_id", "status", "created_at"),
+        Index("ix_case_unit_assignee_created", "unit_id", "assignee_id", "created_at"),
+        Index("ix_case_assignee_created", "assignee_id", "created_at"),
+        Index("ix_case_channel_created", "channel", "created_at"),
+        Index("ix_case_unit_channel_created", "unit_id", "channel", "created_at"),
+        Index("ix_case_unit_due", "unit_id", "resolution_due"),
+        Index("ix_case_status_due", "status", "resolution_due"),
+        Index("ix_case_unit_status_due", "unit_id", "status", "resolution_due"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
@@ -424,6 +435,7 @@ class Case(db.Model):
 
 class CaseService(db.Model):
     __tablename__ = "case_service"
+    __table_args__ = (Index("ix_case_service_service_case", "service", "case_id"),)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True)
     service: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
 
@@ -432,7 +444,10 @@ class Event(db.Model):
     """One entry of a case's timeline: a follow-up typed by a person or a system change."""
 
     __tablename__ = "case_event"
-    __table_args__ = (Index("ix_event_case_time", "case_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_event_case_time", "case_id", "occurred_at"),
+        Index("ix_event_next_action", "next_action_date", "case_id"),  # migration 0007_perf
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(30))

@@ -17,3 +17,11 @@ def test_no_inline_scripts_styles_or_event_handlers():
         if re.search(r"\son[a-z]+=\"", text):
             offenders.append(f"{path.name}: inline event handler")
     assert not offenders, offenders
+
+
+def test_static_assets_go_through_the_hashed_url_helper():
+    """Long cache lifetimes are safe only for content-hashed URLs (static_url)."""
+    offenders = [
+        p.name for p in TEMPLATES.rglob("*.html") if "url_for('static'" in p.read_text(encoding="utf-8")
+    ]
+    assert not offenders, offenders

@@ -107,6 +107,7 @@ EXPECTED: dict[str, object] = {
     "admin.user_reset_password": ({"admin", "supervisor"}, {"admin"}),
     "admin.reference": ({"admin"}, None),
     "admin.audit": ({"admin"}, None),
+    "perf.floor": PUBLIC,  # only registered when KRS_BENCH=1
 }
 
 
