@@ -17,6 +17,7 @@ from krs.admin.models import ReferenceItem, ReferenceList
 from krs.auth.service import password_problem
 from krs.extensions import db
 from krs.models import AuditLog, Channel, Outcome, Role, ServiceType, Unit, User
+from krs.pagination import Page
 
 UNIT_FIELDS = ["code", "name", "kind", "timezone", "provinces", "active"]
 USER_FIELDS = ["username", "full_name", "role", "unit_id", "active", "must_change_password"]
@@ -251,27 +252,7 @@ class AuditFilters:
     page: int = 1
 
 
-@dataclass
-class AuditPage:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-def audit_entries(f: AuditFilters, tz_name: str, per_page: int = 50) -> AuditPage:
+def audit_entries(f: AuditFilters, tz_name: str, per_page: int = 50) -> Page:
     stmt = select(AuditLog)
     if f.actor:
         stmt = stmt.join(User, AuditLog.actor_id == User.id).where(
@@ -296,7 +277,7 @@ def audit_entries(f: AuditFilters, tz_name: str, per_page: int = 50) -> AuditPag
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).unique()
-    return AuditPage(list(rows), total, page, per_page)
+    return Page(list(rows), total, page, per_page)
 
 
 def audit_entities() -> list[str]:

@@ -182,21 +182,9 @@ class IntakeForm(FlaskForm):
         return data
 
     def case_data(self) -> dict:
-        names = [
-            "channel",
-            "description",
-            "priority",
-            "service_types",
-            "land_status",
-            "floor_area_m2",
-            "occupants",
-            "roof_condition",
-            "wall_condition",
-            "floor_condition",
-            "water_source",
-            "sanitation",
-            "electricity",
-        ]
+        from krs.cases.service import HOUSE_FIELDS
+
+        names = ["channel", "description", "priority", "service_types", *HOUSE_FIELDS]
         return {name: (getattr(self, name).data or None) for name in names}
 
 

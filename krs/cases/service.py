@@ -36,6 +36,7 @@ from krs.models import (
     utcnow,
 )
 from krs.notifications import service as notifications
+from krs.pagination import Page
 from krs.workdays import add_working_days, local_date, today_in
 from krs.worklog import service as worklog_service
 
@@ -426,26 +427,6 @@ class CaseFilters:
     unit: str = ""
     page: int = 1
     sla: str = ""  # on_time | due_soon | overdue (open cases against their resolution due date)
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def default_view(user: User) -> str:

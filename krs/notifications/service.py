@@ -3,7 +3,6 @@ plus next-action reminders generated when the user's counter is read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import String, cast, func, literal, select, update
@@ -13,6 +12,7 @@ from krs import access
 from krs.extensions import db
 from krs.models import OPEN_STATUSES, Case, Event, EventKind, Role, User, utcnow
 from krs.notifications.models import Notification, NotificationKind
+from krs.pagination import Page
 from krs.workdays import today_in
 
 REMINDER_WINDOW_DAYS = 30
@@ -165,26 +165,6 @@ def unread_count(user: User) -> int:
     )
 
 
-@dataclass
-class NotificationPage:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
 def notifications_for(user: User, unread_only: bool = False, page: int = 1, per_page: int = 25):
     sync_due_reminders(user)
     stmt = select(Notification).where(Notification.user_id == user.id)
@@ -197,7 +177,7 @@ def notifications_for(user: User, unread_only: bool = False, page: int = 1, per_
         .limit(per_page)
         .offset((max(1, page) - 1) * per_page)
     ).unique()
-    return NotificationPage(list(rows), total or 0, max(1, page), per_page)
+    return Page(list(rows), total or 0, max(1, page), per_page)
 
 
 def mark_read(user: User, notification_id: int | None = None) -> int:
