@@ -80,6 +80,8 @@ def _configure_sqlite(app: Flask) -> None:
 
 
 def _register_guards(app: Flask) -> None:
+    from krs.auth import session_clock
+
     @login_manager.user_loader
     def load_user(user_id: str):
         from krs.models import User
@@ -96,6 +98,13 @@ def _register_guards(app: Flask) -> None:
             abort(404)  # an endpoint without a rule in access.py is never served
         if rule.public:
             return None
+        if current_user.is_authenticated and session_clock.expired():
+            from flask import flash
+            from flask_login import logout_user
+
+            logout_user()
+            session.clear()
+            flash(_("Sesi Anda berakhir. Silakan masuk kembali."), "error")
         if not current_user.is_authenticated:
             if htmx:
                 # htmx would swap the login page into a fragment: ask for a full redirect instead

@@ -285,7 +285,12 @@ def add_event(case_id: int):
     try:
         if upload and getattr(upload, "filename", ""):
             stored.append(
-                store_upload(upload, current_app.config["UPLOAD_DIR"], current_app.config["MAX_UPLOAD_BYTES"])
+                store_upload(
+                    upload,
+                    current_app.config["UPLOAD_DIR"],
+                    current_app.config["MAX_UPLOAD_BYTES"],
+                    keep_location=current_app.config.get("KRS_KEEP_IMAGE_LOCATION", False),
+                )
             )
         service.add_follow_up(
             current_user,
