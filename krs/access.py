@@ -64,6 +64,7 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "cases.approve_closure": roles(ADMIN, SUPERVISOR),
     "cases.reopen": roles(ADMIN, SUPERVISOR),
     "cases.attachment": SIGNED_IN,
+    "cases.reveal_nik": roles(ADMIN, SUPERVISOR, STAFF),
 }
 
 
@@ -200,6 +201,8 @@ def can(user: User, action: str, case: Case | None = None, unit_id: int | None =
         return role == INTERN and case.assignee_id == user.id
     if action == "request_closure":
         return role == ADMIN or (role in (SUPERVISOR, STAFF) and same_unit)
+    if action == "reveal_nik":  # the full NIK, shown on request and audited (never to masked roles)
+        return not masks_pii(user) and (role == ADMIN or (role in (SUPERVISOR, STAFF) and same_unit))
     return False
 
 

@@ -210,6 +210,7 @@ def _case_context(case, **forms):
             case.applicant.village_code,
         ),
         "error": forms.get("error"),
+        "revealed": forms.get("revealed"),
     }
 
 
@@ -358,6 +359,16 @@ def reopen(case_id: int):
     return _after_change(case, _("Kasus dibuka kembali."))
 
 
+@bp.post("/<int:case_id>/reveal-nik")
+def reveal_nik(case_id: int):
+    """Show the full NIK (audited): the fragment for htmx, else the case page with it revealed."""
+    case = access.get_case_or_404(current_user, case_id, action="reveal_nik")
+    nik = service.reveal_nik(current_user, case)
+    if htmx:
+        return render_template("cases/_nik.html", case=case, revealed=nik)
+    return _render_case(case, revealed=nik)
+
+
 @bp.get("/<int:case_id>/attachments/<int:attachment_id>")
 def attachment(case_id: int, attachment_id: int):
     case = access.get_case_or_404(current_user, case_id)
@@ -374,4 +385,5 @@ def attachment(case_id: int, attachment_id: int):
         max_age=0,
     )
     resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    resp.headers["Cache-Control"] = "private, no-store"  # house photos stay off shared disks/caches
     return resp

@@ -375,6 +375,18 @@ def reopen_case(actor: User, case: Case, reason: str, expected_version=None) -> 
     return case
 
 
+def reveal_nik(actor: User, case: Case) -> str:
+    """The applicant's full NIK, for a role that may see it; every reveal is audited.
+
+    Pages show the NIK masked; logging each explicit reveal (not each page view) keeps the log
+    a true record of who looked at which NIK without drowning it.
+    """
+    applicant = case.applicant
+    audit.record(actor, "applicant.reveal_nik", "applicant", applicant.id, None, {"case": case.number})
+    db.session.commit()
+    return applicant.nik or ""
+
+
 def available_actions(user: User, case: Case) -> set[str]:
     """What the case page offers this user now: the role (access) and the status (lifecycle)."""
     status_allows = {

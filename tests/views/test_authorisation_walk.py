@@ -43,6 +43,7 @@ EXPECTED: dict[str, object] = {
     "cases.request_closure": ({"admin", "supervisor", "staff"}, {"admin"}),
     "cases.approve_closure": ({"admin", "supervisor"}, {"admin"}),
     "cases.reopen": ({"admin", "supervisor"}, {"admin"}),
+    "cases.reveal_nik": ({"admin", "supervisor", "staff"}, {"admin"}),
 }
 
 
