@@ -293,7 +293,7 @@ def add_follow_up(actor: User, case: Case, follow_up: FollowUp) -> Event:
     for stored in follow_up.attachments:
         db.session.add(
             Attachment(
-                case=case,
+                case_id=case.id,  # Attachment has no `case` relationship: passing case= raised
                 event=event,
                 original_name=stored.original_name,
                 stored_name=stored.stored_name,
