@@ -51,8 +51,9 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
 
-    from krs import cli, templating
+    from krs import cli, form_messages, templating
 
+    form_messages.register(app)
     cli.register(app)
     templating.register(app)
     _register_guards(app)
