@@ -59,4 +59,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(group)
 
 
-CLI_MODULES: list[str] = []
+CLI_MODULES: list[str] = ["krs.backup"]
