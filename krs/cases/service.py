@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
@@ -148,7 +149,23 @@ def due_dates(unit: Unit, services: list[str], opened: datetime) -> tuple[date, 
 
 
 def intake(actor: User, unit: Unit, applicant_data: dict, case_data: dict) -> IntakeResult:
-    """Register an applicant (or reuse the one with the same NIK) and open a case for them."""
+    """Register an applicant (or reuse the one with the same NIK) and open a case for them.
+
+    Two desks registering the same new household at the same moment both find no applicant;
+    the second insert then breaks the unique NIK. It is retried once, now reusing the applicant
+    the first desk created, so both cases are kept and neither desk sees an error.
+    """
+    try:
+        return _intake(actor, unit, applicant_data, case_data)
+    except IntegrityError:
+        db.session.rollback()
+        nik = applicant_data.get("nik")
+        if not nik or find_applicant_by_nik(nik) is None:
+            raise
+        return _intake(actor, unit, applicant_data, case_data)
+
+
+def _intake(actor: User, unit: Unit, applicant_data: dict, case_data: dict) -> IntakeResult:
     if not access.can(actor, "intake", unit_id=unit.id):
         raise CaseError(_l("Anda tidak dapat mencatat kasus untuk unit ini."))
     if not applicant_data.get("consent_given"):
