@@ -35,6 +35,8 @@ class Config:
     LANGUAGES = ("id", "en")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    # Only `make soak` turns this off (it measures capacity, all users from one loopback address).
+    RATELIMIT_ENABLED = os.environ.get("KRS_RATELIMIT_ENABLED", "1") == "1"
     # Names change with regulations (housing moved to the Kementerian PKP in 2024): keep them here.
     KRS_MINISTRY_NAME = os.environ.get("KRS_MINISTRY_NAME", "Kementerian Perumahan dan Kawasan Permukiman")
     KRS_DIRECTORATE_NAME = os.environ.get("KRS_DIRECTORATE_NAME", "Direktorat Rumah Swadaya")
