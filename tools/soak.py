@@ -139,8 +139,8 @@ def main() -> int:
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", "4", "-b", f"127.0.0.1:{port}",
-         "--timeout", "60", "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", "4",
+         "-b", f"127.0.0.1:{port}", "--timeout", "60", "wsgi:app"],
         cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
         stderr=open(workdir / "gunicorn.log", "w"),
     )  # fmt: skip
