@@ -91,6 +91,14 @@ def _register_guards(app: Flask) -> None:
         return user if user and user.active else None
 
     @app.before_request
+    def refuse_nul_bytes():
+        """No form or query value may hold a NUL character: nobody types one, and PostgreSQL
+        refuses to store it (a 500 otherwise). Answered with the Indonesian 400 page."""
+        sources = (request.args, request.form) if request.method != "GET" else (request.args,)
+        if any("\x00" in value for source in sources for _key, values in source.lists() for value in values):
+            abort(400)
+
+    @app.before_request
     def authorise_endpoint():
         g.client_ip = request.remote_addr
         session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, renewed per request

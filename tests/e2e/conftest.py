@@ -52,9 +52,12 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "id-ID", "viewport": {"width": 1366, "height": 900}}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(app):
-    """The app on a free loopback port, in a thread, on the test database."""
+    """The app on a free loopback port, in a thread, on the test database.
+
+    Module-scoped so CSRF is switched back off when the browser tests end (session scope left it
+    on for every later test in the run)."""
     app.config["WTF_CSRF_ENABLED"] = True  # the browser goes through CSRF like a real user
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

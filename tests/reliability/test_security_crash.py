@@ -49,13 +49,16 @@ def _prepare_database(url: str) -> list[int]:
     from config import Config
     from krs import create_app
     from krs.cases import service
+    from krs.extensions import limiter
     from krs.models import Role, Unit, User
     from tests.conftest import APPLICANT, valid_nik
 
     class Fresh(Config):
         SQLALCHEMY_DATABASE_URI = url
+        RATELIMIT_ENABLED = False  # Flask-Limiter is one shared object: keep it off for the other tests
 
     fresh = create_app(Fresh)
+    limiter.enabled = False
     with fresh.app_context():
         flask_migrate.upgrade()
         unit = Unit(code="CRASH", slug="crash", name="BP2P Crash", kind="balai", timezone="Asia/Jakarta")

@@ -327,3 +327,20 @@ def _write_stats():
 
 def test_world_is_in_progress(world):
     assert world[1]["own"].status == CaseStatus.IN_PROGRESS
+
+
+def test_nul_bytes_are_refused_before_reaching_the_database(app, world):
+    """PostgreSQL cannot store NUL: found by the hostile walk on PostgreSQL as a 500."""
+    users, cases = world
+    client = app.test_client()
+    login(client, users["staff"])
+    before = db_fingerprint()
+    resp = client.post(
+        f"/cases/{cases['own'].id}/events",
+        data=MultiDict(
+            [("kind", "note"), ("body", "ok"), ("body", "a\x00b"), ("occurred_at", "2026-01-05T10:00")]
+        ),
+    )
+    assert resp.status_code == 400 and "Permintaan tidak valid" in resp.get_data(as_text=True)
+    assert client.get("/cases?q=a%00b").status_code == 400
+    assert db_fingerprint() == before
