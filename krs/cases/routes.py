@@ -278,7 +278,12 @@ def add_event(case_id: int):
     if not form.validate_on_submit():
         return _invalid(case, "follow_form", form)
     local = form.occurred_at.data.replace(tzinfo=ZoneInfo(case.unit.timezone))
-    if local > datetime.now(ZoneInfo(case.unit.timezone)).replace(second=59):
+    now_local = datetime.now(ZoneInfo(case.unit.timezone))
+    if local == now_local.replace(second=0, microsecond=0):
+        # the form's default (this minute): keep the exact time, so the entry sorts after
+        # changes made earlier in the same minute (e.g. the assignment just before it)
+        local = now_local
+    if local > now_local.replace(second=59):
         form.occurred_at.errors.append(_("Waktu kegiatan tidak boleh di masa depan."))
         return _invalid(case, "follow_form", form)
     stored = []
