@@ -47,7 +47,7 @@ def nik_problem(value: str) -> str | None:
 
 
 def normalise_nik(value: str) -> str:
-    return "".join(ch for ch in (value or "") if ch.isdigit())
+    return "".join(ch for ch in (value or "") if ch in "0123456789")
 
 
 class WholeNumberField(IntegerField):

@@ -459,6 +459,14 @@ def default_view(user: User) -> str:
     return "all"
 
 
+def _id_or_none(value: str) -> int | None:
+    """An id typed in a query string: ASCII digits that fit a database integer, else None
+    ('²'.isdigit() is true but int() refuses it; 20 digits overflow PostgreSQL's integer)."""
+    if value and len(value) <= 9 and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 def filtered_cases(user: User, f: CaseFilters):
     """The scoped statement for a case list with its filters (shared by the list and exports)."""
     stmt = access.cases_visible_to(user)
@@ -480,10 +488,10 @@ def filtered_cases(user: User, f: CaseFilters):
         )
     if f.assignee == "none":
         stmt = stmt.where(Case.assignee_id.is_(None))
-    elif f.assignee.isdigit():
-        stmt = stmt.where(Case.assignee_id == int(f.assignee))
-    if f.unit.isdigit() and access.is_national(user):
-        stmt = stmt.where(Case.unit_id == int(f.unit))
+    elif (assignee_id := _id_or_none(f.assignee)) is not None:
+        stmt = stmt.where(Case.assignee_id == assignee_id)
+    if (unit_id := _id_or_none(f.unit)) is not None and access.is_national(user):
+        stmt = stmt.where(Case.unit_id == unit_id)
     q = f.q.strip()
     if q:
         stmt = stmt.join(Case.applicant)

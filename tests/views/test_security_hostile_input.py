@@ -344,3 +344,14 @@ def test_nul_bytes_are_refused_before_reaching_the_database(app, world):
     assert resp.status_code == 400 and "Permintaan tidak valid" in resp.get_data(as_text=True)
     assert client.get("/cases?q=a%00b").status_code == 400
     assert db_fingerprint() == before
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "٣", "-1", "1e9"])
+def test_id_filters_out_of_range_or_odd_digits_are_ignored(app, world, value):
+    """assignee=<20 digits> overflowed PostgreSQL's integer (a 500): found by the query walk on PG."""
+    users, _cases = world
+    client = app.test_client()
+    login(client, users["admin"])
+    for name in ("assignee", "unit"):
+        assert client.get(f"/cases?{name}={value}&view=all").status_code == 200
+    assert client.get(f"/cases/nik-check?nik={value}").status_code == 200
