@@ -280,7 +280,21 @@ class FollowUp:
     attachments: list = field(default_factory=list)  # krs.cases.uploads.StoredFile
 
 
-def add_follow_up(actor: User, case: Case, follow_up: FollowUp) -> Event:
+def add_follow_up(actor: User, case: Case, follow_up: FollowUp, attempts: int = 8) -> Event:
+    """Record a follow-up. Two people logging on the same case at once do not conflict: a
+    follow-up adds to the case rather than editing it, so when another writer bumped the version
+    first, the case is reloaded and the follow-up written again (a 500 under load before)."""
+    for attempt in range(attempts):
+        try:
+            return _add_follow_up_once(actor, case, follow_up)
+        except StaleDataError as exc:
+            db.session.rollback()
+            if attempt == attempts - 1:
+                raise ConflictError() from exc
+    raise ConflictError()
+
+
+def _add_follow_up_once(actor: User, case: Case, follow_up: FollowUp) -> Event:
     if follow_up.kind not in [k.value for k in EventKind.follow_up_kinds()]:
         raise CaseError(_l("Jenis tindak lanjut tidak dikenal."))
     if case.status not in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS):
@@ -319,7 +333,7 @@ def add_follow_up(actor: User, case: Case, follow_up: FollowUp) -> Event:
                 uploaded_by_id=actor.id,
             )
         )
-    db.session.flush()
+    db.session.flush()  # StaleDataError here or at commit: the caller reloads and retries
     audit.record(
         actor,
         "case.follow_up",
@@ -328,11 +342,7 @@ def add_follow_up(actor: User, case: Case, follow_up: FollowUp) -> Event:
         before,
         {**audit.snapshot(case, CASE_AUDIT_FIELDS), "event_id": event.id, "kind": follow_up.kind},
     )
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError() from exc
+    db.session.commit()
     return event
 
 

@@ -198,3 +198,35 @@ def _write_stats():
         out = Path("test-artifacts")
         out.mkdir(exist_ok=True)
         (out / "race-stats.json").write_text(json.dumps(dict(STATS), indent=1))
+
+
+def test_two_people_logging_follow_ups_on_one_case_at_once_both_kept(
+    app, postgres_only, units, make_user, make_case
+):
+    """A follow-up adds to the case: a concurrent one is retried, not refused (a 500 in the soak)."""
+    from datetime import UTC, datetime, timedelta
+
+    unit = units["jawa2"]
+    staff_ids = [make_user(Role.STAFF, unit).id for _ in range(4)]
+    for _ in range(ROUNDS):
+        case_id = make_case(unit=unit, status=CaseStatus.IN_PROGRESS).id
+
+        def work(i, barrier, case_id=case_id):
+            case = db.session.get(Case, case_id)
+            _ = case.version, case.status
+            barrier.wait()
+            service.add_follow_up(
+                db.session.get(User, staff_ids[i]),
+                case,
+                service.FollowUp(
+                    kind="call", body=f"serentak {i}", occurred_at=datetime.now(UTC) - timedelta(minutes=1)
+                ),
+            )
+            return "ok"
+
+        results = _run_threads(app, 4, work)
+        assert results == ["ok"] * 4, results
+        db.session.expire_all()
+        calls = select(func.count(Event.id)).where(Event.case_id == case_id, Event.kind == "call")
+        assert db.session.scalar(calls) == 4, "a follow-up was lost"
+        STATS["follow_up_races"] += 1
