@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install translations lint e2e clean bench
+.PHONY: run test install translations lint e2e clean bench soak
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ run: install translations
 
 test: install translations
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# Load test on loopback (not in CI): SOAK_SECONDS, SOAK_USERS, SOAK_DATABASE_URL (default a temp SQLite).
+SOAK_SECONDS ?= 60
+SOAK_USERS ?= 40
+soak: install translations
+	$(BIN)/python tools/soak.py --seconds $(SOAK_SECONDS) --users $(SOAK_USERS)
 
 lint: install
 	$(BIN)/ruff check krs tests config.py wsgi.py

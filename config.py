@@ -15,9 +15,15 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # whole request; each file is checked against MAX_UPLOAD_BYTES
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+    # Photos lose their EXIF (GPS position of the household's house) unless the office wants it kept.
+    KRS_KEEP_IMAGE_LOCATION = os.environ.get("KRS_KEEP_IMAGE_LOCATION") == "1"
     # Idle timeout: the session cookie is renewed on every request and lapses after this much quiet.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("KRS_IDLE_MINUTES", "30")))
     SESSION_REFRESH_EACH_REQUEST = True
+    # Absolute timeout: a new sign-in after this many hours however busy the session (krs/auth/session_clock.py).
+    KRS_ABSOLUTE_HOURS = float(os.environ.get("KRS_ABSOLUTE_HOURS", "12"))
+    KRS_LOGIN_MAX_FAILURES = 5  # failed sign-ins per account name within 15 minutes before a lock
+    KRS_LOGIN_LOCK_MINUTES = 15
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("KRS_HTTPS") == "1"
@@ -29,6 +35,8 @@ class Config:
     LANGUAGES = ("id", "en")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    # Only `make soak` turns this off (it measures capacity, all users from one loopback address).
+    RATELIMIT_ENABLED = os.environ.get("KRS_RATELIMIT_ENABLED", "1") == "1"
     # Names change with regulations (housing moved to the Kementerian PKP in 2024): keep them here.
     KRS_MINISTRY_NAME = os.environ.get("KRS_MINISTRY_NAME", "Kementerian Perumahan dan Kawasan Permukiman")
     KRS_DIRECTORATE_NAME = os.environ.get("KRS_DIRECTORATE_NAME", "Direktorat Rumah Swadaya")

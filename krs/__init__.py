@@ -67,8 +67,9 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
 
-    from krs import cli, perf, templating
+    from krs import cli, form_messages, perf, templating
 
+    form_messages.register(app)
     cli.register(app)
     templating.register(app)
     perf.init_app(app)
@@ -108,6 +109,8 @@ def _configure_sqlite(app: Flask) -> None:
 
 
 def _register_guards(app: Flask) -> None:
+    from krs.auth import session_clock
+
     @login_manager.user_loader
     def load_user(user_id: str):
         from flask import flash
@@ -123,6 +126,14 @@ def _register_guards(app: Flask) -> None:
         return user if user and user.active else None
 
     @app.before_request
+    def refuse_nul_bytes():
+        """No form or query value may hold a NUL character: nobody types one, and PostgreSQL
+        refuses to store it (a 500 otherwise). Answered with the Indonesian 400 page."""
+        sources = (request.args, request.form) if request.method != "GET" else (request.args,)
+        if any("\x00" in value for source in sources for _key, values in source.lists() for value in values):
+            abort(400)
+
+    @app.before_request
     def authorise_endpoint():
         g.client_ip = request.remote_addr
         session.permanent = True  # idle timeout: PERMANENT_SESSION_LIFETIME, renewed per request
@@ -133,6 +144,13 @@ def _register_guards(app: Flask) -> None:
             abort(404)  # an endpoint without a rule in access.py is never served
         if rule.public:
             return None
+        if current_user.is_authenticated and session_clock.expired():
+            from flask import flash
+            from flask_login import logout_user
+
+            logout_user()
+            session.clear()
+            flash(_("Sesi Anda berakhir. Silakan masuk kembali."), "error")
         if not current_user.is_authenticated:
             if htmx:
                 # htmx would swap the login page into a fragment: ask for a full redirect instead
@@ -161,8 +179,9 @@ def _register_guards(app: Flask) -> None:
         resp.headers.setdefault("X-Frame-Options", "DENY")
         if app.config.get("SESSION_COOKIE_SECURE"):
             resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and current_user.is_authenticated:
-            resp.headers.setdefault("Cache-Control", "no-store")
+        if current_user and current_user.is_authenticated and request.endpoint != "static":
+            # pages, fragments, exports and files of a signed-in user hold personal data
+            resp.headers["Cache-Control"] = "private, no-store"
         return resp
 
 

@@ -106,6 +106,7 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "reports.edit_target": roles(ADMIN),
     # performance (issue 6): the measuring floor, registered only when KRS_BENCH=1
     "perf.floor": PUBLIC,
+    "cases.reveal_nik": roles(ADMIN, SUPERVISOR, STAFF),
 }
 
 
@@ -247,6 +248,8 @@ def can(user: User, action: str, case: Case | None = None, unit_id: int | None =
         return role == INTERN and case.assignee_id == user.id
     if action == "request_closure":
         return role == ADMIN or (role in (SUPERVISOR, STAFF) and same_unit)
+    if action == "reveal_nik":  # the full NIK, shown on request and audited (never to masked roles)
+        return not masks_pii(user) and (role == ADMIN or (role in (SUPERVISOR, STAFF) and same_unit))
     return False
 
 

@@ -59,4 +59,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(group)
 
 
-CLI_MODULES: list[str] = ["krs.synthetic"]
+CLI_MODULES: list[str] = ["krs.synthetic", "krs.backup"]

@@ -93,6 +93,8 @@ def register(app: Flask) -> None:
         may_open=lambda endpoint: access.may_open(current_user, endpoint),
         can=lambda action, case=None: access.can(current_user, action, case),
         shown_nik=lambda applicant: access.shown_nik(current_user, applicant),
+        masked_nik=lambda applicant: access.mask_middle(applicant.nik, 4, 2),
+        may_reveal_nik=lambda case: access.can(current_user, "reveal_nik", case),
         shown_phone=lambda applicant: access.shown_phone(current_user, applicant),
         shown_address=lambda applicant: access.shown_address(current_user, applicant),
         krs_names=lambda: {

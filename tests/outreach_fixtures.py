@@ -21,8 +21,21 @@ PLACE = {
     "district_code": "32.76.01",
     "village_code": "32.76.01.1006",
 }
+
+
 # a tiny valid JPEG header is enough: uploads are typed by their first bytes
-JPEG = b"\xff\xd8\xff\xe0" + b"0" * 32
+def _real_jpeg() -> bytes:
+    """A small real photo: uploads are decoded and re-encoded, so a fake header is refused."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (24, 16), (90, 140, 60)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+JPEG = _real_jpeg()
 
 
 def session_data(**overrides) -> dict:

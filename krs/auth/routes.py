@@ -4,11 +4,14 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from krs.auth import service
+from krs.auth import service, session_clock
 from krs.auth.forms import ChangePasswordForm, LoginForm
 from krs.extensions import limiter
 
 bp = Blueprint("auth", __name__)
+
+# Per address (Flask-Limiter); the per-account lock lives in service.authenticate.
+LOGIN_RATE_LIMIT = "10 per minute;60 per hour"
 
 
 def _safe_next(target: str | None) -> str:
@@ -18,7 +21,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(LOGIN_RATE_LIMIT, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -34,12 +37,14 @@ def login():
         if lang:
             session["lang"] = lang
         login_user(user)
+        session_clock.start()
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
+    service.sign_out(current_user)
     logout_user()
     session.clear()
     flash(_("Anda telah keluar."), "success")

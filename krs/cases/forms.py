@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -23,6 +25,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from krs import regions
 from krs.models import Channel, Condition, EventKind, Gender, LandStatus, Outcome, Priority, ServiceType
 
+# The plausible span of dates typed on the case desk (the KRS programme started in the 2010s).
+EARLIEST_ACTIVITY = date(2000, 1, 1)
+LATEST_YEAR = 2100
+
 NIK_MESSAGES = {
     "format": _l("NIK harus 16 digit angka."),
     "province": _l("Dua digit pertama NIK bukan kode provinsi yang dikenal."),
@@ -41,7 +47,18 @@ def nik_problem(value: str) -> str | None:
 
 
 def normalise_nik(value: str) -> str:
-    return "".join(ch for ch in (value or "") if ch.isdigit())
+    return "".join(ch for ch in (value or "") if ch in "0123456789")
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that refuses absurdly long numbers before validators turn them into floats
+    (a 400-digit number made NumberRange raise OverflowError: a 500)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > 15:
+            self.data = None
+            raise ValueError(_l("Angka terlalu besar."))
+        super().process_formdata(valuelist)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -74,14 +91,14 @@ class IntakeForm(FlaskForm):
     district_code = SelectField(_l("Kecamatan"), validators=[DataRequired()], validate_choice=False)
     village_code = SelectField(_l("Desa/kelurahan"), validators=[DataRequired()], validate_choice=False)
     occupation = StringField(_l("Pekerjaan"), validators=[Optional(), Length(max=100)])
-    monthly_income = IntegerField(
+    monthly_income = WholeNumberField(
         _l("Penghasilan rumah tangga per bulan (Rp)"),
         validators=[
             Optional(),
             NumberRange(min=0, max=1_000_000_000, message=_l("Isi angka 0–1.000.000.000.")),
         ],
     )
-    household_size = IntegerField(
+    household_size = WholeNumberField(
         _l("Jumlah anggota rumah tangga"),
         validators=[Optional(), NumberRange(min=1, max=50, message=_l("Isi angka 1–50."))],
     )
@@ -107,7 +124,7 @@ class IntakeForm(FlaskForm):
         places=1,
         validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Isi luas 1–10.000 m²."))],
     )
-    occupants = IntegerField(
+    occupants = WholeNumberField(
         _l("Jumlah penghuni"),
         validators=[Optional(), NumberRange(min=1, max=100, message=_l("Isi angka 1–100."))],
     )
@@ -211,13 +228,22 @@ class FollowUpForm(FlaskForm):
     occurred_at = DateTimeLocalField(
         _l("Waktu"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(message=_l("Isi waktu kegiatan."))]
     )
-    duration_minutes = IntegerField(
+    duration_minutes = WholeNumberField(
         _l("Durasi (menit)"),
         validators=[Optional(), NumberRange(min=1, max=24 * 60, message=_l("Durasi 1–1440 menit."))],
     )
     next_action_date = DateField(_l("Tanggal tindakan berikutnya"), validators=[Optional()])
     body = TextAreaField(_l("Uraian"), validators=[DataRequired(), Length(max=5000)])
     attachment = FileField(_l("Lampiran (foto/PDF, maks. 10 MB)"))
+
+    # Dates far outside the programme's life overflowed the zone conversion (a 500): refuse them.
+    def validate_occurred_at(self, field):
+        if field.data and not (EARLIEST_ACTIVITY.year <= field.data.year <= LATEST_YEAR):
+            raise ValidationError(_l("Waktu kegiatan di luar rentang yang masuk akal; periksa tahunnya."))
+
+    def validate_next_action_date(self, field):
+        if field.data and not (EARLIEST_ACTIVITY.year <= field.data.year <= LATEST_YEAR):
+            raise ValidationError(_l("Tanggal tindakan berikutnya di luar rentang; periksa tahunnya."))
 
 
 class ClosureRequestForm(VersionedForm):

@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -33,7 +32,7 @@ from krs.cases.forms import (
     nik_problem,
     normalise_nik,
 )
-from krs.cases.uploads import UploadError, path_of, store_upload
+from krs.cases.uploads import UploadError, send_stored, store_upload
 from krs.extensions import db, htmx
 from krs.models import Attachment, CaseStatus, Channel, Outcome, ServiceType, User
 from krs.notifications import service as notifications
@@ -215,6 +214,7 @@ def _case_context(case, **forms):
             case.applicant.village_code,
         ),
         "error": forms.get("error"),
+        "revealed": forms.get("revealed"),
     }
 
 
@@ -300,7 +300,12 @@ def add_event(case_id: int):
     try:
         if upload and getattr(upload, "filename", ""):
             stored.append(
-                store_upload(upload, current_app.config["UPLOAD_DIR"], current_app.config["MAX_UPLOAD_BYTES"])
+                store_upload(
+                    upload,
+                    current_app.config["UPLOAD_DIR"],
+                    current_app.config["MAX_UPLOAD_BYTES"],
+                    keep_location=current_app.config.get("KRS_KEEP_IMAGE_LOCATION", False),
+                )
             )
         service.add_follow_up(
             current_user,
@@ -368,6 +373,16 @@ def reopen(case_id: int):
     return _after_change(case, _("Kasus dibuka kembali."))
 
 
+@bp.post("/<int:case_id>/reveal-nik")
+def reveal_nik(case_id: int):
+    """Show the full NIK (audited): the fragment for htmx, else the case page with it revealed."""
+    case = access.get_case_or_404(current_user, case_id, action="reveal_nik")
+    nik = service.reveal_nik(current_user, case)
+    if htmx:
+        return render_template("cases/_nik.html", case=case, revealed=nik)
+    return _render_case(case, revealed=nik)
+
+
 @bp.get("/<int:case_id>/attachments/<int:attachment_id>")
 def attachment(case_id: int, attachment_id: int):
     case = access.get_case_or_404(current_user, case_id)
@@ -376,15 +391,7 @@ def attachment(case_id: int, attachment_id: int):
     ).scalar_one_or_none()
     if att is None:
         abort(404)
-    resp = send_file(
-        path_of(current_app.config["UPLOAD_DIR"], att.stored_name),
-        mimetype=att.content_type,
-        as_attachment=att.content_type == "application/pdf",
-        download_name=att.original_name,
-        max_age=0,
-    )
-    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return resp
+    return send_stored(current_app.config["UPLOAD_DIR"], att.stored_name, att.content_type, att.original_name)
 
 
 # The supervisor's tools (transfers, workload, bulk assign, saved filters) live in their own module.

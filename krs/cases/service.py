@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, column, func, or_, select, table, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -167,7 +168,32 @@ def intake(
     Groups (kind="group") have no NIK of their own: a new group is always a new applicant, and a
     further case of a known group passes it as `existing`. `commit=False` leaves the transaction
     open for a caller that links the case to more records (an outreach session) before committing.
+
+    Two desks registering the same new household at the same moment both find no applicant;
+    the second insert then breaks the unique NIK. It is retried once, now reusing the applicant
+    the first desk created, so both cases are kept and neither desk sees an error.
     """
+    args = (actor, unit, applicant_data, case_data, existing, commit)
+    if not commit:
+        return _intake(*args)  # the caller owns the transaction (and its retry)
+    try:
+        return _intake(*args)
+    except IntegrityError:
+        db.session.rollback()
+        nik = applicant_data.get("nik")
+        if not nik or find_applicant_by_nik(nik) is None:
+            raise
+        return _intake(*args)
+
+
+def _intake(
+    actor: User,
+    unit: Unit,
+    applicant_data: dict,
+    case_data: dict,
+    existing: Applicant | None,
+    commit: bool,
+) -> IntakeResult:
     if not access.can(actor, "intake", unit_id=unit.id):
         raise CaseError(_l("Anda tidak dapat mencatat kasus untuk unit ini."))
     if not applicant_data.get("consent_given"):
@@ -286,7 +312,21 @@ class FollowUp:
     attachments: list = field(default_factory=list)  # krs.cases.uploads.StoredFile
 
 
-def add_follow_up(actor: User, case: Case, follow_up: FollowUp) -> Event:
+def add_follow_up(actor: User, case: Case, follow_up: FollowUp, attempts: int = 8) -> Event:
+    """Record a follow-up. Two people logging on the same case at once do not conflict: a
+    follow-up adds to the case rather than editing it, so when another writer bumped the version
+    first, the case is reloaded and the follow-up written again (a 500 under load before)."""
+    for attempt in range(attempts):
+        try:
+            return _add_follow_up_once(actor, case, follow_up)
+        except StaleDataError as exc:
+            db.session.rollback()
+            if attempt == attempts - 1:
+                raise ConflictError() from exc
+    raise ConflictError()
+
+
+def _add_follow_up_once(actor: User, case: Case, follow_up: FollowUp) -> Event:
     if follow_up.kind not in [k.value for k in EventKind.follow_up_kinds()]:
         raise CaseError(_l("Jenis tindak lanjut tidak dikenal."))
     if case.status not in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS):
@@ -325,7 +365,7 @@ def add_follow_up(actor: User, case: Case, follow_up: FollowUp) -> Event:
                 uploaded_by_id=actor.id,
             )
         )
-    db.session.flush()
+    db.session.flush()  # StaleDataError here or at commit: the caller reloads and retries
     worklog_service.entry_from_follow_up(actor, event)  # an intern's follow-up goes into their logbook
     audit.record(
         actor,
@@ -335,11 +375,7 @@ def add_follow_up(actor: User, case: Case, follow_up: FollowUp) -> Event:
         before,
         {**audit.snapshot(case, CASE_AUDIT_FIELDS), "event_id": event.id, "kind": follow_up.kind},
     )
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError() from exc
+    db.session.commit()
     return event
 
 
@@ -401,6 +437,18 @@ def reopen_case(actor: User, case: Case, reason: str, expected_version=None) -> 
     return case
 
 
+def reveal_nik(actor: User, case: Case) -> str:
+    """The applicant's full NIK, for a role that may see it; every reveal is audited.
+
+    Pages show the NIK masked; logging each explicit reveal (not each page view) keeps the log
+    a true record of who looked at which NIK without drowning it.
+    """
+    applicant = case.applicant
+    audit.record(actor, "applicant.reveal_nik", "applicant", applicant.id, None, {"case": case.number})
+    db.session.commit()
+    return applicant.nik or ""
+
+
 def available_actions(user: User, case: Case) -> set[str]:
     """What the case page offers this user now: the role (access) and the status (lifecycle)."""
     status_allows = {
@@ -437,6 +485,14 @@ def default_view(user: User) -> str:
     return "all"
 
 
+def _id_or_none(value: str) -> int | None:
+    """An id typed in a query string: ASCII digits that fit a database integer, else None
+    ('²'.isdigit() is true but int() refuses it; 20 digits overflow PostgreSQL's integer)."""
+    if value and len(value) <= 9 and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 def filtered_cases(user: User, f: CaseFilters):
     """The scoped statement for a case list with its filters (shared by the list and exports)."""
     stmt = access.cases_visible_to(user)
@@ -463,10 +519,10 @@ def filtered_cases(user: User, f: CaseFilters):
         )
     if f.assignee == "none":
         stmt = stmt.where(Case.assignee_id.is_(None))
-    elif f.assignee.isdigit():
-        stmt = stmt.where(Case.assignee_id == int(f.assignee))
-    if f.unit.isdigit() and access.is_national(user):
-        stmt = stmt.where(Case.unit_id == int(f.unit))
+    elif (assignee_id := _id_or_none(f.assignee)) is not None:
+        stmt = stmt.where(Case.assignee_id == assignee_id)
+    if (unit_id := _id_or_none(f.unit)) is not None and access.is_national(user):
+        stmt = stmt.where(Case.unit_id == unit_id)
     q = f.q.strip()
     if q:
         stmt = stmt.where(search_clause(user, q))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from krs import access, regions
 from krs.cases.service import CaseError
-from krs.cases.uploads import UploadError, path_of, store_upload
+from krs.cases.uploads import UploadError, send_stored, store_upload
 from krs.extensions import db, htmx
 from krs.models import Channel, Unit
 from krs.outreach import service
@@ -235,14 +235,9 @@ def photo(session_id: int, photo_id: int):
     ).scalar_one_or_none()
     if found is None:
         abort(404)
-    resp = send_file(
-        path_of(current_app.config["UPLOAD_DIR"], found.stored_name),
-        mimetype=found.content_type,
-        download_name=found.original_name,
-        max_age=0,
+    return send_stored(
+        current_app.config["UPLOAD_DIR"], found.stored_name, found.content_type, found.original_name
     )
-    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return resp
 
 
 # ---------------------------------------------------------------- groups

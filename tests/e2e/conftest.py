@@ -52,7 +52,7 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "id-ID", "viewport": {"width": 1366, "height": 900}}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(app):
     """The app on a free loopback port, in a thread, on the test database."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -108,6 +108,7 @@ EXPECTED: dict[str, object] = {
     "admin.reference": ({"admin"}, None),
     "admin.audit": ({"admin"}, None),
     "perf.floor": PUBLIC,  # only registered when KRS_BENCH=1
+    "cases.reveal_nik": ({"admin", "supervisor", "staff"}, {"admin"}),
 }
 
 

@@ -183,7 +183,7 @@ def test_signed_in_pages_are_compressed_and_not_cached(make_user, login_as):
     client = login_as(make_user(Role.STAFF))
     resp = client.get("/cases", headers={"Accept-Encoding": "gzip"})
     assert resp.headers["Content-Encoding"] == "gzip"
-    assert resp.headers["Cache-Control"] == "no-store"
+    assert "no-store" in resp.headers["Cache-Control"]
 
 
 def test_floor_page_only_with_krs_bench_and_without_database(app):
