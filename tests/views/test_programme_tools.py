@@ -243,7 +243,15 @@ def test_production_config_needs_a_secret_and_trusts_one_proxy(tmp_path):
     class Safe(Unsafe):
         SECRET_KEY = "a-real-secret-from-the-environment"
 
-    prod = create_app(Safe)
+    from krs.extensions import limiter
+
+    try:
+        prod = create_app(Safe)
+    finally:
+        # Flask-Limiter is one shared object and the production config switches it on: switch it back
+        # off, or every later test's sign-in posts count against one address's limit
+        limiter.reset()
+        limiter.enabled = False
     assert isinstance(prod.wsgi_app, ProxyFix)
     assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["PREFERRED_URL_SCHEME"] == "https"
 
