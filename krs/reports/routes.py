@@ -51,14 +51,15 @@ def _query_args(units, period, all_units) -> dict:
     return args
 
 
-def _tile_context(name: str, units, period):
+def _tile_context(name: str, units, period, rep=None):
+    """One tile's figures; `rep` lets a page that shows every tile compute the report once."""
     context = {"name": name, "units": units, "period": period, "labels": _labels()}
     if name == "targets":
         context["targets"] = service.target_view(current_user, units, period.end.year, _today())
     elif name == "people":
         context["served"] = service.people_served_by_unit(units, period)
     else:
-        rep = service.report(current_user, units, period)
+        rep = rep or service.report(current_user, units, period)
         f = rep.total
         context["report"] = rep
         labels = context["labels"]
@@ -94,7 +95,11 @@ def index():
     all_units = access.report_units_for(current_user)
     units, period = _selection()
     inline = request.args.get("inline") == "1"
-    tiles = [_tile_context(n, units, period) for n in TILES] if inline else [{"name": n} for n in TILES]
+    if inline:
+        rep = service.report(current_user, units, period)
+        tiles = [_tile_context(n, units, period, rep) for n in TILES]
+    else:
+        tiles = [{"name": n} for n in TILES]
     return render_template(
         "reports/index.html",
         all_units=all_units,

@@ -61,3 +61,23 @@ def test_several_services_take_the_strictest_response_and_the_longest_resolution
     db.session.commit()
     assert days_for(["program_info", "permits"]) == (1, 20)
     assert days_for([]) == (2, 10)
+
+
+def test_the_working_day_table_agrees_with_walking_day_by_day():
+    import random
+    from datetime import date, timedelta
+
+    from krs import workdays
+
+    def walk(a, b):
+        n, d = 0, a
+        while d < b:
+            d += timedelta(days=1)
+            n += workdays.is_working_day(d)
+        return n
+
+    rng = random.Random(7)
+    for _ in range(300):
+        a = date(2018, 1, 1) + timedelta(days=rng.randint(0, 3000))
+        b = a + timedelta(days=rng.randint(-5, 400))
+        assert workdays.working_days_between(a, b) == walk(a, b), (a, b)
