@@ -13,6 +13,18 @@ PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "messages.po"
 
 # ruff: noqa: E501 - a message and its translation stay on one line, so a msgid can be found with grep
 NEW = {
+    # issue 5: sign-in, input limits, uploads, NIK reveal
+    "Sesi Anda berakhir. Silakan masuk kembali.": "Your session has ended. Please sign in again.",
+    "Terlalu banyak percobaan masuk yang gagal. Akun dikunci sementara; coba lagi dalam %(minutes)s menit atau hubungi admin unit Anda.": "Too many failed sign-in attempts. The account is locked for a while; try again in %(minutes)s minutes or contact your unit's admin.",
+    "Kata sandi maksimal 200 karakter.": "The password may be at most 200 characters.",
+    "Angka terlalu besar.": "The number is too large.",
+    "Waktu kegiatan di luar rentang yang masuk akal; periksa tahunnya.": "The activity time is out of any sensible range; check the year.",
+    "Tanggal tindakan berikutnya di luar rentang; periksa tahunnya.": "The next-action date is out of range; check the year.",
+    "Isi berkas tidak sesuai dengan jenis gambarnya.": "The file's content does not match its image type.",
+    "Gambar terlalu besar (resolusi). Perkecil foto lalu unggah lagi.": "The image resolution is too large. Make the photo smaller and upload it again.",
+    "Berkas gambar rusak atau tidak dapat dibaca. Unggah ulang fotonya.": "The image file is damaged or unreadable. Upload the photo again.",
+    "(ditampilkan, tercatat di log audit)": "(shown, recorded in the audit log)",
+    "Tampilkan NIK": "Show NIK",
     ("%(num)s kasus", "%(num)s kasus"): ("%(num)s case", "%(num)s cases"),
     "Tanggal masuk": "Received",
     # administration
