@@ -511,7 +511,7 @@ def report_units_for(user: User) -> list[Unit]:
 def report_units_chosen(user: User, requested: list[str]) -> list[Unit]:
     """The units asked for (ids as strings) narrowed to the user's reach; none asked = all of them."""
     allowed = report_units_for(user)
-    wanted = {int(v) for v in requested if str(v).isdigit()}
+    wanted = {int(v) for v in requested if str(v).isascii() and str(v).isdigit()}  # not "²"
     chosen = [u for u in allowed if u.id in wanted]
     return chosen or allowed
 

@@ -17,7 +17,7 @@ from krs.admin.forms import (
     UserEditForm,
     UserForm,
 )
-from krs.admin.models import ReferenceItem, ReferenceList
+from krs.admin.models import ReferenceList
 from krs.extensions import db
 from krs.models import Role, Unit
 
@@ -168,12 +168,9 @@ def reference():
     error = None
     if request.method == "POST":
         form = ReferenceItemForm()
-        item = (
-            db.session.get(ReferenceItem, int(form.item_id.data))
-            if (form.item_id.data or "").isdigit()
-            else None
-        )
-        if not form.validate_on_submit() or item is None:
+        item = service.find_reference_item(form.item_id.data) if form.validate_on_submit() else None
+        if item is None:
+            db.session.rollback()
             error = _("Isi label lalu simpan lagi.")
         else:
             try:
@@ -186,7 +183,7 @@ def reference():
                 return redirect(url_for("admin.reference") + f"#ref-{item.id}")
     return render_template(
         "admin/reference.html",
-        lists=service.reference_items(),
+        lists=service.reference_items(seed=False),
         list_labels={r.value: r.label for r in ReferenceList},
         error=error,
         service_levels_url=url_for("reports.service_levels")

@@ -178,7 +178,7 @@ DEFAULTS = {
 }
 
 
-def ensure_reference_items() -> None:
+def ensure_reference_items(commit: bool = True) -> None:
     """Create the rows the app's built-in lists need (labels start as the built-in Indonesian ones)."""
     existing = {(r.list_name, r.code) for r in db.session.scalars(select(ReferenceItem))}
     added = False
@@ -195,19 +195,52 @@ def ensure_reference_items() -> None:
                     )
                 )
                 added = True
-    if added:
+    if added and commit:
         db.session.commit()
+    elif added:
+        db.session.flush()
 
 
-def reference_items() -> dict[str, list[ReferenceItem]]:
-    ensure_reference_items()
+def reference_items(seed: bool = True) -> dict[str, list[ReferenceItem]]:
+    """The lists grouped by name. With seed=False (the admin page's GET) nothing is written: a
+    built-in entry without a row is shown as an unsaved one, stored by the first save."""
+    if seed:
+        ensure_reference_items()
     rows = db.session.scalars(
         select(ReferenceItem).order_by(ReferenceItem.list_name, ReferenceItem.sort_order)
     )
     grouped: dict[str, list[ReferenceItem]] = {r.value: [] for r in ReferenceList}
     for row in rows:
         grouped.setdefault(row.list_name, []).append(row)
+    if not seed:
+        for list_name, enum_cls in DEFAULTS.items():
+            items = grouped.setdefault(list_name.value, [])
+            stored = {r.code for r in items}
+            items += [
+                ReferenceItem(
+                    list_name=list_name.value, code=m.value, label=str(m.label), active=True, sort_order=order
+                )
+                for order, m in enumerate(enum_cls)
+                if m.value not in stored
+            ]
+            items.sort(key=lambda r: r.sort_order)
     return grouped
+
+
+def find_reference_item(key: str | None) -> ReferenceItem | None:
+    """The row a reference form posts: its id, or `list:code` for a built-in entry not stored yet
+    (the built-in rows are then added, uncommitted, to the caller's transaction)."""
+    key = (key or "").strip()
+    if key.isascii() and key.isdigit() and len(key) <= 9:
+        return db.session.get(ReferenceItem, int(key))
+    list_name, _sep, code = key.partition(":")
+    enum_cls = next((e for lst, e in DEFAULTS.items() if lst.value == list_name), None)
+    if enum_cls is None or code not in {m.value for m in enum_cls}:
+        return None
+    ensure_reference_items(commit=False)
+    return db.session.scalar(
+        select(ReferenceItem).where(ReferenceItem.list_name == list_name, ReferenceItem.code == code)
+    )
 
 
 def update_reference_item(actor: User, item: ReferenceItem, label: str, active: bool) -> ReferenceItem:

@@ -41,21 +41,29 @@ def transfer_case(case_id: int):
     form = TransferForm(version=case.version)
     form.to_unit_id.choices = [(u.id, u.name) for u in access.transfer_target_units(current_user, case)]
     pending = transfer.pending_transfer_of(case)
-    if form.validate_on_submit():
+    error = None
+    if request.method == "POST" and pending is not None:
+        # the page shows no form while a transfer waits: say why the submission was refused
+        error = _("Kasus ini sudah menunggu keputusan pemindahan.")
+    elif form.validate_on_submit():
         to_unit = db.session.get(Unit, form.to_unit_id.data)
         try:
             transfer.request_transfer(current_user, case, to_unit, form.reason.data, form.expected_version())
         except service.CaseError as exc:
             db.session.rollback()
-            flash(str(exc), "error")
+            error = str(exc)
         else:
             flash(
                 _("Pemindahan ke %(unit)s diajukan; menunggu keputusan unit tujuan.", unit=to_unit.name),
                 "success",
             )
             return redirect(url_for("cases.detail", case_id=case.id))
+    elif request.method == "POST":
+        error = _("Data belum lengkap atau belum benar. Periksa isian bertanda merah di bawah.")
+        if form.version.errors:  # the hidden version has no place of its own on the page
+            error = _("Sesi formulir kedaluwarsa. Muat ulang halaman lalu coba lagi.")
     status = 422 if request.method == "POST" else 200
-    return render_template("cases/transfer.html", case=case, form=form, pending=pending), status
+    return render_template("cases/transfer.html", case=case, form=form, pending=pending, error=error), status
 
 
 @bp.get("/transfers")
@@ -123,7 +131,7 @@ def bulk_assign():
     back = request.form.get("next") or url_for("cases.list_cases", view="unassigned")
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("cases.list_cases")
-    ids = [int(v) for v in request.form.getlist("case_ids") if v.isdigit()][:200]
+    ids = [int(v) for v in request.form.getlist("case_ids") if service._id_or_none(v)][:200]
     if not form.validate_on_submit():
         messages = [_("Pilih petugas yang akan ditugaskan.")]
         result = None
@@ -174,7 +182,7 @@ def save_filter():
 @bp.post("/filters/delete")
 def delete_filter():
     raw = request.form.get("filter_id", "")
-    if not raw.isdigit():
+    if service._id_or_none(raw) is None:  # "²" passes isdigit() but not int()
         flash(_("Pilih filter yang akan dihapus."), "error")
         return redirect(url_for("cases.list_cases"))
     saved = saved_filters.get_own_filter(current_user, int(raw))

@@ -56,7 +56,7 @@ def count():
 @bp.post("/read")
 def mark_read():
     raw = request.form.get("notification_id", "")
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit() and len(raw) <= 9:  # "²" passes isdigit(); 20 digits overflow
         service.mark_read(current_user, int(raw))
     elif request.form.get("all") == "1":
         service.mark_read(current_user)

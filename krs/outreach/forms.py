@@ -6,7 +6,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from krs import regions
-from krs.cases.forms import MultiCheckboxField, nik_problem, normalise_nik
+from krs.cases.forms import MultiCheckboxField, WholeNumberField, nik_problem, normalise_nik
 from krs.models import Channel, Gender, Priority, ServiceType
 from krs.outreach.models import GroupKind
 
@@ -75,7 +74,7 @@ class RegionMixin:
 class SessionForm(RegionMixin, FlaskForm):
     unit_id = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
     held_on = DateField(_l("Tanggal"), validators=[InputRequired(message=_l("Isi tanggal sosialisasi."))])
-    duration_minutes = IntegerField(
+    duration_minutes = WholeNumberField(
         _l("Durasi (menit)"),
         default=120,
         validators=[InputRequired(), NumberRange(min=15, max=12 * 60, message=_l("Durasi 15–720 menit."))],
@@ -92,11 +91,11 @@ class SessionForm(RegionMixin, FlaskForm):
         coerce=int,
         validators=[DataRequired(message=_l("Pilih minimal satu petugas yang hadir."))],
     )
-    participants_count = IntegerField(
+    participants_count = WholeNumberField(
         _l("Jumlah peserta (orang)"),
         validators=[InputRequired(), NumberRange(min=0, max=100000, message=_l("Isi angka 0–100.000."))],
     )
-    households_count = IntegerField(
+    households_count = WholeNumberField(
         _l("Jumlah rumah tangga"),
         validators=[InputRequired(), NumberRange(min=0, max=100000, message=_l("Isi angka 0–100.000."))],
     )
@@ -212,7 +211,7 @@ class GroupForm(RegionMixin, GroupCaseForm):
         _l("Jenis kelompok"), choices=EMPTY + GroupKind.choices(), validators=[DataRequired()]
     )
     address = StringField(_l("Alamat sekretariat (jalan, RT/RW)"), validators=[Optional(), Length(max=250)])
-    member_households = IntegerField(
+    member_households = WholeNumberField(
         _l("Jumlah rumah tangga anggota"),
         validators=[InputRequired(), NumberRange(min=1, max=100000, message=_l("Isi angka 1–100.000."))],
     )

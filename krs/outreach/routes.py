@@ -185,7 +185,7 @@ def session_intake(session_id: int):
                 message += " " + _("Pemohon sudah terdaftar; kasus dikaitkan ke data yang ada.")
             if htmx:
                 db.session.refresh(session)
-                return render_template(
+                page = render_template(
                     "outreach/_intake_result.html",
                     outreach_session=session,
                     case=case,
@@ -194,6 +194,7 @@ def session_intake(session_id: int):
                     notice=message,
                     may_intake=True,
                 )
+                return page, 200, {"HX-Trigger": "sessionChanged"}
             flash(message, "success")
             return redirect(url_for("outreach.session_detail", session_id=session.id) + "#session-intake")
     if htmx:
@@ -319,9 +320,10 @@ def add_member(group_id: int):
             form.nik.errors = [str(exc)]
         else:
             if htmx:
-                return render_template(
+                page = render_template(
                     "outreach/_members.html", **group_context(group, notice=_("Anggota ditambahkan."))
                 )
+                return page, 200, {"HX-Trigger": "groupChanged"}
             flash(_("Anggota ditambahkan."), "success")
             return redirect(url_for("outreach.group_detail", group_id=group.id))
     template = "outreach/_members.html" if htmx else "outreach/group.html"

@@ -236,7 +236,8 @@ class SessionFilters:
 
 def list_sessions(user: User, f: SessionFilters, limit: int = 100) -> list[OutreachSession]:
     stmt = access.sessions_visible_to(user)
-    if f.unit.isdigit() and access.is_national(user):
+    # ASCII digits that fit a database integer ("²" passes isdigit(); 20 digits overflow PostgreSQL)
+    if f.unit.isascii() and f.unit.isdigit() and len(f.unit) <= 9 and access.is_national(user):
         stmt = stmt.where(OutreachSession.unit_id == int(f.unit))
     if f.start:
         stmt = stmt.where(OutreachSession.held_on >= f.start)

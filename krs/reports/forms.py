@@ -1,17 +1,19 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField
+from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
+
+from krs.cases.forms import WholeNumberField  # refuses 400-digit numbers (OverflowError)
 
 REQUIRED = _l("Wajib diisi dengan angka.")
 
 
 class ServiceLevelForm(FlaskForm):
-    first_response_days = IntegerField(
+    first_response_days = WholeNumberField(
         _l("Respons pertama (hari kerja)"),
         validators=[InputRequired(REQUIRED), NumberRange(1, 60, _l("Antara 1 dan 60 hari kerja."))],
     )
-    resolution_days = IntegerField(
+    resolution_days = WholeNumberField(
         _l("Penyelesaian (hari kerja)"),
         validators=[InputRequired(REQUIRED), NumberRange(1, 365, _l("Antara 1 dan 365 hari kerja."))],
     )
@@ -28,7 +30,7 @@ class ServiceLevelForm(FlaskForm):
 
 
 class TargetForm(FlaskForm):
-    cases_served = IntegerField(
+    cases_served = WholeNumberField(
         _l("Kasus dilayani"),
         validators=[InputRequired(REQUIRED), NumberRange(0, 100000, _l("Antara 0 dan 100.000."))],
     )
@@ -42,7 +44,7 @@ class TargetForm(FlaskForm):
         places=2,
         validators=[InputRequired(REQUIRED), NumberRange(25, 100, _l("IKM berada antara 25 dan 100."))],
     )
-    field_visits = IntegerField(
+    field_visits = WholeNumberField(
         _l("Kunjungan lapangan"),
         validators=[InputRequired(REQUIRED), NumberRange(0, 100000, _l("Antara 0 dan 100.000."))],
     )

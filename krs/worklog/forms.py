@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from krs.cases.forms import WholeNumberField  # refuses 400-digit numbers (OverflowError)
 from krs.worklog.models import WorkCategory
 from krs.worklog.service import EntryData, PlacementData
 
@@ -22,7 +22,7 @@ class EntryForm(FlaskForm):
     work_date = DateField(_l("Tanggal"), validators=[InputRequired(message=_l("Isi tanggal kegiatan."))])
     start_time = TimeField(_l("Jam mulai"), validators=[Optional()])
     end_time = TimeField(_l("Jam selesai"), validators=[Optional()])
-    minutes = IntegerField(
+    minutes = WholeNumberField(
         _l("Durasi (menit)"),
         validators=[Optional(), NumberRange(min=1, max=16 * 60, message=_l("Durasi 1–960 menit."))],
     )

@@ -118,10 +118,12 @@ def test_reference_list_edit(app, make_user):
     client = _client(app, make_user(Role.ADMIN))
     page = client.get("/admin/reference").get_data(as_text=True)
     assert "Jenis layanan" in page and "Kanal" in page and "Hasil layanan" in page
-    item = db.session.scalar(select(ReferenceItem).where(ReferenceItem.code == "whatsapp"))
-    resp = client.post("/admin/reference", data={"item_id": item.id, "label": "WhatsApp kantor"})
+    # the GET writes nothing: a built-in entry not stored yet posts list:code and the save stores it
+    assert db.session.scalar(select(ReferenceItem).where(ReferenceItem.code == "whatsapp")) is None
+    assert 'value="channel:whatsapp"' in page
+    resp = client.post("/admin/reference", data={"item_id": "channel:whatsapp", "label": "WhatsApp kantor"})
     assert resp.status_code == 302
-    db.session.refresh(item)
+    item = db.session.scalar(select(ReferenceItem).where(ReferenceItem.code == "whatsapp"))
     assert item.label == "WhatsApp kantor" and not item.active
     assert client.post("/admin/reference", data={"item_id": item.id, "label": ""}).status_code == 422
 

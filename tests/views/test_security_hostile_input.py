@@ -79,6 +79,9 @@ ENGLISH = ("This field is required", "Not a valid", "Invalid Choice", "Field mus
 ERROR_MARKERS = ("field-error", 'role="alert"', "flash-error", "alert-error", "error-box")
 # Tables a refused request may legitimately touch: failed sign-ins are counted on purpose.
 REFUSAL_MAY_TOUCH = {"auth.login": {"login_throttle", "audit_log"}}
+# GETs that change a table on purpose: opening a case marks the user's notifications about it read
+# (a read receipt, like opening a message), so the first visit of an assignee changes that table.
+GET_MAY_TOUCH = {"cases.detail": {"notification"}}
 QUERY_NAMES = ["q", "status", "service", "channel", "assignee", "unit", "view", "page", "nik", "next"]
 
 
@@ -203,7 +206,9 @@ def _valid_extras(cases) -> dict:
 
 def _check_response(resp, where: str):
     assert resp.status_code < 500, f"{where}: {resp.status_code}\n{resp.get_data(as_text=True)[:800]}"
-    body = resp.get_data(as_text=True)
+    # Downloads (outreach photos, xlsx exports) are bytes, not UTF-8 text: decode leniently so the
+    # markup check still reads every response instead of failing on the first binary one.
+    body = resp.get_data().decode("utf-8", "replace")
     assert not RUNNABLE.search(body), f"{where}: markup sent back unescaped"
     return body
 
@@ -229,7 +234,10 @@ def test_hostile_posts_to_every_form(app, world):
         login(client, users[role])
         for rule in app.url_map.iter_rules():
             if "GET" in rule.methods and rule.endpoint != "static":
-                for case in cases.values():
+                # as the authorisation walk does: the other unit's case only for case-scoped
+                # arguments (the transfer builder makes a jawa2 -> jawa3 transfer of the own case)
+                scoped = rule.arguments & authorisation_walk.SCOPED_ARGUMENTS
+                for case in cases.values() if scoped else [cases["own"]]:
                     url = authorisation_walk._url_for_rule(rule, case)
                     _check_response(client.get(url), f"GET {url} as {role} after hostile posts")
                     _check_response(client.get(url, headers={"HX-Request": "true"}), f"htmx {url}")
@@ -256,8 +264,11 @@ def _post_checker(app, users, cases, rule, strategy):
         resp = client.post(url, data=data, headers={"HX-Request": "true"} if as_htmx else {})
         where = f"POST {url} {dict(data.lists())!r:.300}"
         body = _check_response(resp, where)
+        # HX-Redirect is htmx's Post/Redirect/Get (cases.save_filter answers htmx with it; htmx does
+        # not swap a 4xx body, so the flashed message shows on the page it redirects to): a redirect.
         succeeded = (
             resp.status_code in (302, 303)
+            or "HX-Redirect" in resp.headers
             or "HX-Trigger" in resp.headers
             or (rule.endpoint == "cases.reveal_nik" and resp.status_code == 200)
         )
@@ -291,7 +302,8 @@ def _get_checker(app, users, cases, rule):
         query = MultiDict([(k, v) for k, vs in args.items() for v in vs])
         resp = client.get(url, query_string=query, headers={"HX-Request": "true"} if as_htmx else {})
         _check_response(resp, f"GET {url}?{query} as {role}")
-        assert _differences(before, db_fingerprint(), set()) == set(), f"GET {url} changed the database"
+        allowed = GET_MAY_TOUCH.get(rule.endpoint, set())
+        assert _differences(before, db_fingerprint(), allowed) == set(), f"GET {url} changed the database"
         STATS["GET " + rule.endpoint] += 1
 
     return check
