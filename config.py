@@ -20,7 +20,8 @@ class Config:
     # Idle timeout: the session cookie is renewed on every request and lapses after this much quiet.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("KRS_IDLE_MINUTES", "30")))
     SESSION_REFRESH_EACH_REQUEST = True
-    # Absolute timeout: a new sign-in after this many hours however busy the session (krs/auth/session_clock.py).
+    # Absolute timeout: a new sign-in after this many hours however busy the session
+    # (krs/auth/session_clock.py).
     KRS_ABSOLUTE_HOURS = float(os.environ.get("KRS_ABSOLUTE_HOURS", "12"))
     KRS_LOGIN_MAX_FAILURES = 5  # failed sign-ins per account name within 15 minutes before a lock
     KRS_LOGIN_LOCK_MINUTES = 15

@@ -270,10 +270,15 @@ def _event(
     return event
 
 
-def _commit_change(actor: User, case: Case, action: str, before: dict) -> None:
-    """Audit the change and commit; a concurrent writer that got there first is a conflict."""
+def _commit_change(actor: User, case: Case, action: str, before: dict, then=None) -> None:
+    """Audit the change and commit; a concurrent writer that got there first is a conflict.
+
+    `then` (notifications) runs after the case's own UPDATE is flushed: its queries would
+    otherwise autoflush that UPDATE outside this guard, and a lost race would surface as a 500."""
     try:
         db.session.flush()
+        if then is not None:
+            then()
         audit.record(actor, action, "case", case.id, before, audit.snapshot(case, CASE_AUDIT_FIELDS))
         db.session.commit()
     except StaleDataError as exc:
@@ -297,8 +302,9 @@ def assign_case(actor: User, case: Case, assignee: User, expected_version: int |
     if case.status == CaseStatus.NEW:
         case.status = CaseStatus.ASSIGNED
     _event(actor, case, EventKind.ASSIGNED, data={"from": previous, "to": assignee.full_name})
-    notifications.on_assigned(actor, case, assignee)
-    _commit_change(actor, case, "case.assign", before)
+    _commit_change(
+        actor, case, "case.assign", before, then=lambda: notifications.on_assigned(actor, case, assignee)
+    )
     return case
 
 
@@ -390,8 +396,13 @@ def request_closure(actor: User, case: Case, outcome: str, summary: str, expecte
     case.outcome = outcome
     case.closure_summary = summary
     _event(actor, case, EventKind.CLOSURE_REQUESTED, body=summary, data={"outcome": outcome})
-    notifications.on_closure_requested(actor, case)
-    _commit_change(actor, case, "case.request_closure", before)
+    _commit_change(
+        actor,
+        case,
+        "case.request_closure",
+        before,
+        then=lambda: notifications.on_closure_requested(actor, case),
+    )
     return case
 
 
@@ -417,8 +428,13 @@ def return_closure(actor: User, case: Case, comment: str, expected_version=None)
     case.status = CaseStatus.IN_PROGRESS
     case.outcome = None
     _event(actor, case, EventKind.CLOSURE_REJECTED, body=comment)
-    notifications.on_closure_returned(actor, case, comment)
-    _commit_change(actor, case, "case.return_closure", before)
+    _commit_change(
+        actor,
+        case,
+        "case.return_closure",
+        before,
+        then=lambda: notifications.on_closure_returned(actor, case, comment),
+    )
     return case
 
 
