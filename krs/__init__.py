@@ -52,6 +52,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     from krs.main.routes import bp as main_bp
     from krs.notifications.routes import bp as notifications_bp
     from krs.outreach.routes import bp as outreach_bp
+    from krs.reports import stats as _stats  # noqa: F401  (the totals kept on every flush)
     from krs.reports.routes import bp as reports_bp
     from krs.surveys.routes import bp as surveys_bp
     from krs.worklog.routes import bp as worklog_bp
