@@ -31,6 +31,8 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.config.from_object(config_object)
     os.makedirs(app.instance_path, exist_ok=True)
     storage.check_config(app.config)  # an unknown UPLOAD_STORAGE or S3 without a bucket: refuse to start
+    if storage.settings_of(app.config)[0] == "s3":
+        storage.get_storage(app)  # the S3 client takes ~0.2-1 s to build: at start, not in a request
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"))

@@ -233,7 +233,7 @@ class S3Storage(Storage):
         from flask import send_file
 
         obj = self._get(name)
-        body = _ClosingStream(obj["Body"])
+        body = _ClosingStream(obj["Body"], self.CHUNK)
         try:
             resp = send_file(
                 body,
@@ -256,11 +256,13 @@ class _ClosingStream:
     """Only read() and close(): the WSGI server iterates it and closes it when the response ends
     (or the client goes away), which returns the connection to botocore's pool."""
 
-    def __init__(self, body: BinaryIO):
+    def __init__(self, body: BinaryIO, chunk: int):
         self._body = body
+        self._chunk = chunk
 
     def read(self, size: int = -1) -> bytes:
-        return self._body.read(size if size and size > 0 else None)
+        # WSGI servers ask for 8 kB at a time; 64 kB means 8x fewer trips through Python.
+        return self._body.read(max(size, self._chunk) if size and size > 0 else None)
 
     def close(self) -> None:
         self._body.close()

@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from config import TestConfig
 from krs import create_app
+from krs import storage as storage_module
 from krs.cases.uploads import UploadError, send_stored, store_upload
 from krs.storage import (
     LocalStorage,
@@ -162,3 +163,37 @@ def test_the_app_storage_follows_its_configuration(app, s3, monkeypatch, tmp_pat
     remote = get_storage(app)
     assert isinstance(remote, S3Storage) and remote.bucket == BUCKET and remote.prefix == PREFIX
     assert get_storage(app) is remote
+
+
+def test_s3_downloads_are_streamed_in_chunks_and_the_body_closed(s3, monkeypatch):
+    closed = []
+    original = storage_module._ClosingStream.close
+    spy = lambda self: closed.append(1) or original(self)  # noqa: E731
+    monkeypatch.setattr(storage_module._ClosingStream, "close", spy)
+    store = S3Storage(S3Settings(bucket=BUCKET, region=REGION))
+    big = PDF * 4  # ~300 kB
+    store.save("h8.pdf", big, "application/pdf")
+    with Flask(__name__).test_request_context():
+        resp = store.send("h8.pdf", "application/pdf", "h8.pdf", as_attachment=True)
+    chunks = list(resp.response)
+    assert b"".join(chunks) == big
+    assert len(chunks) == 5 and max(map(len, chunks)) == S3Storage.CHUNK  # never the whole file at once
+    assert not closed
+    resp.close()  # the WSGI server does this when the response is sent or the client went away
+    assert closed == [1]
+
+
+def test_an_s3_app_builds_its_client_at_start_without_contacting_the_store(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "uji")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "uji-rahasia")
+
+    class S3Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+        UPLOAD_STORAGE = "s3"
+        S3_BUCKET = "krs"
+        S3_ENDPOINT_URL = "http://127.0.0.1:9"  # nothing listens there: building must not connect
+
+    app = create_app(S3Config)
+    _key, built = app.extensions["krs.storage"]
+    assert isinstance(built, S3Storage) and get_storage(app) is built
+    assert built.client.meta.endpoint_url == "http://127.0.0.1:9"
