@@ -714,6 +714,10 @@ NEW = {
     "Logbook kegiatan magang": "Intern activity logbook",
     "Belum ada minggu yang disetujui supervisor.": "No weeks approved by the supervisor yet.",
     "Persetujuan pembimbing lapangan": "Field supervisor approval",
+    # issue 6: uploads in an S3-compatible store
+    "Berkas tidak dapat disimpan saat ini. Coba lagi beberapa saat lagi.": "The file cannot be stored right now. Try again in a moment.",
+    "Berkas belum dapat dibuka": "The file cannot be opened yet",
+    "Penyimpanan berkas sedang tidak dapat dihubungi. Coba lagi beberapa saat lagi.": "The file store cannot be reached right now. Try again in a moment.",
 }
 
 
