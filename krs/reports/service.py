@@ -71,9 +71,9 @@ class Period:
 def people_served_by_unit(units: list[Unit], period: Period) -> list:
     """Cases, households and participants per unit, counted separately (krs.outreach.service has
     the rules: a household that came to a session and later opened a case counts once)."""
-    from krs.outreach.service import people_served
+    from krs.outreach.service import people_served_many
 
-    return [(unit, people_served(unit, period.start, period.end)) for unit in units]
+    return people_served_many(units, period.start, period.end)
 
 
 def year_period(year: int) -> Period:
@@ -437,7 +437,9 @@ def _stat_sums(user: User, unit_ids: list[int], period: Period):
     totals, series, backlog = Counter(), Counter(), Counter()
     whole, partial = _split(period)
     months = access.stats_visible_to(user, StatMonth).where(StatMonth.unit_id.in_(unit_ids))
-    days = access.stats_visible_to(user, StatDay).where(StatDay.unit_id.in_(unit_ids))
+    days = access.stats_visible_to(user, StatDay).where(
+        StatDay.unit_id.in_(unit_ids), StatDay.metric.not_in(stats.DISTINCT_METRICS)
+    )
     if whole:
         in_whole = months.where(StatMonth.month.in_(whole))
         for u, metric, key, n in db.session.execute(

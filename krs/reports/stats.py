@@ -27,11 +27,34 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, and_, delete, event, func, inspect, select, true
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    and_,
+    delete,
+    event,
+    func,
+    inspect,
+    select,
+    true,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from krs.extensions import db
-from krs.models import OPEN_STATUSES, Case, CaseService, CaseStatus, Event, EventKind, Unit
+from krs.models import (
+    OPEN_STATUSES,
+    Applicant,
+    ApplicantKind,
+    Case,
+    CaseService,
+    CaseStatus,
+    Event,
+    EventKind,
+    Unit,
+)
 from krs.surveys.models import Survey
 from krs.workdays import local_date, working_days_between
 
@@ -54,11 +77,17 @@ FIELD_VISIT = "visit"
 DELAY = "delay"  # [entry delay in tenths of an hour, see delay_tenths]
 SURVEYS = "ikm_n"  # surveys submitted
 ANSWERS = "ikm"  # [u1..u9] sum of the answers
+# counted as distinct keys over a period, not summed (people served, krs.outreach.service): kept
+# per day only, with their own index
+HOUSEHOLD = "hh"  # [NIK] of the individual applicant of a case opened that day
+GROUP = "grp"  # [applicant id] of the group applicant of a case opened that day
+DISTINCT_METRICS = (HOUSEHOLD, GROUP)
 
 FOLLOW_UP_KINDS = tuple(k.value for k in EventKind.follow_up_kinds())
 SURVEY_CODES = tuple(f"u{i}" for i in range(1, 10))
 CASE_FIELDS = (
     "unit_id",
+    "applicant_id",
     "channel",
     "created_at",
     "created_by_id",
@@ -76,6 +105,7 @@ SURVEY_FIELDS = ("unit_id", "submitted_at", *SURVEY_CODES)
 
 class StatDay(db.Model):
     __tablename__ = "stat_day"
+    __table_args__ = (Index("ix_stat_day_metric", "metric", "unit_id", "day", "key", "n"),)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     metric: Mapped[str] = mapped_column(String(12), primary_key=True)
@@ -124,6 +154,10 @@ def case_contribution(case, tz: str, services: Iterable[str], follow_ups: Iterab
     out[(unit, opened, IN, "")] += 1
     out[(unit, opened, CHANNEL, _key(case.channel))] += 1
     out[(unit, opened, RECORDED, _key(case.created_by_id))] += 1
+    if case.applicant_kind == ApplicantKind.GROUP:
+        out[(unit, opened, GROUP, str(case.applicant_id))] += 1
+    elif case.applicant_nik:
+        out[(unit, opened, HOUSEHOLD, case.applicant_nik)] += 1
     for service in services:
         out[(unit, opened, SERVICE, service)] += 1
     if case.first_response_at is not None:
@@ -183,7 +217,16 @@ def _case_contributions(conn, where, related=None, with_events: bool = True) -> 
     ids found, in chunks)."""
     out = Counter()
     cases = conn.execute(
-        select(Case.id, *_CASE_COLUMNS, Unit.timezone).join(Unit, Unit.id == Case.unit_id).where(where)
+        select(
+            Case.id,
+            *_CASE_COLUMNS,
+            Unit.timezone,
+            Applicant.kind.label("applicant_kind"),
+            Applicant.nik.label("applicant_nik"),
+        )
+        .join(Unit, Unit.id == Case.unit_id)
+        .join(Applicant, Applicant.id == Case.applicant_id)
+        .where(where)
     ).all()
     if not cases:
         return out
@@ -272,7 +315,7 @@ def add(conn, delta: Counter) -> None:
     two transactions adding to the same rows lock them in the same order (no deadlock)."""
     months = Counter()
     for (unit, day, metric, key), n in delta.items():
-        if n:
+        if n and metric not in DISTINCT_METRICS:
             months[(unit, day.replace(day=1), metric, key)] += n
     days = sorted((k, n) for k, n in delta.items() if n)
     insert = _insert(conn)
@@ -336,7 +379,7 @@ def _before_flush(session, _context, _instances):
     A case whose unit changes is measured whole (its follow-ups move with it); a case whose other
     fields change is measured without its follow-ups; a follow-up added, edited or removed is
     measured on its own, so logging a follow-up costs the same however long the timeline is."""
-    whole, bare, events, surveys, units, new = set(), set(), set(), set(), set(), []
+    whole, bare, events, surveys, units, applicants, new = set(), set(), set(), set(), set(), set(), []
     with session.no_autoflush:
         for obj in session.dirty | session.deleted:
             gone = obj in session.deleted
@@ -357,11 +400,17 @@ def _before_flush(session, _context, _instances):
                 surveys.add(obj.id)
             elif isinstance(obj, Unit) and _changed(obj, ("timezone",)):
                 units.add(obj.id)
+            elif isinstance(obj, Applicant) and obj.id is not None and _changed(obj, ("kind", "nik")):
+                applicants.add(obj.id)
         for obj in session.new:
             if isinstance(obj, Event | Case | Survey):
                 new.append(obj)
             elif isinstance(obj, CaseService) and obj.case_id is not None:
                 bare.add(obj.case_id)
+    if applicants:  # a corrected NIK or kind changes what each of their cases counts
+        bare.update(
+            session.connection().execute(select(Case.id).where(Case.applicant_id.in_(applicants))).scalars()
+        )
     whole.discard(None)
     bare -= whole | {None}
     events = {event_id for event_id, case_id in events if case_id not in whole}
@@ -403,7 +452,13 @@ def _after_flush(session, _context):
         rebuild(conn, sorted(units))
 
 
-TRACKED = {Case: Case.id, Event: Event.case_id, CaseService: CaseService.case_id, Survey: Survey.id}
+TRACKED = {
+    Case: Case.id,
+    Event: Event.case_id,
+    CaseService: CaseService.case_id,
+    Survey: Survey.id,
+    Applicant: Case.id,
+}
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -430,8 +485,9 @@ def _around_bulk_statements(state):
         ids = {case_id for _id, case_id in found}
         event_ids = [i for i, _c in found]
     else:
-        column = TRACKED[cls]
-        stmt = select(column).distinct()
+        stmt = select(TRACKED[cls]).distinct()
+        if cls is Applicant:  # their cases
+            stmt = select(Case.id).join(Applicant, Applicant.id == Case.applicant_id)
         ids = set(conn.execute(stmt.where(where) if where is not None else stmt).scalars())
     measure = _surveys if cls is Survey else _cases
     before = measure(conn, ids)

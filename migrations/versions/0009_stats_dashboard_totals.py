@@ -27,6 +27,7 @@ def upgrade():
         sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], ),
         sa.PrimaryKeyConstraint('unit_id', column, 'metric', 'key')
         )
+    op.create_index('ix_stat_day_metric', 'stat_day', ['metric', 'unit_id', 'day', 'key', 'n'], unique=False)
     # existing installations: the totals of the data already there
     from krs.reports.stats import rebuild
 
@@ -34,5 +35,6 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_stat_day_metric', table_name='stat_day')
     op.drop_table('stat_month')
     op.drop_table('stat_day')

@@ -19,7 +19,8 @@ from sqlalchemy import select, update
 from krs.cases import service as desk
 from krs.cases import transfer as transfers
 from krs.extensions import db
-from krs.models import Case, CaseStatus, Event, Role, Unit
+from krs.models import Applicant, Case, CaseStatus, Event, Role, Unit
+from krs.outreach import service as outreach
 from krs.reports import service, stats
 from krs.reports.stats import StatDay, StatMonth
 from krs.surveys import service as surveys
@@ -45,6 +46,8 @@ def assert_equal_to_fresh(users, units):
             totals = service.report(user, chosen, period)
             fresh = service.fresh_report(user, chosen, period)
             assert service.differences(totals, fresh) == [], (user.role, period)
+            served = outreach.people_served_many(chosen, period.start, period.end)
+            assert served == [(u, outreach.people_served(u, period.start, period.end)) for u in chosen]
 
 
 def table(model) -> Counter:
@@ -130,6 +133,18 @@ def test_every_desk_operation_keeps_the_totals_equal_to_a_fresh_count(world, mak
     t = transfers.request_transfer(world["spv_a"], db.session.get(Case, c1.id), b, "Domisili di Bali.")
     transfers.accept_transfer(world["spv_b"], t)
     assert db.session.get(Case, c1.id).unit_id == b.id
+    assert_equal_to_fresh(readers, [a, b])
+
+    # a NIK corrected on the applicant, and an applicant turned into a group by a bulk statement
+    db.session.get(Applicant, db.session.get(Case, c3.id).applicant_id).nik = "5171010101900009"
+    db.session.commit()
+    assert_equal_to_fresh(readers, [a, b])
+    db.session.execute(
+        update(Applicant)
+        .where(Applicant.id == db.session.get(Case, c4.id).applicant_id)
+        .values(kind="group", member_households=7)
+    )
+    db.session.commit()
     assert_equal_to_fresh(readers, [a, b])
 
     # history backdated by bulk UPDATE statements (as the demo data does): years, months, zones
