@@ -533,9 +533,8 @@ def people_served_many(units: list[Unit], start: date, end: date) -> list[tuple[
         .join(OutreachSession, OutreachSession.id == OutreachAttendee.session_id)
         .where(*sessions),
     ).subquery()
-    for uid, n in db.session.execute(
-        select(niks.c.unit_id, func.count(func.distinct(niks.c.nik))).group_by(niks.c.unit_id)
-    ):
+    distinct = select(niks.c.unit_id, niks.c.nik).distinct().subquery()  # hashed, not sorted
+    for uid, n in db.session.execute(select(distinct.c.unit_id, func.count()).group_by(distinct.c.unit_id)):
         counts[uid].identified_households = int(n)
     per_session = (
         select(

@@ -399,6 +399,9 @@ def rebuild(conn, unit_ids: list[int] | None = None, batch: int = 20_000) -> Non
         conn.exec_driver_sql("CREATE INDEX ix_stat_day_metric ON stat_day (metric, unit_id, day, key, n)")
     conn.exec_driver_sql("DROP TABLE stat_staging")
     _copy_rows(conn, "stat_month", "month", months)
+    if whole:
+        conn.exec_driver_sql("ANALYZE stat_day")
+        conn.exec_driver_sql("ANALYZE stat_month")
 
 
 def _copy_rows(conn, table: str, column: str, totals: Counter, months: Counter | None = None) -> None:
