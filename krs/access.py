@@ -275,9 +275,14 @@ def shown_nik(user: User, applicant: Applicant) -> str:
 
 
 def shown_phone(user: User, applicant: Applicant) -> str:
-    if not applicant.phone:
+    return shown_phone_value(user, applicant.phone)
+
+
+def shown_phone_value(user: User, phone: str | None) -> str:
+    """A phone number read as a plain column (the case-list export), masked like an applicant's."""
+    if not phone:
         return ""
-    return mask_middle(applicant.phone, 4, 2) if masks_pii(user) else applicant.phone
+    return mask_middle(phone, 4, 2) if masks_pii(user) else phone
 
 
 def shown_address(user: User, applicant: Applicant) -> str:

@@ -682,11 +682,16 @@ def _load_page(ids: list[int]) -> list[Case]:
 
 def sla_state(case: Case, today: date) -> str:
     """on_time | due_soon | overdue | done, against the resolution due date."""
-    if case.status == CaseStatus.CLOSED or case.resolution_due is None:
+    return sla_state_of(case.status, case.resolution_due, today)
+
+
+def sla_state_of(status: str, resolution_due: date | None, today: date) -> str:
+    """`sla_state` from the two columns it reads (exports stream plain rows, not Case objects)."""
+    if status == CaseStatus.CLOSED or resolution_due is None:
         return "done"
-    if case.resolution_due < today:
+    if resolution_due < today:
         return "overdue"
-    if (case.resolution_due - today).days <= 2:
+    if (resolution_due - today).days <= 2:
         return "due_soon"
     return "on_time"
 

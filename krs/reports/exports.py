@@ -6,16 +6,18 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterator
+from functools import partial
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from krs import access
 from krs.cases import service as cases
 from krs.extensions import db
-from krs.models import Case, CaseStatus, Channel, Outcome, ServiceType, User
+from krs.models import Applicant, Case, CaseService, CaseStatus, Channel, Outcome, ServiceType, Unit, User
 from krs.reports.service import Report, TargetView, ranking
 from krs.surveys.service import ELEMENTS
 from krs.workdays import local_date, today_in
@@ -51,37 +53,118 @@ SLA_LABELS = {
 }
 
 
-def _label(enum_cls, value) -> str:
-    return enum_cls(value).label if enum_cls.has(value) else (value or "")
+def _labels(enum_cls) -> dict[str, str]:
+    """value -> label, translated once per export instead of once per cell."""
+    return {m.value: m.label for m in enum_cls}
+
+
+class _Services:
+    """'a,b' (the case's service values, aggregated in SQL) -> '<label a>; <label b>', ordered by value
+    like `Case.services`; computed once per distinct combination (there are few)."""
+
+    def __init__(self):
+        self.labels = _labels(ServiceType)
+        self.shown: dict[str | None, str | None] = {None: None}
+
+    def __call__(self, raw: str | None) -> str | None:
+        shown = self.shown.get(raw)
+        if shown is None and raw not in self.shown:
+            shown = self.shown[raw] = "; ".join(self.labels.get(s, s) for s in sorted(raw.split(",")))
+        return shown
 
 
 def case_rows(user: User, filters: cases.CaseFilters) -> Iterator[list]:
-    """The rows of the filtered list (the same statement as the screen), fetched in batches."""
+    """The rows of the filtered list (the same statement as the screen), newest first.
+
+    One streamed statement of plain columns (`yield_per`: a server-side cursor on PostgreSQL, batches
+    of BATCH rows in memory whatever the list's length); the services come aggregated per case in
+    the same statement and units from one small query, so the number of statements does not depend
+    on the rows. Labels, masking and service-level states are decided once per export or per
+    distinct value, not per cell. An empty cell is None (CSV writes it as an empty field; XLSX
+    leaves the cell out, which reads back the same as an empty string)."""
+    applicant = aliased(Applicant)  # the search clause has its own Applicant (a correlated EXISTS)
+    assignee = aliased(User)
+    case_service = aliased(CaseService)
+    services = (
+        select(func.aggregate_strings(case_service.service, ","))
+        .where(case_service.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery()
+    )
     stmt = (
         cases.filtered_cases(user, filters)
-        .options(joinedload(Case.applicant), joinedload(Case.assignee), joinedload(Case.unit))
+        .with_only_columns(
+            Case.number,
+            Case.unit_id,
+            Case.created_at,
+            applicant.name,
+            applicant.nik,
+            applicant.phone,
+            Case.channel,
+            services,
+            Case.status,
+            assignee.full_name,
+            Case.first_response_due,
+            Case.resolution_due,
+            Case.outcome,
+            Case.closed_at,
+            maintain_column_froms=True,
+        )
+        .join(applicant, applicant.id == Case.applicant_id)
+        .outerjoin(assignee, assignee.id == Case.assignee_id)
         .order_by(Case.created_at.desc(), Case.id.desc())
         .execution_options(yield_per=BATCH)
     )
+    units = {
+        row.id: (row.name, row.timezone)
+        for row in db.session.execute(select(Unit.id, Unit.name, Unit.timezone))
+    }
+    channels, statuses, outcomes = _labels(Channel), _labels(CaseStatus), _labels(Outcome)
+    shown_services = _Services()
+    sla_labels = {key: str(label) for key, label in SLA_LABELS.items()}
+    sla_shown: dict[tuple, str] = {}
     today = today_in(user.unit.timezone)
-    for case in db.session.scalars(stmt):
-        tz = case.unit.timezone
+    nik_shown = partial(access.shown_nik_value, user)
+    phone_shown = partial(access.shown_phone_value, user)
+
+    for (
+        number,
+        unit_id,
+        created_at,
+        name,
+        nik,
+        phone,
+        channel,
+        service_values,
+        status,
+        assignee_name,
+        first_response_due,
+        resolution_due,
+        outcome,
+        closed_at,
+    ) in db.session.execute(stmt):
+        unit_name, tz = units[unit_id]
+        sla = sla_shown.get((status, resolution_due))
+        if sla is None:
+            sla = sla_shown[status, resolution_due] = sla_labels[
+                cases.sla_state_of(status, resolution_due, today)
+            ]
         yield [
-            case.number,
-            case.unit.name,
-            local_date(case.created_at, tz).isoformat(),
-            case.applicant.name,
-            access.shown_nik(user, case.applicant),
-            access.shown_phone(user, case.applicant),
-            _label(Channel, case.channel),
-            "; ".join(_label(ServiceType, s) for s in case.service_types),
-            _label(CaseStatus, case.status),
-            case.assignee.full_name if case.assignee else "",
-            case.first_response_due.isoformat() if case.first_response_due else "",
-            case.resolution_due.isoformat() if case.resolution_due else "",
-            str(SLA_LABELS[cases.sla_state(case, today)]),
-            _label(Outcome, case.outcome) if case.outcome else "",
-            local_date(case.closed_at, tz).isoformat() if case.closed_at else "",
+            number,
+            unit_name,
+            local_date(created_at, tz).isoformat(),
+            name,
+            nik_shown(nik) or None,
+            phone_shown(phone) or None,
+            channels.get(channel, channel) or None,
+            shown_services(service_values),
+            statuses.get(status, status) or None,
+            assignee_name or None,
+            first_response_due.isoformat() if first_response_due else None,
+            resolution_due.isoformat() if resolution_due else None,
+            sla,
+            outcomes.get(outcome, outcome) if outcome else None,
+            local_date(closed_at, tz).isoformat() if closed_at else None,
         ]
 
 

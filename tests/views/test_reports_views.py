@@ -148,19 +148,141 @@ def test_case_list_page_links_the_exports_with_its_filters(client, desk):
     assert "/reports/cases.csv?" in body and "status=closed" in body and "/reports/cases.xlsx?" in body
 
 
-def test_export_query_count_does_not_grow_with_rows(client, desk, make_case, count_queries):
+def _xlsx_rows(resp) -> list[list]:
+    ws = load_workbook(io.BytesIO(resp.get_data())).active
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_query_count_does_not_grow_with_rows(client, desk, make_case, count_queries, monkeypatch, fmt):
+    """Batches of 2 rows: anything loaded per row or per batch (services, applicants, people) would
+    add statements between 3 and 9 rows; the export reads them all in one streamed statement."""
+    from krs.reports import exports
+
+    monkeypatch.setattr(exports, "BATCH", 2)
     people, _ = desk
     login(client, people["admin"])
     db.session.expire_all()  # both requests start from the same session state
     with count_queries() as few:
-        client.get("/reports/cases.csv?view=all").get_data()
-    for _ in range(6):
-        make_case(status=CaseStatus.NEW)
+        resp = client.get(f"/reports/cases.{fmt}?view=all")
+        assert len(_csv_rows(resp) if fmt == "csv" else _xlsx_rows(resp)) == 1 + 3
+    for n in range(6):
+        make_case(status=CaseStatus.IN_PROGRESS, services=("permits", "financing"), name=f"Banyak {n}")
     db.session.expire_all()
     with count_queries() as many:
-        rows = _csv_rows(client.get("/reports/cases.csv?view=all"))
+        resp = client.get(f"/reports/cases.{fmt}?view=all")
+        rows = _csv_rows(resp) if fmt == "csv" else _xlsx_rows(resp)
     assert len(rows) == 1 + 9
+    assert sum(r[3].startswith("Banyak") for r in rows) == 6
     assert many.count == few.count
+
+
+SLA_SHOWN = {
+    "on_time": "Tepat waktu",
+    "due_soon": "Segera jatuh tempo",
+    "overdue": "Terlambat",
+    "done": "Selesai",
+}
+
+
+def test_export_rows_hold_every_column_of_the_case(client, desk, make_case):
+    """Each column as the case reads on screen: labels, local dates, services in order, the
+    assignee, service-level state; empty cells empty; the XLSX holds the same values as the CSV."""
+    from krs.cases.service import sla_state
+    from krs.workdays import local_date
+
+    people, closed = desk
+    both = make_case(
+        status=CaseStatus.IN_PROGRESS,
+        name="Budi Dua Layanan",
+        services=("permits", "cost_estimate"),
+        assignee=people["staff"],
+        channel="phone",
+    )
+    fresh = make_case(status=CaseStatus.NEW, name="Citra Belum Ditugaskan")
+    login(client, people["spv"])
+    csv_rows = {r[0]: r for r in _csv_rows(client.get("/reports/cases.csv?view=all"))[1:]}
+    xlsx_rows = {r[0]: r for r in _xlsx_rows(client.get("/reports/cases.xlsx?view=all"))[1:]}
+    today = today_in("Asia/Jakarta")
+
+    def day(moment):
+        return local_date(moment, "Asia/Jakarta").isoformat()
+
+    assert csv_rows[closed.number] == [
+        closed.number,
+        "BP2P JAWA2",
+        day(closed.created_at),
+        "Siti Jawa Dua",
+        "3276015005900011",
+        "081234567890",
+        "Datang langsung",
+        "Desain rumah",
+        "Ditutup",
+        closed.assignee.full_name,
+        closed.first_response_due.isoformat(),
+        closed.resolution_due.isoformat(),
+        "Selesai",
+        "Selesai ditangani",
+        day(closed.closed_at),
+    ]
+    assert csv_rows[both.number][6:15] == [
+        "Telepon",
+        "Rencana anggaran biaya (RAB); Perizinan (PBG) dan sertifikat tanah",  # ordered by value
+        "Ditindaklanjuti",
+        "Rina Staf",
+        both.first_response_due.isoformat(),
+        both.resolution_due.isoformat(),
+        SLA_SHOWN[sla_state(both, today)],
+        "",
+        "",
+    ]
+    assert csv_rows[fresh.number][8:10] == ["Baru", ""]
+    assert len(csv_rows) == len(xlsx_rows) == 4  # Jawa II's cases only
+    for number, row in csv_rows.items():
+        assert ["" if v is None else v for v in xlsx_rows[number]] == row
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_keep_scope_and_masking_per_role(client, desk, units, fmt):
+    """Plain-column rows keep the rules of the screen: interns only their assigned cases, a unit
+    only its own, NIK and phone masked for interns and viewers in both formats."""
+    from krs.access import mask_middle
+
+    people, closed = desk
+
+    def rows_for(role):
+        login(client, people[role])
+        resp = client.get(f"/reports/cases.{fmt}?view=all")
+        assert resp.status_code == 200
+        rows = (_csv_rows(resp) if fmt == "csv" else _xlsx_rows(resp))[1:]
+        return {r[3]: r for r in rows}
+
+    intern = rows_for("intern")
+    assert list(intern) == ["Ahmad Jawa Dua"]
+    ahmad = db.session.scalars(select(Case).where(Case.assignee_id == people["intern"].id)).one()
+    assert intern["Ahmad Jawa Dua"][4] == mask_middle(ahmad.applicant.nik, 4, 2) != ahmad.applicant.nik
+    assert intern["Ahmad Jawa Dua"][5] == "0812••••••90"
+
+    viewer = rows_for("viewer")
+    assert set(viewer) == {"Siti Jawa Dua", "Ahmad Jawa Dua", "Dewi Jawa Tiga"}
+    assert viewer["Siti Jawa Dua"][4] == "3276••••••••••11"
+    assert all("•" in r[4] and "•" in r[5] for r in viewer.values())
+
+    spv = rows_for("spv")
+    assert set(spv) == {"Siti Jawa Dua", "Ahmad Jawa Dua"}
+    assert spv["Siti Jawa Dua"][4:6] == ["3276015005900011", "081234567890"]
+    assert set(rows_for("staff3")) == {"Dewi Jawa Tiga"}
+
+
+def test_export_search_follows_the_list_search(client, desk):
+    """The list's search clause has its own applicant table (a correlated EXISTS on PostgreSQL):
+    the export joins an alias, so a name search still filters the rows."""
+    people, closed = desk
+    login(client, people["admin"])
+    rows = _csv_rows(client.get("/reports/cases.csv?view=all&q=siti+jawa"))
+    assert [r[0] for r in rows[1:]] == [closed.number]
+    rows = _xlsx_rows(client.get("/reports/cases.xlsx?view=all&q=jawa&status=in_progress"))
+    assert [r[3] for r in rows[1:]] == ["Ahmad Jawa Dua"]
 
 
 def test_evaluation_workbook_has_a_sheet_per_section_with_the_screen_numbers(client, desk, units):

@@ -1,0 +1,94 @@
+"""Time the case-list export endpoint itself (`/reports/cases.xlsx|csv`) in its own process, signed
+in as a demo account through the test client (no network, no gunicorn), and report its time and
+the process's peak memory — the figure to compare with `bench.export_probe` on the same database.
+
+    python -m bench.export_endpoint --fmt xlsx [--user admin] [--query view=all] [--runs 3]
+    python -m bench.export_endpoint --fmt csv --profile     (cProfile: the 25 costliest functions)
+
+DATABASE_URL selects the database (a synthetic one: `flask krs seed-synthetic`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fmt", choices=("xlsx", "csv"), default="xlsx")
+    parser.add_argument("--user", default="admin")
+    parser.add_argument("--query", default="view=all")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+
+    from sqlalchemy import select
+
+    from krs import create_app
+    from krs.extensions import db
+    from krs.models import User
+
+    app = create_app()
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == args.user))
+    if user_id is None:
+        sys.exit(f"no user {args.user!r} in this database (seed-demo creates the demo accounts)")
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user_id)
+        sess["_fresh"] = True
+    url = f"/reports/cases.{args.fmt}?{args.query}"
+
+    cpu: list[float] = []
+
+    def once() -> tuple[float, int]:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        resp = client.get(url)
+        size = sum(len(chunk) for chunk in resp.response)  # consume the stream as a browser would
+        resp.close()
+        if resp.status_code != 200:
+            sys.exit(f"{url} answered {resp.status_code}")
+        cpu.append(time.process_time() - cpu_started)
+        return time.perf_counter() - started, size
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        seconds, size = once()
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        times = [seconds]
+    else:
+        results = [once() for _ in range(args.runs)]
+        times = [t for t, _ in results]
+        size = results[-1][1]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    json.dump(
+        {
+            "url": url,
+            "user": args.user,
+            "runs": [round(t, 2) for t in times],
+            "median_seconds": round(statistics.median(times), 2),
+            # this process's CPU time: steadier than wall time on a machine shared with other work
+            "median_cpu_seconds": round(statistics.median(cpu), 2),
+            "bytes": size,
+            "peak_rss_mb": round(peak / 1024, 1),
+            "rss_before_export_mb": round(before / 1024, 1),
+        },
+        sys.stdout,
+    )
+    print()
+
+
+if __name__ == "__main__":
+    main()
