@@ -11,6 +11,7 @@ from functools import partial
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -189,13 +190,19 @@ def _spooled(wb: Workbook):
     return out
 
 
+def xlsx_safe(row: list) -> list:
+    """XML 1.0 has no control characters (other than tab and newlines): openpyxl refuses a cell
+    holding one. Typed text may carry them (pasted from elsewhere): they are dropped."""
+    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+
+
 def cases_xlsx(user: User, filters: cases.CaseFilters):
     """write_only mode: openpyxl streams rows to a temporary file instead of keeping them in memory."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Kasus"))
     ws.append(case_columns())
     for row in case_rows(user, filters):
-        ws.append(row)
+        ws.append(xlsx_safe(row))
     return _spooled(wb)
 
 
@@ -375,13 +382,15 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
     )
     for s in total.per_staff:
         ws.append(
-            [
-                unit_names.get(s.unit_id, ""),
-                s.name,
-                s.role,
-                s.cases_recorded,
-                s.follow_ups,
-                s.entered_within_day_pct,
-            ]
+            xlsx_safe(
+                [
+                    unit_names.get(s.unit_id, ""),
+                    s.name,
+                    s.role,
+                    s.cases_recorded,
+                    s.follow_ups,
+                    s.entered_within_day_pct,
+                ]
+            )
         )
     return _spooled(wb)

@@ -460,3 +460,16 @@ def test_people_served_tile_counts_cases_households_and_participants_separately(
     assert '<td><strong>Rumah tangga</strong></td><td class="num"><strong>17</strong></td>' in frag
     assert '<td>Peserta sosialisasi</td><td class="num">31</td>' in frag
     assert "BP2P JAWA3" not in frag  # another unit's figures stay out
+
+
+def test_case_list_xlsx_survives_control_characters_in_typed_text(client, desk, make_case):
+    """A name pasted with a control character (found by the hostile-input walk) was a 500: XML has
+    no such characters, so the export drops them and keeps the rest of the text."""
+    people, _ = desk
+    make_case(unit=people["spv"].unit, name="Siti\x0b Rahayu\x1f")
+    login(client, people["spv"])
+    resp = client.get("/reports/cases.xlsx?view=all")
+    assert resp.status_code == 200
+    ws = load_workbook(io.BytesIO(resp.get_data())).active
+    cells = [c for row in ws.iter_rows(min_row=2, values_only=True) for c in row if isinstance(c, str)]
+    assert any("Siti Rahayu" in c for c in cells)
