@@ -1,4 +1,4 @@
-"""Configuration from the environment: DATABASE_URL, SECRET_KEY, UPLOAD_DIR."""
+"""Configuration from the environment: DATABASE_URL, SECRET_KEY, UPLOAD_DIR or S3_* (uploads)."""
 
 import os
 from datetime import timedelta
@@ -13,6 +13,14 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'krs.db'}"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+    # Where uploads live (krs/storage.py): "local" = UPLOAD_DIR, "s3" = a bucket of an S3-compatible
+    # store shared by every app server. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+    UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "local")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None  # unset = AWS; MinIO: http://minio:9000
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_REGION = os.environ.get("S3_REGION") or None
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")  # e.g. "krs/uploads/" to share a bucket
+    S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE") or None  # default: path with an endpoint
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # whole request; each file is checked against MAX_UPLOAD_BYTES
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
     # Photos lose their EXIF (GPS position of the household's house) unless the office wants it kept.

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from krs import access, request_log
+from krs import access, request_log, storage
 from krs.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 
@@ -30,6 +30,9 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     )
     app.config.from_object(config_object)
     os.makedirs(app.instance_path, exist_ok=True)
+    storage.check_config(app.config)  # an unknown UPLOAD_STORAGE or S3 without a bucket: refuse to start
+    if storage.settings_of(app.config)[0] == "s3":
+        storage.get_storage(app)  # the S3 client takes ~0.2-1 s to build: at start, not in a request
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"))
@@ -52,6 +55,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     from krs.main.routes import bp as main_bp
     from krs.notifications.routes import bp as notifications_bp
     from krs.outreach.routes import bp as outreach_bp
+    from krs.reports import stats as _stats  # noqa: F401  (the totals kept on every flush)
     from krs.reports.routes import bp as reports_bp
     from krs.surveys.routes import bp as surveys_bp
     from krs.worklog.routes import bp as worklog_bp
@@ -227,6 +231,14 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(_e):
         return render_error(429, _("Terlalu banyak percobaan"), _("Tunggu beberapa menit lalu coba lagi."))
+
+    @app.errorhandler(503)
+    def unavailable(_e):
+        return render_error(
+            503,
+            _("Berkas belum dapat dibuka"),
+            _("Penyimpanan berkas sedang tidak dapat dihubungi. Coba lagi beberapa saat lagi."),
+        )
 
     @app.errorhandler(500)
     def server_error(_e):

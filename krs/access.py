@@ -525,6 +525,15 @@ def surveys_visible_to(user: User) -> Select:
     return stmt.where(Survey.unit_id == user.unit_id)
 
 
+def stats_visible_to(user: User, model) -> Select:
+    """Rows of the maintained dashboard totals (krs.reports.stats.StatDay / StatMonth): all units
+    for the Direktorat, the user's own unit otherwise (they are only read for report users)."""
+    stmt = select(model)
+    if is_national(user):
+        return stmt
+    return stmt.where(model.unit_id == user.unit_id)
+
+
 def targets_visible_to(user: User) -> Select:
     from krs.reports.models import UnitTarget
 

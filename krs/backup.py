@@ -3,7 +3,9 @@
 SQLite: the online backup API (sqlite3.Connection.backup) copies a consistent snapshot while the
 app keeps serving, WAL included; the copy is checked with PRAGMA integrity_check.
 PostgreSQL: pg_dump in custom format, restored with pg_restore --clean in one transaction.
-Uploaded files live in UPLOAD_DIR: back that folder up with the usual file tools.
+Uploaded files are not in the database and not in this copy: with UPLOAD_STORAGE=local they live in
+UPLOAD_DIR (back that folder up with the usual file tools), with UPLOAD_STORAGE=s3 in the bucket
+(versioning plus a nightly mirror; docs/DEPLOY.md, section 8).
 """
 
 from __future__ import annotations

@@ -59,4 +59,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(group)
 
 
-CLI_MODULES: list[str] = ["krs.synthetic", "krs.backup"]
+CLI_MODULES: list[str] = ["krs.synthetic", "krs.backup", "krs.reports.stats"]

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -361,7 +360,6 @@ class CaseCounter(db.Model):
 class Case(db.Model):
     __tablename__ = "case_file"
     __table_args__ = (
-        UniqueConstraint("unit_id", "year", "seq", name="uq_case_unit_year_seq"),
         Index("ix_case_unit_status", "unit_id", "status"),
         Index("ix_case_unit_created", "unit_id", "created_at"),
         Index("ix_case_assignee_status", "assignee_id", "status"),

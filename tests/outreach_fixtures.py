@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 
 from krs.cases import service as case_service
@@ -14,6 +12,7 @@ from krs.extensions import db
 from krs.models import Applicant, Case, Role, User
 from krs.outreach import service
 from krs.outreach.models import OutreachSession, OutreachSessionCase
+from krs.storage import get_storage
 
 PLACE = {
     "province_code": "32",
@@ -68,10 +67,7 @@ def make_session(actor: User, unit, staff=None, attendees=(), **overrides) -> Ou
 
 def add_photo_file(actor: User, session: OutreachSession, name: str = "foto.jpg"):
     stored_name = f"walk-{session.id}-{name}"
-    folder = current_app.config["UPLOAD_DIR"]
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, stored_name), "wb") as fh:
-        fh.write(JPEG)
+    get_storage().save(stored_name, JPEG, "image/jpeg")
     return service.add_photo(actor, session, StoredFile(name, stored_name, "image/jpeg", len(JPEG)))
 
 

@@ -13,6 +13,9 @@ PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "messages.po"
 
 # ruff: noqa: E501 - a message and its translation stay on one line, so a msgid can be found with grep
 NEW = {
+    # issue 6: dashboards from maintained totals
+    "Dicatat dalam 24 jam (%)": "Entered within 24 hours (%)",
+    "Dicatat ≤ 24 jam": "Entered ≤ 24 h",
     # issue 5: sign-in, input limits, uploads, NIK reveal
     "Sesi Anda berakhir. Silakan masuk kembali.": "Your session has ended. Please sign in again.",
     "Terlalu banyak percobaan masuk yang gagal. Akun dikunci sementara; coba lagi dalam %(minutes)s menit atau hubungi admin unit Anda.": "Too many failed sign-in attempts. The account is locked for a while; try again in %(minutes)s minutes or contact your unit's admin.",
@@ -711,6 +714,10 @@ NEW = {
     "Logbook kegiatan magang": "Intern activity logbook",
     "Belum ada minggu yang disetujui supervisor.": "No weeks approved by the supervisor yet.",
     "Persetujuan pembimbing lapangan": "Field supervisor approval",
+    # issue 6: uploads in an S3-compatible store
+    "Berkas tidak dapat disimpan saat ini. Coba lagi beberapa saat lagi.": "The file cannot be stored right now. Try again in a moment.",
+    "Berkas belum dapat dibuka": "The file cannot be opened yet",
+    "Penyimpanan berkas sedang tidak dapat dihubungi. Coba lagi beberapa saat lagi.": "The file store cannot be reached right now. Try again in a moment.",
 }
 
 

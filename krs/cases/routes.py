@@ -32,10 +32,11 @@ from krs.cases.forms import (
     nik_problem,
     normalise_nik,
 )
-from krs.cases.uploads import UploadError, send_stored, store_upload
+from krs.cases.uploads import UploadError, discard, send_stored, store_upload
 from krs.extensions import db, htmx
 from krs.models import Attachment, CaseStatus, Channel, Outcome, ServiceType, User
 from krs.notifications import service as notifications
+from krs.storage import get_storage
 from krs.workdays import today_in
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -302,7 +303,7 @@ def add_event(case_id: int):
             stored.append(
                 store_upload(
                     upload,
-                    current_app.config["UPLOAD_DIR"],
+                    get_storage(),
                     current_app.config["MAX_UPLOAD_BYTES"],
                     keep_location=current_app.config.get("KRS_KEEP_IMAGE_LOCATION", False),
                 )
@@ -323,6 +324,7 @@ def add_event(case_id: int):
         form.attachment.errors = [str(exc)]
         return _invalid(case, "follow_form", form)
     except service.CaseError as exc:
+        discard(get_storage(), stored)  # the follow-up was refused: nothing points at its file
         return _refused(case, exc, "follow_form", form)
     return _after_change(case, _("Tindak lanjut tercatat."))
 
@@ -391,7 +393,7 @@ def attachment(case_id: int, attachment_id: int):
     ).scalar_one_or_none()
     if att is None:
         abort(404)
-    return send_stored(current_app.config["UPLOAD_DIR"], att.stored_name, att.content_type, att.original_name)
+    return send_stored(get_storage(), att.stored_name, att.content_type, att.original_name)
 
 
 # The supervisor's tools (transfers, workload, bulk assign, saved filters) live in their own module.

@@ -1,14 +1,20 @@
-"""Attachments: type decided by content, random stored names, kept outside static/."""
+"""Attachments: type decided by content, random stored names, kept outside static/ (in the
+configured store, krs/storage.py: UPLOAD_DIR or an S3-compatible bucket)."""
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import secrets
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
+
+from krs.storage import Storage, StorageError, as_storage
+
+log = logging.getLogger(__name__)
 
 # A photo from a phone is ~12-50 megapixels; anything far beyond is a decompression bomb.
 Image.MAX_IMAGE_PIXELS = 80_000_000
@@ -69,8 +75,11 @@ def strip_image_metadata(data: bytes, content_type: str) -> bytes:
         raise UploadError(_l("Berkas gambar rusak atau tidak dapat dibaca. Unggah ulang fotonya.")) from exc
 
 
-def store_upload(file_storage, upload_dir: str, max_bytes: int, keep_location: bool = False) -> StoredFile:
-    """Validate a werkzeug FileStorage and write it under a random name.
+def store_upload(
+    file_storage, storage: Storage | str | os.PathLike, max_bytes: int, keep_location: bool = False
+) -> StoredFile:
+    """Validate a werkzeug FileStorage and write it under a random name into `storage` (a
+    krs.storage.Storage, or a directory path for the local one).
 
     Photos are re-encoded without metadata (so without GPS position) unless the office chose to
     keep it (KRS_KEEP_IMAGE_LOCATION); PDFs are stored as sent and only ever downloaded.
@@ -86,30 +95,45 @@ def store_upload(file_storage, upload_dir: str, max_bytes: int, keep_location: b
     content_type, ext = kind
     if content_type in PIL_FORMATS and not keep_location:
         data = strip_image_metadata(data, content_type)
-    os.makedirs(upload_dir, exist_ok=True)
     stored_name = secrets.token_hex(16) + ext
-    with open(os.path.join(upload_dir, stored_name), "wb") as fh:
-        fh.write(data)
+    try:
+        as_storage(storage).save(stored_name, data, content_type)
+    except StorageError as exc:
+        log.error("upload not stored: %s", exc)
+        raise UploadError(_l("Berkas tidak dapat disimpan saat ini. Coba lagi beberapa saat lagi.")) from exc
     original = os.path.basename(file_storage.filename or "berkas")[:200]
     return StoredFile(original, stored_name, content_type, len(data))
 
 
-def path_of(upload_dir: str, stored_name: str) -> str:
-    return os.path.join(upload_dir, os.path.basename(stored_name))
+def discard(storage: Storage | str | os.PathLike, stored: list[StoredFile]) -> None:
+    """Remove files already stored for a change that was then refused (no row points at them)."""
+    for one in stored:
+        try:
+            as_storage(storage).delete(one.stored_name)
+        except StorageError as exc:
+            log.warning("orphan upload %s left in the store: %s", one.stored_name, exc)
 
 
-def send_stored(upload_dir: str, stored_name: str, content_type: str, download_name: str):
+def send_stored(
+    storage: Storage | str | os.PathLike, stored_name: str, content_type: str, download_name: str
+):
     """A stored upload as a response that can never run as a page (sandboxed, the stored type) and is
-    never kept by a browser or proxy cache (house photos and documents are personal data)."""
-    from flask import send_file
+    never kept by a browser or proxy cache (house photos and documents are personal data).
 
-    resp = send_file(
-        path_of(upload_dir, stored_name),
-        mimetype=content_type,
-        as_attachment=content_type == "application/pdf",
-        download_name=download_name,
-        max_age=0,
-    )
+    The caller has already decided access (krs/access.py). A file missing from the store is a
+    404 (logged: the row and the store disagree); a store that cannot be reached is a 503."""
+    from flask import abort
+
+    try:
+        resp = as_storage(storage).send(
+            stored_name, content_type, download_name, as_attachment=content_type == "application/pdf"
+        )
+    except FileNotFoundError:
+        log.warning("stored file %s is missing from the upload store", stored_name)
+        abort(404)
+    except StorageError as exc:
+        log.error("upload store unavailable: %s", exc)
+        abort(503)
     resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     resp.headers["Cache-Control"] = "private, no-store"
     return resp

@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from krs import access, regions
 from krs.cases.service import CaseError
-from krs.cases.uploads import UploadError, send_stored, store_upload
+from krs.cases.uploads import UploadError, discard, send_stored, store_upload
 from krs.extensions import db, htmx
 from krs.models import Channel, Unit
 from krs.outreach import service
 from krs.outreach.forms import GroupCaseForm, GroupForm, MemberForm, PhotoForm, SessionForm, SessionIntakeForm
 from krs.outreach.models import GroupKind, OutreachPhoto
+from krs.storage import get_storage
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
 
@@ -215,10 +216,9 @@ def add_photo(session_id: int):
         flash(_("Pilih foto yang akan diunggah."), "error")
         return render_template("outreach/session.html", **_session_context(session)), 422
     try:
-        stored = store_upload(
-            upload, current_app.config["UPLOAD_DIR"], current_app.config["MAX_UPLOAD_BYTES"]
-        )
+        stored = store_upload(upload, get_storage(), current_app.config["MAX_UPLOAD_BYTES"])
         if not stored.content_type.startswith("image/"):
+            discard(get_storage(), [stored])  # a PDF: refused after it was written
             raise UploadError(_("Unggah foto (JPG/PNG/WebP), bukan PDF."))
     except UploadError as exc:
         flash(str(exc), "error")
@@ -236,9 +236,7 @@ def photo(session_id: int, photo_id: int):
     ).scalar_one_or_none()
     if found is None:
         abort(404)
-    return send_stored(
-        current_app.config["UPLOAD_DIR"], found.stored_name, found.content_type, found.original_name
-    )
+    return send_stored(get_storage(), found.stored_name, found.content_type, found.original_name)
 
 
 # ---------------------------------------------------------------- groups

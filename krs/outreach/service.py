@@ -27,7 +27,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from krs import access, audit
@@ -480,11 +480,110 @@ def people_served(unit: Unit, start: date, end: date) -> ServedCounts:
     return counts
 
 
+def people_served_many(units: list[Unit], start: date, end: date) -> list[tuple[Unit, ServedCounts]]:
+    """`people_served` of several units at once. The case side (cases opened, households by NIK,
+    groups) comes from the maintained per-day totals of krs.reports.stats instead of every case of
+    the period, the session side from the sessions themselves: seven queries for any number of
+    units and cases. Equal to `people_served` unit by unit (tests check it)."""
+    from krs.reports import stats
+    from krs.reports.stats import StatDay
+
+    if not units:
+        return []
+    ids = [u.id for u in units]
+    counts = {u.id: ServedCounts() for u in units}
+    in_days = (StatDay.unit_id.in_(ids), StatDay.day.between(start, end), StatDay.n > 0)
+    for uid, n in db.session.execute(
+        select(StatDay.unit_id, func.sum(StatDay.n))
+        .where(StatDay.metric == stats.IN, *in_days)
+        .group_by(StatDay.unit_id)
+    ):
+        counts[uid].cases = int(n)
+    opened = or_(
+        *[
+            (Case.unit_id == u.id) & (Case.created_at >= lo) & (Case.created_at < hi)
+            for u in units
+            for lo, hi in [_utc_bounds(u, start, end)]
+        ]
+    )
+    for uid, n in db.session.execute(
+        select(Case.unit_id, func.count(Case.id))
+        .select_from(OutreachSessionCase)
+        .join(Case, Case.id == OutreachSessionCase.case_id)
+        .where(opened)
+        .group_by(Case.unit_id)
+    ):
+        counts[uid].cases_at_sessions = n
+    sessions = (OutreachSession.unit_id.in_(ids), OutreachSession.held_on.between(start, end))
+    for uid, n, people in db.session.execute(
+        select(
+            OutreachSession.unit_id,
+            func.count(OutreachSession.id),
+            func.coalesce(func.sum(OutreachSession.participants_count), 0),
+        )
+        .where(*sessions)
+        .group_by(OutreachSession.unit_id)
+    ):
+        counts[uid].sessions, counts[uid].participants = int(n), int(people)
+    niks = union_all(
+        select(StatDay.unit_id.label("unit_id"), StatDay.key.label("nik")).where(
+            StatDay.metric == stats.HOUSEHOLD, *in_days
+        ),
+        select(OutreachSession.unit_id, OutreachAttendee.nik)
+        .join(OutreachSession, OutreachSession.id == OutreachAttendee.session_id)
+        .where(*sessions),
+    ).subquery()
+    distinct = select(niks.c.unit_id, niks.c.nik).distinct().subquery()  # hashed, not sorted
+    for uid, n in db.session.execute(select(distinct.c.unit_id, func.count()).group_by(distinct.c.unit_id)):
+        counts[uid].identified_households = int(n)
+    per_session = (
+        select(
+            OutreachSession.unit_id.label("unit_id"),
+            OutreachSession.households_count.label("recorded"),
+            func.count(OutreachAttendee.id).label("identified"),
+        )
+        .outerjoin(OutreachAttendee, OutreachAttendee.session_id == OutreachSession.id)
+        .where(*sessions)
+        .group_by(OutreachSession.id, OutreachSession.unit_id, OutreachSession.households_count)
+        .subquery()
+    )
+    extra = case(
+        (
+            per_session.c.recorded > per_session.c.identified,
+            per_session.c.recorded - per_session.c.identified,
+        ),
+        else_=0,
+    )
+    for uid, n in db.session.execute(
+        select(per_session.c.unit_id, func.coalesce(func.sum(extra), 0)).group_by(per_session.c.unit_id)
+    ):
+        counts[uid].anonymous_households = int(n or 0)
+    groups: dict[int, set[int]] = {}
+    for uid, key in db.session.execute(
+        select(StatDay.unit_id, StatDay.key).where(StatDay.metric == stats.GROUP, *in_days).distinct()
+    ):
+        groups.setdefault(uid, set()).add(int(key))
+    members = {}
+    everyone = sorted(set().union(*groups.values())) if groups else []
+    if everyone:
+        members = dict(
+            db.session.execute(
+                select(Applicant.id, Applicant.member_households).where(Applicant.id.in_(everyone))
+            ).all()
+        )
+    for uid, found in groups.items():
+        counts[uid].groups = len(found)
+        counts[uid].group_member_households = sum(int(members.get(g) or 0) for g in found)
+    for c in counts.values():
+        c.households = c.identified_households + c.anonymous_households
+    return [(u, counts[u.id]) for u in units]
+
+
 def served_by_unit(user: User, start: date, end: date) -> list[tuple[Unit, ServedCounts]]:
     """The figures per unit the user may report on (national roles: every unit; interns: none)."""
     if user.role == access.INTERN:
         return []
-    return [(unit, people_served(unit, start, end)) for unit in access.units_visible_to(user)]
+    return people_served_many(list(access.units_visible_to(user)), start, end)
 
 
 def default_period(user: User) -> tuple[date, date]:

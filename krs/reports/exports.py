@@ -287,7 +287,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
             _("Peran"),
             _("Kasus dicatat"),
             _("Tindak lanjut dicatat"),
-            _("Median jeda catat (jam)"),
+            _("Dicatat dalam 24 jam (%)"),
         ]
     )
     for s in total.per_staff:
@@ -298,7 +298,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 s.role,
                 s.cases_recorded,
                 s.follow_ups,
-                s.median_delay_hours,
+                s.entered_within_day_pct,
             ]
         )
     return _spooled(wb)

@@ -31,8 +31,10 @@ from krs.models import (
     Unit,
     User,
 )
+from krs.reports import stats
 from krs.reports.models import ServiceLevel, UnitTarget
 from krs.reports.sla import defaults as default_levels
+from krs.reports.stats import StatDay, StatMonth
 from krs.surveys.models import Survey
 from krs.surveys.service import CODES, IkmResult, ikm_from_sums
 from krs.workdays import local_date, working_days_between
@@ -69,9 +71,9 @@ class Period:
 def people_served_by_unit(units: list[Unit], period: Period) -> list:
     """Cases, households and participants per unit, counted separately (krs.outreach.service has
     the rules: a household that came to a session and later opened a case counts once)."""
-    from krs.outreach.service import people_served
+    from krs.outreach.service import people_served_many
 
-    return [(unit, people_served(unit, period.start, period.end)) for unit in units]
+    return people_served_many(units, period.start, period.end)
 
 
 def year_period(year: int) -> Period:
@@ -168,7 +170,11 @@ class StaffUsage:
     unit_id: int
     cases_recorded: int = 0
     follow_ups: int = 0
-    median_delay_hours: float | None = None
+    follow_ups_in_day: int = 0  # entered within 24 hours of happening
+
+    @property
+    def entered_within_day_pct(self) -> float | None:
+        return share(self.follow_ups_in_day, self.follow_ups)
 
 
 @dataclass
@@ -179,23 +185,20 @@ class Report:
     by_unit: dict  # unit id -> Figures
 
 
-def report(user: User, units: list[Unit], period: Period) -> Report:
-    """All figures for the units (already narrowed by access.report_units_chosen) and period."""
+def fresh_report(user: User, units: list[Unit], period: Period) -> Report:
+    """The figures computed from the cases, events and surveys themselves (linear in the data).
+
+    The dashboards read `report()`, which sums the maintained totals of krs.reports.stats; this is
+    the independent computation the totals are checked against (tests, `flask krs stats check`)."""
     unit_ids = [u.id for u in units]
     zones = {u.timezone for u in units}
     tz_of = {u.id: u.timezone for u in units}
-    total = Figures()
-    by_unit = {u.id: Figures() for u in units}
+    total, by_unit = _new_figures(units, period)
     if not unit_ids:
         return Report(period, units, total, by_unit)
 
     def buckets(unit_id):  # the total and the unit the row belongs to
         return (total, by_unit[unit_id])
-
-    months = period.months()
-    for f in (total, *by_unit.values()):
-        f.in_per_month = dict.fromkeys(months, 0)
-        f.closed_per_month = dict.fromkeys(months, 0)
 
     # 1. cases opened or closed in the period (one query)
     scoped = access.cases_visible_to(user).where(Case.unit_id.in_(unit_ids))
@@ -280,19 +283,21 @@ def report(user: User, units: list[Unit], period: Period) -> Report:
         .join(Unit, Unit.id == Case.unit_id)
         .where(Event.kind.in_(EventKind.follow_up_kinds()), in_period(Event.occurred_at, period, zones))
     ).all()
-    staff_events = defaultdict(list)
+    staff_follow_ups, staff_in_day = Counter(), Counter()
     delays = defaultdict(list)
     for e in events:
-        delay = max(0.0, (_aware(e.created_at) - _aware(e.occurred_at)).total_seconds() / 3600)
-        delays[e.unit_id].append(delay)
-        staff_events[e.author_id].append(delay)
+        tenths = stats.delay_tenths(e.occurred_at, e.created_at)
+        in_day = (_aware(e.created_at) - _aware(e.occurred_at)).total_seconds() <= 86_400
+        delays[e.unit_id].append(tenths)
+        staff_follow_ups[e.author_id] += 1
+        staff_in_day[e.author_id] += int(in_day)
         for f in buckets(e.unit_id):
             f.follow_ups += 1
             f.field_visits += int(e.kind == EventKind.FIELD_VISIT)
-            f.entered_within_day += int(delay <= 24)
+            f.entered_within_day += int(in_day)
     for uid, f in by_unit.items():
-        f.median_entry_delay_hours = _round1(median(delays[uid]))
-    total.median_entry_delay_hours = _round1(median(d for ds in delays.values() for d in ds))
+        f.median_entry_delay_hours = _hours(median(delays[uid]))
+    total.median_entry_delay_hours = _hours(median(d for ds in delays.values() for d in ds))
 
     # 5. cases recorded per person in the period (one query) and the people of the units (one query)
     recorded = Counter(
@@ -305,27 +310,7 @@ def report(user: User, units: list[Unit], period: Period) -> Report:
             ).all()
         )
     )
-    people = db.session.execute(
-        select(User.id, User.full_name, User.role, User.unit_id)
-        .where(User.unit_id.in_(unit_ids), User.role.in_([Role.SUPERVISOR, Role.STAFF, Role.INTERN]))
-        .order_by(User.unit_id, User.full_name)
-    ).all()
-    show_names = access.shows_staff_names(user)
-    for n, p in enumerate(people, start=1):
-        usage = StaffUsage(
-            user_id=p.id,
-            name=p.full_name if show_names else _("Petugas %(n)s", n=n),
-            role=p.role,
-            unit_id=p.unit_id,
-            cases_recorded=recorded.get(p.id, 0),
-            follow_ups=len(staff_events.get(p.id, [])),
-            median_delay_hours=_round1(median(staff_events.get(p.id, []))),
-        )
-        active = usage.cases_recorded or usage.follow_ups
-        for f in buckets(p.unit_id):
-            f.per_staff.append(usage)
-            f.active_users += int(bool(active))
-    total.per_staff.sort(key=lambda s: (-(s.cases_recorded + s.follow_ups), s.name))
+    _staff_usage(user, unit_ids, recorded, staff_follow_ups, staff_in_day, total, by_unit)
 
     # 6. IKM from the raw answers of surveys submitted in the period (one query)
     sums_by_unit = {}
@@ -343,20 +328,236 @@ def report(user: User, units: list[Unit], period: Period) -> Report:
         .group_by(Survey.unit_id)
     ).all():
         sums_by_unit[row[0]] = (row[1], dict(zip(CODES, row[2:], strict=True)))
-    for uid, (n, sums) in sums_by_unit.items():
-        by_unit[uid].ikm = ikm_from_sums(n, sums)
-    all_n = sum(n for n, _ in sums_by_unit.values())
-    all_sums = {c: sum(int(s[c] or 0) for _, s in sums_by_unit.values()) for c in CODES}
-    total.ikm = ikm_from_sums(all_n, all_sums)
+    _ikm(sums_by_unit, total, by_unit)
     return Report(period, units, total, by_unit)
+
+
+def differences(a: Report, b: Report) -> list[str]:
+    """Where two reports of the same units and period disagree (empty when they are equal)."""
+    out = []
+    pairs = [("total", a.total, b.total)] + [(uid, f, b.by_unit.get(uid)) for uid, f in a.by_unit.items()]
+    for where, x, y in pairs:
+        if y is None:
+            out.append(f"{where}: missing")
+            continue
+        for name in Figures.__dataclass_fields__:
+            if getattr(x, name) != getattr(y, name):
+                out.append(f"{where}.{name}: {getattr(x, name)!r} != {getattr(y, name)!r}")
+    return out
 
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _round1(value: float | None) -> float | None:
-    return round(value, 1) if value is not None else None
+def _hours(tenths: float | None) -> float | None:
+    """A median entry delay in tenths of an hour (krs.reports.stats.delay_tenths) as hours."""
+    return round(tenths / 10, 1) if tenths is not None else None
+
+
+def _staff_usage(user, unit_ids, recorded: Counter, follow_ups: Counter, in_day: Counter, total, by_unit):
+    """Usage per person of the units (one query): cases recorded and follow-ups entered."""
+    people = db.session.execute(
+        select(User.id, User.full_name, User.role, User.unit_id)
+        .where(User.unit_id.in_(unit_ids), User.role.in_([Role.SUPERVISOR, Role.STAFF, Role.INTERN]))
+        .order_by(User.unit_id, User.full_name)
+    ).all()
+    show_names = access.shows_staff_names(user)
+    for n, p in enumerate(people, start=1):
+        usage = StaffUsage(
+            user_id=p.id,
+            name=p.full_name if show_names else _("Petugas %(n)s", n=n),
+            role=p.role,
+            unit_id=p.unit_id,
+            cases_recorded=recorded.get(p.id, 0),
+            follow_ups=follow_ups.get(p.id, 0),
+            follow_ups_in_day=in_day.get(p.id, 0),
+        )
+        active = usage.cases_recorded or usage.follow_ups
+        for f in (total, by_unit[p.unit_id]):
+            f.per_staff.append(usage)
+            f.active_users += int(bool(active))
+    total.per_staff.sort(key=lambda s: (-(s.cases_recorded + s.follow_ups), s.name))
+
+
+def _ikm(sums_by_unit: dict, total: Figures, by_unit: dict) -> None:
+    """IKM per unit and overall from {unit id: (respondents, {code: sum of answers})}."""
+    for uid, (n, sums) in sums_by_unit.items():
+        by_unit[uid].ikm = ikm_from_sums(n, sums)
+    all_n = sum(n for n, _ in sums_by_unit.values())
+    all_sums = {c: sum(int(s.get(c) or 0) for _, s in sums_by_unit.values()) for c in CODES}
+    total.ikm = ikm_from_sums(all_n, all_sums)
+
+
+def median_of_counts(counts: dict) -> float | None:
+    """statistics.median of the values a histogram {value: how many} stands for."""
+    items = sorted((value, n) for value, n in counts.items() if n)
+    size = sum(n for _, n in items)
+    if not size:
+        return None
+
+    def nth(index: int):
+        seen = 0
+        for value, n in items:
+            seen += n
+            if index < seen:
+                return value
+
+    if size % 2:
+        return float(nth(size // 2))
+    return (nth(size // 2 - 1) + nth(size // 2)) / 2
+
+
+def _new_figures(units, period) -> tuple[Figures, dict]:
+    total, by_unit = Figures(), {u.id: Figures() for u in units}
+    months = period.months()
+    for f in (total, *by_unit.values()):
+        f.in_per_month = dict.fromkeys(months, 0)
+        f.closed_per_month = dict.fromkeys(months, 0)
+    return total, by_unit
+
+
+def _split(period: Period) -> tuple[list[date], list[tuple[date, date]]]:
+    """The period as whole calendar months (their first days) and partial months (day ranges)."""
+    whole, partial = [], []
+    for month in period.months():
+        first = date.fromisoformat(f"{month}-01")
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        lo, hi = max(first, period.start), min(last, period.end)
+        if (lo, hi) == (first, last):
+            whole.append(first)
+        else:
+            partial.append((lo, hi))
+    return whole, partial
+
+
+def _stat_sums(user: User, unit_ids: list[int], period: Period):
+    """Sums of the maintained totals over the period: {(unit, metric, key): n}, the monthly series
+    {(unit, 'YYYY-MM', metric): n} of cases in and closed, and the backlog {(unit, status): n}."""
+    totals, series, backlog = Counter(), Counter(), Counter()
+    whole, partial = _split(period)
+    months = access.stats_visible_to(user, StatMonth).where(StatMonth.unit_id.in_(unit_ids))
+    days = access.stats_visible_to(user, StatDay).where(
+        StatDay.unit_id.in_(unit_ids), StatDay.metric.not_in(stats.DISTINCT_METRICS)
+    )
+    if whole:
+        in_whole = months.where(StatMonth.month.in_(whole))
+        for u, metric, key, n in db.session.execute(
+            in_whole.with_only_columns(
+                StatMonth.unit_id, StatMonth.metric, StatMonth.key, func.sum(StatMonth.n)
+            ).group_by(StatMonth.unit_id, StatMonth.metric, StatMonth.key)
+        ):
+            totals[(u, metric, key)] += n
+        for u, month, metric, n in db.session.execute(
+            in_whole.with_only_columns(
+                StatMonth.unit_id, StatMonth.month, StatMonth.metric, func.sum(StatMonth.n)
+            )
+            .where(StatMonth.metric.in_((stats.IN, stats.CLOSED)))
+            .group_by(StatMonth.unit_id, StatMonth.month, StatMonth.metric)
+        ):
+            series[(u, month.strftime("%Y-%m"), metric)] += n
+    for lo, hi in partial:
+        for u, metric, key, n in db.session.execute(
+            days.where(StatDay.day.between(lo, hi))
+            .with_only_columns(StatDay.unit_id, StatDay.metric, StatDay.key, func.sum(StatDay.n))
+            .group_by(StatDay.unit_id, StatDay.metric, StatDay.key)
+        ):
+            totals[(u, metric, key)] += n
+            if metric in (stats.IN, stats.CLOSED):
+                series[(u, lo.strftime("%Y-%m"), metric)] += n
+    for u, status, n in db.session.execute(
+        months.where(StatMonth.month == stats.EPOCH, StatMonth.metric == stats.BACKLOG).with_only_columns(
+            StatMonth.unit_id, StatMonth.key, StatMonth.n
+        )
+    ):
+        backlog[(u, status)] += n
+    return totals, series, backlog
+
+
+def report(user: User, units: list[Unit], period: Period) -> Report:
+    """All figures for the units (already narrowed by access.report_units_chosen) and period, from
+    the maintained totals of krs.reports.stats: a handful of queries over at most a few thousand
+    rows, whatever the number of cases. Equal to `fresh_report` (tests check it)."""
+    unit_ids = [u.id for u in units]
+    total, by_unit = _new_figures(units, period)
+    if not unit_ids:
+        return Report(period, units, total, by_unit)
+    totals, series, backlog = _stat_sums(user, unit_ids, period)
+    first_days, closure_days, delays = defaultdict(Counter), defaultdict(Counter), defaultdict(Counter)
+    recorded, staff_follow_ups, staff_in_day = Counter(), Counter(), Counter()
+    surveys = defaultdict(lambda: [0, {}])
+
+    def person(key: str):
+        return int(key) if key.isdigit() else None
+
+    for (uid, metric, key), n in totals.items():
+        if not n:
+            continue
+        if metric == stats.RECORDED:
+            recorded[person(key)] += n
+        elif metric == stats.FOLLOW_UP:
+            staff_follow_ups[person(key)] += n
+        elif metric == stats.FOLLOW_UP_IN_DAY:
+            staff_in_day[person(key)] += n
+        elif metric == stats.RESPONDED:
+            first_days[uid][int(key)] += n
+        elif metric == stats.CLOSED:
+            closure_days[uid][int(key)] += n
+        elif metric == stats.DELAY:
+            delays[uid][int(key)] += n
+        elif metric == stats.SURVEYS:
+            surveys[uid][0] += n
+        elif metric == stats.ANSWERS:
+            surveys[uid][1][key] = surveys[uid][1].get(key, 0) + n
+        for f in (total, by_unit[uid]):
+            if metric == stats.IN:
+                f.cases_in += n
+            elif metric == stats.CHANNEL:
+                f.by_channel[key] = f.by_channel.get(key, 0) + n
+            elif metric == stats.SERVICE:
+                f.by_service[key] = f.by_service.get(key, 0) + n
+            elif metric == stats.RESPONDED:
+                f.responded += n
+            elif metric == stats.RESPONDED_ON_TIME:
+                f.responded_on_time += n
+            elif metric == stats.CLOSED:
+                f.cases_closed += n
+            elif metric == stats.CLOSED_ON_TIME:
+                f.closed_on_time += n
+            elif metric == stats.OUTCOME:
+                f.outcomes[key] = f.outcomes.get(key, 0) + n
+                f.referrals += n if key in REFERRAL_OUTCOMES else 0
+            elif metric == stats.FOLLOW_UP:
+                f.follow_ups += n
+            elif metric == stats.FOLLOW_UP_IN_DAY:
+                f.entered_within_day += n
+            elif metric == stats.FIELD_VISIT:
+                f.field_visits += n
+    for (uid, month, metric), n in series.items():
+        for f in (total, by_unit[uid]):
+            target = f.in_per_month if metric == stats.IN else f.closed_per_month
+            target[month] = target.get(month, 0) + n
+    for (uid, status), n in backlog.items():
+        if n:
+            for f in (total, by_unit[uid]):
+                f.backlog[status] = f.backlog.get(status, 0) + n
+
+    def merged(histograms: dict) -> Counter:
+        out = Counter()
+        for h in histograms.values():
+            out.update(h)
+        return out
+
+    for uid, f in by_unit.items():
+        f.median_first_response_days = median_of_counts(first_days[uid])
+        f.median_closure_days = median_of_counts(closure_days[uid])
+        f.median_entry_delay_hours = _hours(median_of_counts(delays[uid]))
+    total.median_first_response_days = median_of_counts(merged(first_days))
+    total.median_closure_days = median_of_counts(merged(closure_days))
+    total.median_entry_delay_hours = _hours(median_of_counts(merged(delays)))
+    _staff_usage(user, unit_ids, recorded, staff_follow_ups, staff_in_day, total, by_unit)
+    _ikm({uid: (n, sums) for uid, (n, sums) in surveys.items() if n}, total, by_unit)
+    return Report(period, units, total, by_unit)
 
 
 # ---------------------------------------------------------------- targets

@@ -121,13 +121,17 @@ def _signed_in(base) -> tuple[requests.Session, str]:
     return s, token
 
 
-def _burst(base, case_ids, acknowledged: list, stop: threading.Event, counter: list):
+def _burst(
+    base, case_ids, acknowledged: list, stop: threading.Event, counter: list, ready: threading.Semaphore
+):
     def desk(case_id, n):
         try:
             session, token = _signed_in(base)
         except Exception as exc:  # noqa: BLE001 - the server may already be gone
             counter.append(f"sign-in failed: {exc!r}")
             return
+        finally:
+            ready.release()
         i = 0
         while not stop.is_set():
             body = f"burst-{case_id}-{n}-{i}-{time.monotonic_ns()}"
@@ -175,7 +179,10 @@ def test_sigkill_during_a_burst_of_writes_loses_nothing_acknowledged(app, tmp_pa
         base = f"http://127.0.0.1:{port}"
         stop = threading.Event()
         before = len(acknowledged)
-        threads = _burst(base, case_ids, acknowledged, stop, refused)
+        ready = threading.Semaphore(0)
+        threads = _burst(base, case_ids, acknowledged, stop, refused, ready)
+        for _ in case_ids:  # signing in hashes a password (slow on purpose): the burst starts after
+            ready.acquire(timeout=60)
         time.sleep(1.5)  # mid-burst
         os.killpg(proc.pid, signal.SIGKILL)  # no shutdown, no flush, no goodbye
         proc.wait(10)

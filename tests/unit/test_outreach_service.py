@@ -84,6 +84,12 @@ def test_households_are_counted_once_across_sessions_and_cases(desk, units):
     assert counts.households == 15  # not 10 + 5 + 4 households with cases = 19
     assert counts.groups == 1
     assert counts.group_member_households == 12  # shown apart, not added to households
+    # the dashboards read the same figures from the maintained totals, for several units at once
+    other = units["jawa3"]
+    assert service.people_served_many([unit, other], today - timedelta(days=30), today) == [
+        (unit, counts),
+        (other, service.people_served(other, today - timedelta(days=30), today)),
+    ]
 
 
 def test_people_served_uses_a_fixed_number_of_queries(desk, count_queries):
@@ -98,6 +104,20 @@ def test_people_served_uses_a_fixed_number_of_queries(desk, count_queries):
     with count_queries() as many:
         service.people_served(unit, today - timedelta(days=7), today)
     assert many.count == few.count
+
+
+def test_people_served_of_many_units_uses_a_fixed_number_of_queries(desk, units, count_queries):
+    unit, staff = desk["unit"], desk["staff"]
+    today = today_in(unit.timezone)
+    with count_queries() as one:
+        service.people_served_many([unit], today - timedelta(days=7), today)
+    s = make_session(staff, unit, staff=[staff], held_on=today, attendees=[valid_nik(701)])
+    service.intake_at_session(staff, s, household(801), CASE)
+    everyone = list(units.values())
+    assert all(u.timezone for u in everyone)  # loaded before counting
+    with count_queries() as all_units:
+        service.people_served_many(everyone, today - timedelta(days=7), today)
+    assert all_units.count == one.count <= 8
 
 
 def test_intake_at_a_session_opens_an_outreach_case_in_the_sessions_village(desk):

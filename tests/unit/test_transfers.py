@@ -53,6 +53,18 @@ def test_accepted_transfer_moves_the_case_keeping_number_and_history(units, peop
     assert transfer.pending_transfers_for(people["spv3"]) == []
 
 
+def test_a_transfer_into_an_office_that_issued_the_same_sequence_keeps_both_numbers(units, people, make_case):
+    """Both offices' first case of the year is 0001: the moved case keeps KRS-JAWA2-…-0001 beside
+    KRS-JAWA3-…-0001 (an IntegrityError before migration 0010)."""
+    theirs = make_case(unit=units["jawa3"])
+    ours = make_case(unit=units["jawa2"], status=CaseStatus.IN_PROGRESS, assignee=people["staff2"])
+    assert (ours.year, ours.seq) == (theirs.year, theirs.seq)
+    item = transfer.request_transfer(people["spv2"], ours, units["jawa3"], "Pemohon pindah ke Semarang.")
+    moved = transfer.accept_transfer(people["spv3"], item)
+    assert moved.unit_id == theirs.unit_id and moved.number != theirs.number
+    assert "-JAWA2-" in moved.number
+
+
 def test_rejected_transfer_leaves_the_case_and_needs_a_reason(units, people, make_case):
     case = make_case(unit=units["jawa2"], status=CaseStatus.ASSIGNED)
     item = transfer.request_transfer(people["spv2"], case, units["jawa3"], "Domisili di DIY.")

@@ -135,14 +135,10 @@ def world(units, make_user, make_case):
             )
         )
     db.session.commit()
-    import os
+    from krs.storage import get_storage
 
-    from flask import current_app
-
-    os.makedirs(current_app.config["UPLOAD_DIR"], exist_ok=True)
     for case in (own, other):
-        with open(os.path.join(current_app.config["UPLOAD_DIR"], f"walk{case.id}.pdf"), "wb") as fh:
-            fh.write(b"%PDF-")
+        get_storage().save(f"walk{case.id}.pdf", b"%PDF-", "application/pdf")
     return users, {"own": own, "other": other}
 
 
