@@ -398,10 +398,11 @@ def _generate(plan: _Plan, rng: random.Random) -> Iterator[_Batch]:
                     answers = [low + int(r() * (high - low + 1)) if answered else null for _ in range(9)]
                     if answered:
                         answers[3] = 4  # u4, the cost of the service: the clinic is free of charge
+                    token = f"{survey_id:x}-{rng.getrandbits(128):032x}"  # the id keeps it unique on reruns
                     surveys.append((
-                        survey_id, f"{rng.getrandbits(128):032x}", "kiosk" if kiosk else "link", uid, case_id,
-                        worker_id, closed_at, stamp(t + (4 * 3600 if kiosk else 14 * DAY)), submitted_at,
-                        *answers, pick(comments) if answered else null,
+                        survey_id, token, "kiosk" if kiosk else "link", uid, case_id, worker_id, closed_at,
+                        stamp(t + (4 * 3600 if kiosk else 14 * DAY)), submitted_at, *answers,
+                        pick(comments) if answered else null,
                     ))  # fmt: skip
                     if answered:
                         event("survey_received", null, submitted_at, data=f'{{"survey_id": {survey_id}}}')

@@ -99,8 +99,14 @@ def test_intake_after_the_seed_continues_each_counter(app):
 def test_seed_appends_to_existing_data(app):
     seed_synthetic(50, seed=1)
     seed_synthetic(50, seed=2)
-    assert db.session.scalar(select(func.count()).select_from(Case)) == 100
-    assert db.session.scalar(select(func.count(func.distinct(Case.number)))) == 100
+    seed_synthetic(50, seed=1)  # the same seed again (make bench tops a database up with seed 6)
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 150
+    assert db.session.scalar(select(func.count(func.distinct(Case.number)))) == 150
+    niks = list(db.session.scalars(select(Applicant.nik).where(Applicant.nik.is_not(None))))
+    assert len(niks) == len(set(niks)) > 100
+    assert db.session.scalar(select(func.count(func.distinct(Survey.token)))) == db.session.scalar(
+        select(func.count()).select_from(Survey)
+    )
 
 
 def _schema() -> set[tuple]:
