@@ -522,6 +522,7 @@ def seed_synthetic(
 
     connection = db.session.connection()
     writer = _Writer(connection)
+    raw = connection.connection.dbapi_connection
     pragmas = {} if pg else _sqlite_pragmas(connection)
     restore = _prepare_pg(connection, bulk) if pg else _prepare_sqlite(connection, bulk, plan.applicant_id)
     totals = {"applicants": 0, "events": 0, "surveys": 0}
@@ -558,7 +559,7 @@ def seed_synthetic(
         raise
     finally:
         if pragmas:
-            _restore_sqlite_pragmas(pragmas)
+            _restore_sqlite_pragmas(raw, pragmas)
     if echo:
         echo(
             f"  data tersimpan; memperbarui statistik perencana kueri ({time.perf_counter() - started:.0f} s)"
@@ -647,15 +648,11 @@ def _sqlite_pragmas(connection) -> dict[str, int]:
     return {pragma: connection.exec_driver_sql(f"PRAGMA {pragma}").scalar() for pragma in LOAD_PRAGMAS}
 
 
-def _restore_sqlite_pragmas(values: dict[str, int]) -> None:
-    """The pool hands this connection out again: back to the settings it had."""
-    connection = db.session.connection()
-    raw = connection.connection.dbapi_connection
-    if raw.in_transaction:
-        raw.commit()
+def _restore_sqlite_pragmas(raw, values: dict[str, int]) -> None:
+    """Back to the settings the load's connection had, on that very connection: the session has
+    already handed it back to the pool (and would check out another one, maybe not the same)."""
     for pragma, value in values.items():
-        connection.exec_driver_sql(f"PRAGMA {pragma}={int(value)}")
-    db.session.commit()
+        raw.execute(f"PRAGMA {pragma}={int(value)}")
 
 
 def _reset_pg_sequences() -> None:
