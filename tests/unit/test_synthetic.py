@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
-from krs import regions
+from krs import regions, synthetic
 from krs.cases import service
 from krs.cases.forms import nik_problem
 from krs.extensions import db
-from krs.models import Applicant, Case, CaseCounter, CaseService, Event, Role, Unit, User
+from krs.models import Applicant, Case, CaseCounter, CaseService, Event, EventKind, Role, Unit, User
+from krs.surveys.models import Survey
+from krs.surveys.service import ikm_for
 from krs.synthetic import seed_synthetic, synthetic_nik
 
 
@@ -43,6 +48,22 @@ def test_seed_synthetic_fills_a_realistic_database(app):
         assert case.number == f"KRS-{case.unit.code}-{case.year}-{case.seq:04d}"
         assert (case.status == "new") == (case.assignee_id is None)
         assert (case.status == "closed") == (case.closed_at is not None)
+    # IKM surveys for most closed cases, answered 1-4, each answer noted on the case's timeline
+    surveys = list(db.session.scalars(select(Survey)))
+    by_case = {c.id: c for c in cases}
+    answered = [s for s in surveys if s.submitted_at is not None]
+    assert 0.4 * statuses["closed"] < len(surveys) < statuses["closed"]
+    assert 0.6 * len(surveys) < len(answered) < len(surveys)
+    assert all(
+        by_case[s.case_id].status == "closed" and s.unit_id == by_case[s.case_id].unit_id for s in surveys
+    )
+    assert all(set(s.answers) <= {1, 2, 3, 4} and s.u4 == 4 for s in answered)
+    assert {s.mode for s in surveys} == {"link", "kiosk"}
+    assert len({s.token for s in surveys}) == len(surveys)
+    received = db.session.scalars(select(Event).where(Event.kind == EventKind.SURVEY_RECEIVED))
+    assert sorted(e.data["survey_id"] for e in received) == sorted(s.id for s in answered)
+    assert result.surveys == len(surveys)
+    assert 50 <= ikm_for([c.unit_id for c in cases]).ikm <= 100
     # the search indexes saw the bulk rows too
     name = cases[0].applicant.name
     admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
@@ -68,10 +89,105 @@ def test_intake_after_the_seed_continues_each_counter(app):
         {"channel": "walk_in", "service_types": ["permits"], "description": "PBG."},
     ).case
     assert case.seq == counters.get((unit.id, case.year), 0) + 1
+    # the id sequences moved past the copied rows (PostgreSQL): new rows of every bulk table fit
+    survey = Survey(token="after-the-seed", unit_id=unit.id, case_id=case.id, expires_at=datetime.now(UTC))
+    db.session.add(survey)
+    db.session.flush()
+    assert survey.id > max(db.session.scalars(select(Survey.id).where(Survey.id != survey.id)), default=0)
 
 
 def test_seed_appends_to_existing_data(app):
     seed_synthetic(50, seed=1)
     seed_synthetic(50, seed=2)
-    assert db.session.scalar(select(func.count()).select_from(Case)) == 100
-    assert db.session.scalar(select(func.count(func.distinct(Case.number)))) == 100
+    seed_synthetic(50, seed=1)  # the same seed again (make bench tops a database up with seed 6)
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 150
+    assert db.session.scalar(select(func.count(func.distinct(Case.number)))) == 150
+    niks = list(db.session.scalars(select(Applicant.nik).where(Applicant.nik.is_not(None))))
+    assert len(niks) == len(set(niks)) > 100
+    assert db.session.scalar(select(func.count(func.distinct(Survey.token)))) == db.session.scalar(
+        select(func.count()).select_from(Survey)
+    )
+
+
+def _schema() -> set[tuple]:
+    """Indexes, triggers and foreign keys as the database reports them."""
+    if db.engine.dialect.name == "postgresql":
+        indexes = db.session.execute(
+            text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()")
+        ).all()
+        keys = db.session.execute(
+            text(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated "
+                "FROM pg_constraint WHERE connamespace = current_schema()::regnamespace"
+            )
+        ).all()
+        return {tuple(r) for r in indexes} | {tuple(r) for r in keys}
+    rows = db.session.execute(
+        text("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'")
+    )
+    return {tuple(r) for r in rows}  # (ANALYZE after the load makes its statistics table once)
+
+
+def test_rows_made_in_a_worker_process_are_the_same_rows(app):
+    """Large loads make their rows in a forked worker: the data depend on the seed only."""
+    made = {}
+    for way, generate in (("inline", synthetic._generate), ("worker", synthetic._generate_in_worker)):
+        rng = random.Random(11)
+        plan = synthetic._make_plan(230, rng, datetime(2026, 6, 1, tzinfo=UTC), pg=False, batch=100)
+        made[way] = (list(generate(plan, rng)), dict(plan.counters))
+    batches, counters = made["worker"]
+    assert [b.cases for b in batches] == [100, 100, 30]
+    assert sum(counters.values()) == 230
+    assert made["worker"] == made["inline"]
+
+
+def _pooled_settings() -> list[tuple]:
+    """Foreign keys and fsync of two pooled connections at once (SQLite sets them per connection)."""
+    db.session.remove()
+    with db.engine.connect() as one, db.engine.connect() as two:
+        return [
+            (
+                c.exec_driver_sql("PRAGMA foreign_keys").scalar(),
+                c.exec_driver_sql("PRAGMA synchronous").scalar(),
+            )
+            for c in (one, two)
+        ]
+
+
+def test_bulk_load_rebuilds_indexes_keys_and_search(app):
+    before = _schema()
+    settings = _pooled_settings() if db.engine.dialect.name == "sqlite" else None
+    result = seed_synthetic(300, seed=4, bulk=True, parallel=True, batch=120)
+    assert result.cases == db.session.scalar(select(func.count()).select_from(Case)) == 300
+    assert _schema() == before  # every index, trigger and key back as it was (and validated)
+    if settings:  # the load's connection went back to the pool with the app's settings
+        assert settings[0][0] == 1 and _pooled_settings() == settings
+        assert db.session.execute(text("PRAGMA foreign_key_check")).all() == []
+    # the search index has the bulk rows: every applicant is found by the last part of its name
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+    applicant = db.session.scalar(select(Applicant).order_by(Applicant.id.desc()).limit(1))
+    found = service.list_cases(admin, service.CaseFilters(view="all", q=applicant.name.split()[1].upper()))
+    assert applicant.id in {c.applicant_id for c in found.items}
+    # and the sequences moved past the copied ids: a new intake does not collide
+    assert db.session.scalar(select(func.count(func.distinct(Case.number)))) == 300
+
+
+def test_a_failed_bulk_load_leaves_the_database_as_it_was(app, monkeypatch):
+    seed_synthetic(20, seed=1)
+    before = _schema()
+    cases_before = db.session.scalar(select(func.count()).select_from(Case))
+    write = synthetic._Writer.write
+
+    def failing(self, table, columns, rows):
+        if table == "case_event":
+            raise RuntimeError("disk full")
+        write(self, table, columns, rows)
+
+    monkeypatch.setattr(synthetic._Writer, "write", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        seed_synthetic(200, seed=2, bulk=True, parallel=True, batch=100)
+    monkeypatch.undo()
+    db.session.rollback()
+    assert _schema() == before
+    assert db.session.scalar(select(func.count()).select_from(Case)) == cases_before
+    assert db.session.scalar(select(func.count()).select_from(Applicant)) == cases_before
