@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, noload
 
 from krs import access
+from krs.cases.service import COUNT_CAP
 from krs.extensions import db
 from krs.models import OPEN_STATUSES, Case, CaseStatus, Event, EventKind, User
 from krs.workdays import today_in
@@ -50,7 +51,11 @@ def home_for(user: User) -> Home:
     )
     if user.role in ("staff", "intern"):
         overdue_stmt = overdue_stmt.where(Case.assignee_id == user.id)
-    counts["overdue"] = db.session.scalar(select(func.count()).select_from(overdue_stmt.subquery()))
+    # capped like the case list: a national backlog of tens of thousands overdue is read only up
+    # to the cap (the tile then says "more than 10.000") instead of counted row by row
+    capped = overdue_stmt.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+    counts["overdue"] = db.session.scalar(select(func.count()).select_from(capped))
+    counts["overdue_capped"] = counts["overdue"] > COUNT_CAP
     closure_queue = []
     if user.role in ("admin", "supervisor"):
         closure_queue = list(
