@@ -474,6 +474,20 @@ def _stat_sums(user: User, unit_ids: list[int], period: Period):
     return totals, series, backlog
 
 
+# the maintained metrics that are plain sums of a Figures field, and those counted per key
+SUMMED = {
+    stats.IN: "cases_in",
+    stats.RESPONDED: "responded",
+    stats.RESPONDED_ON_TIME: "responded_on_time",
+    stats.CLOSED: "cases_closed",
+    stats.CLOSED_ON_TIME: "closed_on_time",
+    stats.FOLLOW_UP: "follow_ups",
+    stats.FOLLOW_UP_IN_DAY: "entered_within_day",
+    stats.FIELD_VISIT: "field_visits",
+}
+BY_KEY = {stats.CHANNEL: "by_channel", stats.SERVICE: "by_service", stats.OUTCOME: "outcomes"}
+
+
 def report(user: User, units: list[Unit], period: Period) -> Report:
     """All figures for the units (already narrowed by access.report_units_chosen) and period, from
     the maintained totals of krs.reports.stats: a handful of queries over at most a few thousand
@@ -510,29 +524,13 @@ def report(user: User, units: list[Unit], period: Period) -> Report:
         elif metric == stats.ANSWERS:
             surveys[uid][1][key] = surveys[uid][1].get(key, 0) + n
         for f in (total, by_unit[uid]):
-            if metric == stats.IN:
-                f.cases_in += n
-            elif metric == stats.CHANNEL:
-                f.by_channel[key] = f.by_channel.get(key, 0) + n
-            elif metric == stats.SERVICE:
-                f.by_service[key] = f.by_service.get(key, 0) + n
-            elif metric == stats.RESPONDED:
-                f.responded += n
-            elif metric == stats.RESPONDED_ON_TIME:
-                f.responded_on_time += n
-            elif metric == stats.CLOSED:
-                f.cases_closed += n
-            elif metric == stats.CLOSED_ON_TIME:
-                f.closed_on_time += n
-            elif metric == stats.OUTCOME:
-                f.outcomes[key] = f.outcomes.get(key, 0) + n
-                f.referrals += n if key in REFERRAL_OUTCOMES else 0
-            elif metric == stats.FOLLOW_UP:
-                f.follow_ups += n
-            elif metric == stats.FOLLOW_UP_IN_DAY:
-                f.entered_within_day += n
-            elif metric == stats.FIELD_VISIT:
-                f.field_visits += n
+            if metric in SUMMED:
+                setattr(f, SUMMED[metric], getattr(f, SUMMED[metric]) + n)
+            elif metric in BY_KEY:
+                counts = getattr(f, BY_KEY[metric])
+                counts[key] = counts.get(key, 0) + n
+                if metric == stats.OUTCOME and key in REFERRAL_OUTCOMES:
+                    f.referrals += n
     for (uid, month, metric), n in series.items():
         for f in (total, by_unit[uid]):
             target = f.in_per_month if metric == stats.IN else f.closed_per_month
