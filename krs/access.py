@@ -17,8 +17,20 @@ from dataclasses import dataclass
 from flask import abort
 from sqlalchemy import Select, exists, false, or_, select
 
+from krs import models
 from krs.extensions import db
-from krs.models import Applicant, Case, Role, Unit, User
+from krs.models import (
+    Applicant,
+    Case,
+    CaseTransfer,
+    OutreachSession,
+    Role,
+    Survey,
+    Unit,
+    UnitTarget,
+    User,
+    session_staff,
+)
 
 ADMIN, VIEWER, SUPERVISOR, STAFF, INTERN = (
     Role.ADMIN,
@@ -302,7 +314,6 @@ def may_search_pii(user: User) -> bool:
 
 
 def sessions_visible_to(user: User) -> Select:
-    from krs.outreach.models import OutreachSession, session_staff
 
     stmt = select(OutreachSession)
     if is_national(user):
@@ -327,7 +338,6 @@ def can_session(user: User, action: str, session) -> bool:
 
 
 def get_session_or_404(user: User, session_id: int, action: str = "view"):
-    from krs.outreach.models import OutreachSession
 
     stmt = sessions_visible_to(user).where(OutreachSession.id == session_id)
     session = db.session.execute(stmt).scalar_one_or_none()
@@ -400,8 +410,6 @@ def shown_nik_value(user: User, nik: str | None) -> str:
 
 
 def _worklog_models():
-    from krs.worklog import models
-
     return models
 
 
@@ -522,7 +530,6 @@ def report_units_chosen(user: User, requested: list[str]) -> list[Unit]:
 
 
 def surveys_visible_to(user: User) -> Select:
-    from krs.surveys.models import Survey
 
     stmt = select(Survey)
     if is_national(user):
@@ -540,7 +547,6 @@ def stats_visible_to(user: User, model) -> Select:
 
 
 def targets_visible_to(user: User) -> Select:
-    from krs.reports.models import UnitTarget
 
     stmt = select(UnitTarget)
     if is_national(user):
@@ -602,7 +608,6 @@ ENDPOINTS.update(
 
 def transfers_visible_to(user: User) -> Select:
     """Transfers the user may see: the Direktorat all; a supervisor those leaving or entering their unit."""
-    from krs.cases.transfer_models import CaseTransfer
 
     stmt = select(CaseTransfer)
     if is_national(user):
@@ -615,7 +620,6 @@ def transfers_visible_to(user: User) -> Select:
 
 
 def get_transfer_or_404(user: User, transfer_id: int):
-    from krs.cases.transfer_models import CaseTransfer
 
     transfer = db.session.execute(
         transfers_visible_to(user).where(CaseTransfer.id == transfer_id)

@@ -464,8 +464,8 @@ WORKLOG_TASKS = [
 def seed_worklog_demo(rng: random.Random) -> None:
     """A placement and some weeks of logbook for each `magang.<unit>` account: older weeks
     approved, one returned with a comment, last week waiting in the supervisor's queue."""
+    from krs.models import WorkLogEntry
     from krs.worklog import service as worklog
-    from krs.worklog.models import WorkLogEntry
 
     interns = db.session.scalars(select(User).where(User.role == Role.INTERN, User.username.like("magang.%")))
     for i, intern in enumerate(list(interns)):
@@ -524,8 +524,7 @@ def seed_worklog_demo(rng: random.Random) -> None:
 
 def seed_evaluation_demo(rng: random.Random | None = None) -> dict:
     """Issue 4: targets for every unit this year and IKM surveys for about 60% of the closed cases."""
-    from krs.reports.models import UnitTarget
-    from krs.surveys.models import Survey
+    from krs.models import Survey, UnitTarget
     from krs.surveys.service import CODES, new_token
     from krs.workdays import local_date
 

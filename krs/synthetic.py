@@ -46,11 +46,11 @@ from krs.models import (
     Outcome,
     Role,
     ServiceType,
+    Survey,
     Unit,
     User,
 )
 from krs.reports import stats
-from krs.surveys.models import Survey
 from krs.workdays import add_working_days
 
 YEARS_OF_HISTORY = 5

@@ -9,9 +9,8 @@ from sqlalchemy import select
 from krs.cases import service as case_service
 from krs.cases.uploads import StoredFile
 from krs.extensions import db
-from krs.models import Applicant, Case, Role, User
+from krs.models import Applicant, Case, OutreachSession, OutreachSessionCase, Role, User
 from krs.outreach import service
-from krs.outreach.models import OutreachSession, OutreachSessionCase
 from krs.storage import get_storage
 
 PLACE = {

@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import g, has_app_context
 from sqlalchemy import select
 
-from krs.admin.models import ReferenceItem
 from krs.extensions import db
+from krs.models import ReferenceItem
 
 
 def _rows(list_name: str) -> list[ReferenceItem]:

@@ -17,9 +17,8 @@ from krs.admin.forms import (
     UserEditForm,
     UserForm,
 )
-from krs.admin.models import ReferenceList
 from krs.extensions import db
-from krs.models import Role, Unit
+from krs.models import ReferenceList, Role, Unit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

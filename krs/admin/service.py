@@ -13,10 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from krs import access, audit
-from krs.admin.models import ReferenceItem, ReferenceList
 from krs.auth.service import password_problem
 from krs.extensions import db
-from krs.models import AuditLog, Channel, Outcome, Role, ServiceType, Unit, User
+from krs.models import AuditLog, Channel, Outcome, ReferenceItem, ReferenceList, Role, ServiceType, Unit, User
 from krs.pagination import Page
 
 UNIT_FIELDS = ["code", "name", "kind", "timezone", "provinces", "active"]

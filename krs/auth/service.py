@@ -9,9 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from krs import audit
-from krs.auth.models import LoginThrottle
 from krs.extensions import db
-from krs.models import User, utcnow
+from krs.models import LoginThrottle, User, utcnow
 
 # Temporary lock per account name: this many failures inside the window lock it for LOCK_MINUTES.
 MAX_FAILURES = 5

@@ -195,6 +195,6 @@ def delete_filter():
 
 @bp.app_template_filter("transfer_status_label")
 def transfer_status_label(value):
-    from krs.cases.transfer_models import TransferStatus
+    from krs.models import TransferStatus
 
     return TransferStatus(value).label if TransferStatus.has(value) else value

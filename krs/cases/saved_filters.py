@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import parse_qsl, urlencode
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select
 
 from krs import audit
 from krs.extensions import db
-from krs.models import User, utcnow
+from krs.models import SavedFilter, User
 
 FILTER_KEYS = ("view", "q", "status", "service", "channel", "assignee", "unit")
 MAX_FILTERS_PER_USER = 30
-
-
-class SavedFilter(db.Model):
-    __tablename__ = "saved_filter"
-    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_saved_filter_user_name"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(80))
-    query: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class FilterError(Exception):

@@ -13,9 +13,8 @@ from sqlalchemy.orm import joinedload
 
 from krs import access, audit
 from krs.cases.service import CASE_AUDIT_FIELDS, CaseError, _check_version, _commit_change, _event
-from krs.cases.transfer_models import CaseTransfer, TransferStatus
 from krs.extensions import db
-from krs.models import Case, CaseStatus, EventKind, Unit, User, utcnow
+from krs.models import Case, CaseStatus, CaseTransfer, EventKind, TransferStatus, Unit, User, utcnow
 from krs.notifications import service as notifications
 
 TRANSFERABLE = (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS)

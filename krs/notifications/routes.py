@@ -7,8 +7,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from krs.extensions import htmx
+from krs.models import NotificationKind
 from krs.notifications import service
-from krs.notifications.models import NotificationKind
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

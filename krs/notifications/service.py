@@ -10,8 +10,17 @@ from sqlalchemy.orm import aliased, joinedload
 
 from krs import access
 from krs.extensions import db
-from krs.models import OPEN_STATUSES, Case, Event, EventKind, Role, User, utcnow
-from krs.notifications.models import Notification, NotificationKind
+from krs.models import (
+    OPEN_STATUSES,
+    Case,
+    Event,
+    EventKind,
+    Notification,
+    NotificationKind,
+    Role,
+    User,
+    utcnow,
+)
 from krs.pagination import Page
 from krs.workdays import today_in
 
@@ -92,7 +101,7 @@ def on_transfer_decided(actor: User, transfer) -> None:
 
 
 def _decision_text(transfer) -> str:
-    from krs.cases.transfer_models import TransferStatus
+    from krs.models import TransferStatus
 
     return f"{transfer.case.number}: {TransferStatus(transfer.status).label} — {transfer.to_unit.name}"
 

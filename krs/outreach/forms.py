@@ -15,8 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from krs import regions
 from krs.cases.forms import MultiCheckboxField, WholeNumberField, nik_problem, normalise_nik
-from krs.models import Channel, Gender, Priority, ServiceType
-from krs.outreach.models import GroupKind
+from krs.models import Channel, Gender, GroupKind, Priority, ServiceType
 
 PHONE = Regexp(r"^(\+62|62|0)8[0-9]{7,12}$", message=_l("Nomor HP diawali 08 atau +628, 10–15 digit."))
 EMPTY = [("", _l("— pilih —"))]

@@ -13,10 +13,9 @@ from krs import access, regions
 from krs.cases.service import CaseError
 from krs.cases.uploads import UploadError, discard, send_stored, store_upload
 from krs.extensions import db, htmx
-from krs.models import Channel, Unit
+from krs.models import Channel, GroupKind, OutreachPhoto, Unit
 from krs.outreach import service
 from krs.outreach.forms import GroupCaseForm, GroupForm, MemberForm, PhotoForm, SessionForm, SessionIntakeForm
-from krs.outreach.models import GroupKind, OutreachPhoto
 from krs.storage import get_storage
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")

@@ -34,14 +34,20 @@ from krs import access, audit
 from krs.cases import service as case_service
 from krs.cases.service import CaseError, IntakeResult
 from krs.extensions import db
-from krs.models import Applicant, ApplicantKind, Case, Channel, ServiceType, Unit, User
-from krs.outreach.models import (
+from krs.models import (
+    Applicant,
+    ApplicantKind,
+    Case,
+    Channel,
     GroupKind,
     GroupMember,
     OutreachAttendee,
     OutreachPhoto,
     OutreachSession,
     OutreachSessionCase,
+    ServiceType,
+    Unit,
+    User,
     session_staff,
 )
 
@@ -485,8 +491,8 @@ def people_served_many(units: list[Unit], start: date, end: date) -> list[tuple[
     groups) comes from the maintained per-day totals of krs.reports.stats instead of every case of
     the period, the session side from the sessions themselves: seven queries for any number of
     units and cases. Equal to `people_served` unit by unit (tests check it)."""
+    from krs.models import StatDay
     from krs.reports import stats
-    from krs.reports.stats import StatDay
 
     if not units:
         return []

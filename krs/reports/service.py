@@ -28,14 +28,16 @@ from krs.models import (
     EventKind,
     Outcome,
     Role,
+    ServiceLevel,
+    StatDay,
+    StatMonth,
+    Survey,
     Unit,
+    UnitTarget,
     User,
 )
 from krs.reports import stats
-from krs.reports.models import ServiceLevel, UnitTarget
 from krs.reports.sla import defaults as default_levels
-from krs.reports.stats import StatDay, StatMonth
-from krs.surveys.models import Survey
 from krs.surveys.service import CODES, IkmResult, ikm_from_sums
 from krs.workdays import local_date, working_days_between
 

@@ -7,8 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from krs.extensions import db
-from krs.models import ServiceType
-from krs.reports.models import ServiceLevel
+from krs.models import ServiceLevel, ServiceType
 
 SLA_STATES = ("on_time", "due_soon", "overdue")
 DUE_SOON_DAYS = 2  # calendar days before the resolution due date (as krs.cases.service.sla_state)

@@ -28,11 +28,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
     and_,
     delete,
     event,
@@ -41,7 +36,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from krs.extensions import db
 from krs.models import (
@@ -53,9 +48,11 @@ from krs.models import (
     CaseStatus,
     Event,
     EventKind,
+    StatDay,
+    StatMonth,
+    Survey,
     Unit,
 )
-from krs.surveys.models import Survey
 from krs.workdays import local_date, working_days_between
 
 EPOCH = date(1970, 1, 1)  # the day of "now" rows (backlog by status), outside every period
@@ -101,25 +98,6 @@ CASE_FIELDS = (
 )
 EVENT_FIELDS = ("case_id", "kind", "author_id", "occurred_at", "created_at")
 SURVEY_FIELDS = ("unit_id", "submitted_at", *SURVEY_CODES)
-
-
-class StatDay(db.Model):
-    __tablename__ = "stat_day"
-    __table_args__ = (Index("ix_stat_day_metric", "metric", "unit_id", "day", "key", "n"),)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    metric: Mapped[str] = mapped_column(String(12), primary_key=True)
-    key: Mapped[str] = mapped_column(String(30), primary_key=True, default="")
-    n: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class StatMonth(db.Model):
-    __tablename__ = "stat_month"
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
-    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the first of the month
-    metric: Mapped[str] = mapped_column(String(12), primary_key=True)
-    key: Mapped[str] = mapped_column(String(30), primary_key=True, default="")
-    n: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # ---------------------------------------------------------------- contributions (pure)

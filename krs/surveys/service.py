@@ -17,8 +17,7 @@ from sqlalchemy import func, select, update
 
 from krs import access, audit
 from krs.extensions import db
-from krs.models import Case, Event, EventKind, Unit, User, utcnow
-from krs.surveys.models import Survey
+from krs.models import Case, Event, EventKind, Survey, Unit, User, utcnow
 
 LINK_VALID_DAYS = 14
 KIOSK_VALID_HOURS = 4

@@ -11,10 +11,9 @@ from flask_login import current_user
 
 from krs import access
 from krs.extensions import db, htmx
-from krs.models import Role, Unit, User
+from krs.models import Placement, Role, Unit, User, WeekStatus, WorkCategory
 from krs.worklog import service
 from krs.worklog.forms import EntryForm, FollowUpEntryForm, PlacementForm, ReviewForm, SubmitWeekForm
-from krs.worklog.models import Placement, WeekStatus, WorkCategory
 
 bp = Blueprint("worklog", __name__, url_prefix="/worklog")
 

@@ -21,9 +21,22 @@ from sqlalchemy.orm import joinedload
 
 from krs import access, audit
 from krs.extensions import db
-from krs.models import Case, Event, EventKind, Role, ServiceType, User, utcnow
+from krs.models import (
+    Case,
+    Event,
+    EventKind,
+    Placement,
+    Role,
+    ServiceType,
+    User,
+    WeekStatus,
+    WorkCategory,
+    WorkLogEntry,
+    WorkWeek,
+    utcnow,
+    worklog_entry_case,
+)
 from krs.workdays import local_date, today_in
-from krs.worklog.models import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
 
 PLACEMENT_FIELDS = [
     "user_id",

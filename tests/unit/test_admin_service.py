@@ -9,10 +9,9 @@ from sqlalchemy import select
 
 from krs import access
 from krs.admin import service
-from krs.admin.models import ReferenceItem
 from krs.auth import service as auth_service
 from krs.extensions import db
-from krs.models import AuditLog, CaseStatus, Role, User
+from krs.models import AuditLog, CaseStatus, ReferenceItem, Role, User
 
 
 def _audit_actions(entity: str, entity_id: int) -> list[str]:

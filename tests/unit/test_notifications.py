@@ -8,9 +8,8 @@ from sqlalchemy import select
 
 from krs.cases import service, transfer
 from krs.extensions import db
-from krs.models import CaseStatus, Role
+from krs.models import CaseStatus, Notification, NotificationKind, Role
 from krs.notifications import service as notifications
-from krs.notifications.models import Notification, NotificationKind
 
 
 def _kinds(user):

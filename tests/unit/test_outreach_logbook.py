@@ -5,10 +5,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from krs.extensions import db
-from krs.models import AuditLog, Role
+from krs.models import AuditLog, Role, WeekStatus, WorkLogEntry, WorkWeek
 from krs.outreach import service
 from krs.workdays import today_in
-from krs.worklog.models import WeekStatus, WorkLogEntry, WorkWeek
 from krs.worklog.service import week_start_of
 from tests.outreach_fixtures import make_session, session_data
 

@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from krs.cases import service as case_service
 from krs.extensions import db
-from krs.models import Applicant, AuditLog, Channel, Role
+from krs.models import Applicant, AuditLog, Channel, GroupMember, OutreachAttendee, Role
 from krs.outreach import service
-from krs.outreach.models import GroupMember, OutreachAttendee
 from krs.workdays import today_in
 from tests.conftest import APPLICANT, valid_nik
 from tests.outreach_fixtures import GROUP_CASE, make_group, make_session

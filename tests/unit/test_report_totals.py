@@ -19,10 +19,9 @@ from sqlalchemy import select, update
 from krs.cases import service as desk
 from krs.cases import transfer as transfers
 from krs.extensions import db
-from krs.models import Applicant, Case, CaseStatus, Event, Role, Unit
+from krs.models import Applicant, Case, CaseStatus, Event, Role, StatDay, StatMonth, Unit
 from krs.outreach import service as outreach
 from krs.reports import service, stats
-from krs.reports.stats import StatDay, StatMonth
 from krs.surveys import service as surveys
 from krs.workdays import local_date
 

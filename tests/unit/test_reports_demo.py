@@ -4,9 +4,7 @@ from sqlalchemy import func, select
 
 from krs.demo import seed_demo
 from krs.extensions import db
-from krs.models import Case, CaseStatus, Event, EventKind, Unit
-from krs.reports.models import UnitTarget
-from krs.surveys.models import Survey
+from krs.models import Case, CaseStatus, Event, EventKind, Survey, Unit, UnitTarget
 
 
 def test_demo_seeds_targets_and_surveys():

@@ -19,10 +19,8 @@ import pytest
 from sqlalchemy import update
 
 from krs.extensions import db
-from krs.models import Case, CaseStatus, Event, Role
+from krs.models import Case, CaseStatus, Event, Role, Survey, UnitTarget
 from krs.reports import service
-from krs.reports.models import UnitTarget
-from krs.surveys.models import Survey
 
 PERIOD = service.Period(date(2025, 3, 1), date(2025, 4, 30))
 WIB = 7

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from krs.cases import service
 from krs.extensions import db
-from krs.reports.models import ServiceLevel
+from krs.models import ServiceLevel
 from krs.reports.sla import days_for
 from krs.workdays import add_working_days, is_working_day, local_date, working_days_between
 

@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from krs.extensions import db
-from krs.models import AuditLog, CaseStatus, Event, EventKind, Role
+from krs.models import AuditLog, CaseStatus, Event, EventKind, Role, Survey
 from krs.surveys import service
-from krs.surveys.models import Survey
 
 
 def test_worked_example_by_hand():

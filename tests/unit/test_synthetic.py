@@ -13,8 +13,7 @@ from krs import regions, synthetic
 from krs.cases import service
 from krs.cases.forms import nik_problem
 from krs.extensions import db
-from krs.models import Applicant, Case, CaseCounter, CaseService, Event, EventKind, Role, Unit, User
-from krs.surveys.models import Survey
+from krs.models import Applicant, Case, CaseCounter, CaseService, Event, EventKind, Role, Survey, Unit, User
 from krs.surveys.service import ikm_for
 from krs.synthetic import seed_synthetic, synthetic_nik
 

@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from krs import access
 from krs.cases import service, transfer
-from krs.cases.transfer_models import TransferStatus
 from krs.extensions import db
-from krs.models import AuditLog, CaseStatus, Event, EventKind, Role
+from krs.models import AuditLog, CaseStatus, Event, EventKind, Role, TransferStatus
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from sqlalchemy import select
 from krs.auth import service as auth_service
 from krs.cases import service as case_service
 from krs.extensions import db
-from krs.models import AuditLog, CaseStatus, Role
+from krs.models import AuditLog, CaseStatus, Role, WeekStatus, WorkLogEntry
 from krs.worklog import service
-from krs.worklog.models import WeekStatus, WorkLogEntry
 from tests.conftest import TEST_PASSWORD
 
 

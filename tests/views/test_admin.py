@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from krs.admin.models import ReferenceItem
 from krs.extensions import db
-from krs.models import AuditLog, Role, Unit, User
+from krs.models import AuditLog, ReferenceItem, Role, Unit, User
 from tests.conftest import login
 
 

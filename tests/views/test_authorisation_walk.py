@@ -198,8 +198,7 @@ def _worklog_records(case) -> dict:
 
     from sqlalchemy import select
 
-    from krs.models import Role, User
-    from krs.worklog.models import Placement, WeekStatus, WorkLogEntry, WorkWeek
+    from krs.models import Placement, Role, User, WeekStatus, WorkLogEntry, WorkWeek
     from krs.worklog.service import today_for, week_start_of
 
     intern = db.session.scalars(
@@ -295,7 +294,7 @@ def _open_survey_token(case) -> str:
     """A fresh, unanswered survey invitation of the case's unit (public pages need a live token)."""
     from datetime import UTC, datetime, timedelta
 
-    from krs.surveys.models import Survey
+    from krs.models import Survey
     from krs.surveys.service import new_token
 
     survey = Survey(
@@ -323,8 +322,7 @@ EXTRA_ARGUMENTS |= {
 def _pending_transfer_of(case):
     """A pending transfer of the own-unit case (jawa2 → jawa3), made once per walk."""
     from krs.cases import transfer
-    from krs.cases.transfer_models import CaseTransfer
-    from krs.models import Unit, User
+    from krs.models import CaseTransfer, Unit, User
 
     existing = db.session.query(CaseTransfer).filter_by(case_id=case.id).first()
     if existing is not None:

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from krs.extensions import db
-from krs.models import Applicant, Case, Role
-from krs.outreach.models import OutreachSessionCase
+from krs.models import Applicant, Case, OutreachSessionCase, Role
 from tests.conftest import login, valid_nik
 from tests.outreach_fixtures import JPEG, add_photo_file, make_group, make_session
 

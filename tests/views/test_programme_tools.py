@@ -7,9 +7,8 @@ import pytest
 
 from krs.cases import saved_filters, transfer
 from krs.extensions import db
-from krs.models import CaseStatus, Role
+from krs.models import CaseStatus, NotificationKind, Role
 from krs.notifications import service as notifications
-from krs.notifications.models import NotificationKind
 from tests.conftest import login
 
 HX = {"HX-Request": "true"}

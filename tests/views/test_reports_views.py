@@ -9,9 +9,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from krs.extensions import db
-from krs.models import AuditLog, Case, CaseStatus, Event, Role
+from krs.models import AuditLog, Case, CaseStatus, Event, Role, ServiceLevel, UnitTarget
 from krs.reports import service
-from krs.reports.models import ServiceLevel, UnitTarget
 from krs.workdays import today_in
 from tests.conftest import login
 

@@ -432,7 +432,7 @@ _reports_builders = {
 def _survey_token(env) -> str:
     from datetime import UTC
 
-    from krs.surveys.models import Survey
+    from krs.models import Survey
     from krs.surveys.service import new_token
 
     case = _case(env, CaseStatus.CLOSED)
@@ -480,7 +480,7 @@ def _intern_today(env):
 
 def _entry(env, days_ago=0, minutes=60):
     """A plain logbook entry of the walk's intern, `days_ago` before today."""
-    from krs.worklog.models import WorkLogEntry
+    from krs.models import WorkLogEntry
     from krs.worklog.service import week_start_of
 
     day = _intern_today(env) - timedelta(days=days_ago)
@@ -508,7 +508,7 @@ def _entry_form(day, **overrides):
 
 
 def _submitted_week(env, days_ago):
-    from krs.worklog.models import WeekStatus, WorkWeek
+    from krs.models import WeekStatus, WorkWeek
 
     entry = _entry(env, days_ago)
     week = WorkWeek(user_id=entry.user_id, week_start=entry.week_start, status=WeekStatus.SUBMITTED)

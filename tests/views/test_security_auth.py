@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from krs.auth import service, session_clock
-from krs.auth.models import LoginThrottle
 from krs.extensions import db
-from krs.models import AuditLog, Role, User, utcnow
+from krs.models import AuditLog, LoginThrottle, Role, User, utcnow
 from tests.conftest import TEST_PASSWORD, login
 
 WRONG = "Nama pengguna atau kata sandi salah."

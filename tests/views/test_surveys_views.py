@@ -3,9 +3,8 @@
 from sqlalchemy import select
 
 from krs.extensions import db
-from krs.models import CaseStatus, Event, EventKind, Role
+from krs.models import CaseStatus, Event, EventKind, Role, Survey
 from krs.surveys import service
-from krs.surveys.models import Survey
 from tests.conftest import login
 
 ALL_FOURS = {f"u{i}": "4" for i in range(1, 10)}

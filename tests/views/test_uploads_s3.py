@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from krs.extensions import db
-from krs.models import Attachment, CaseStatus, Role, User
-from krs.outreach.models import OutreachPhoto
+from krs.models import Attachment, CaseStatus, OutreachPhoto, Role, User
 from tests.outreach_fixtures import JPEG, make_session
 from tests.s3_fixtures import BUCKET, PREFIX, REGION, keys, mocked_bucket
 

@@ -8,9 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from krs.extensions import db
-from krs.models import CaseStatus, Role
+from krs.models import CaseStatus, Role, WeekStatus, WorkLogEntry
 from krs.worklog import service
-from krs.worklog.models import WeekStatus, WorkLogEntry
 from tests.conftest import TEST_PASSWORD
 
 HX = {"HX-Request": "true"}

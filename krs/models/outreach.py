@@ -21,7 +21,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from krs.extensions import db
-from krs.models import Case, LabelledEnum, Unit, User, utcnow
+from krs.models.base import LabelledEnum, utcnow
+from krs.models.cases import Case
+from krs.models.people import Unit, User
 
 
 class GroupKind(LabelledEnum):

@@ -9,7 +9,8 @@ from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from krs.extensions import db
-from krs.models import Case, LabelledEnum, utcnow
+from krs.models.base import LabelledEnum, utcnow
+from krs.models.cases import Case
 
 
 class NotificationKind(LabelledEnum):

@@ -1,16 +1,12 @@
-"""SQLAlchemy 2.0 typed models of the case desk. Timestamps are stored in UTC."""
+"""Cases, their services, timeline events and attachments."""
 
 from __future__ import annotations
 
-import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
-    BigInteger,
-    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -18,63 +14,13 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from krs.extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class LabelledEnum(enum.StrEnum):
-    """A string enum whose members carry an Indonesian label (translated through Babel)."""
-
-    @property
-    def label(self) -> str:
-        return str(self._labels().get(self.value, self.value))
-
-    @classmethod
-    def _labels(cls) -> dict:
-        return {}
-
-    @classmethod
-    def has(cls, value) -> bool:
-        return isinstance(value, str) and value in cls._value2member_map_
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
-
-
-class UnitKind(LabelledEnum):
-    DIREKTORAT = "direktorat"
-    BALAI = "balai"
-    SATKER = "satker"
-
-    @classmethod
-    def _labels(cls):
-        return {"direktorat": _l("Direktorat"), "balai": _l("Balai P2P"), "satker": _l("Satker")}
-
-
-class Role(LabelledEnum):
-    ADMIN = "admin"
-    VIEWER = "viewer"
-    SUPERVISOR = "supervisor"
-    STAFF = "staff"
-    INTERN = "intern"
-
-    @classmethod
-    def _labels(cls):
-        return {
-            "admin": _l("Admin Direktorat"),
-            "viewer": _l("Evaluator Direktorat"),
-            "supervisor": _l("Supervisor"),
-            "staff": _l("Staf"),
-            "intern": _l("Magang"),
-        }
+from krs.models.base import LabelledEnum, utcnow
+from krs.models.people import Applicant, Unit, User
 
 
 class CaseStatus(LabelledEnum):
@@ -218,24 +164,6 @@ class EventKind(LabelledEnum):
         return [cls.NOTE, cls.CALL, cls.FIELD_VISIT, cls.CONSULTATION, cls.DELIVERABLE, cls.REFERRAL]
 
 
-class Gender(LabelledEnum):
-    MALE = "L"
-    FEMALE = "P"
-
-    @classmethod
-    def _labels(cls):
-        return {"L": _l("Laki-laki"), "P": _l("Perempuan")}
-
-
-class ApplicantKind(LabelledEnum):
-    INDIVIDUAL = "individual"
-    GROUP = "group"
-
-    @classmethod
-    def _labels(cls):
-        return {"individual": _l("Perorangan"), "group": _l("Kelompok")}
-
-
 class LandStatus(LabelledEnum):
     SHM = "shm"
     OTHER_TITLE = "other_title"
@@ -268,84 +196,6 @@ class Condition(LabelledEnum):
             "moderate": _l("Rusak sedang"),
             "heavy": _l("Rusak berat"),
         }
-
-
-class Unit(db.Model):
-    __tablename__ = "unit"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)  # JAWA2
-    slug: Mapped[str] = mapped_column(String(30), unique=True)  # jawa2 (used in demo usernames)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default=UnitKind.BALAI)
-    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
-    provinces: Mapped[str] = mapped_column(String(200), default="")  # comma-separated province codes
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    def __repr__(self) -> str:
-        return f"<Unit {self.code}>"
-
-
-class User(UserMixin, db.Model):
-    __tablename__ = "user_account"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(60), unique=True)
-    full_name: Mapped[str] = mapped_column(String(120))
-    password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[str] = mapped_column(String(20))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    unit: Mapped[Unit] = relationship(lazy="joined")
-
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
-
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
-
-    @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
-        return bool(self.active)
-
-    @property
-    def role_label(self) -> str:
-        return Role(self.role).label
-
-
-class Applicant(db.Model):
-    """A household (individual) or a group. Groups keep their contact person in the individual fields."""
-
-    __tablename__ = "applicant"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), default=ApplicantKind.INDIVIDUAL, index=True)
-    name: Mapped[str] = mapped_column(String(150))
-    nik: Mapped[str | None] = mapped_column(String(16), unique=True)
-    phone: Mapped[str | None] = mapped_column(String(20), index=True)
-    gender: Mapped[str | None] = mapped_column(String(1))
-    birth_date: Mapped[date | None] = mapped_column(Date)
-    address: Mapped[str | None] = mapped_column(String(250))
-    province_code: Mapped[str | None] = mapped_column(String(2))
-    regency_code: Mapped[str | None] = mapped_column(String(5))
-    district_code: Mapped[str | None] = mapped_column(String(8))
-    village_code: Mapped[str | None] = mapped_column(String(13))
-    occupation: Mapped[str | None] = mapped_column(String(100))
-    monthly_income: Mapped[int | None] = mapped_column(BigInteger)  # Rupiah
-    household_size: Mapped[int | None] = mapped_column(Integer)
-    consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
-    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # group applicants (krs/outreach): name, kind, village codes, contact person, member households
-    group_kind: Mapped[str | None] = mapped_column(String(30))
-    contact_name: Mapped[str | None] = mapped_column(String(150))
-    # the contact person's NIK: not in `nik`, which is unique and names the household that applies
-    contact_nik: Mapped[str | None] = mapped_column(String(16), index=True)
-    member_households: Mapped[int | None] = mapped_column(Integer)
-    created_by_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    cases: Mapped[list[Case]] = relationship(back_populates="applicant")
 
 
 class CaseCounter(db.Model):
@@ -481,19 +331,11 @@ class Attachment(db.Model):
     event: Mapped[Event | None] = relationship(back_populates="attachments")
 
 
-class AuditLog(db.Model):
-    """Append-only: the app has no route that edits or deletes it."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+class SavedFilter(db.Model):
+    __tablename__ = "saved_filter"
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_saved_filter_user_name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
-    action: Mapped[str] = mapped_column(String(60))
-    entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[int | None] = mapped_column(Integer)
-    before: Mapped[dict | None] = mapped_column(JSON)
-    after: Mapped[dict | None] = mapped_column(JSON)
-    ip: Mapped[str | None] = mapped_column(String(64))
-
-    actor: Mapped[User | None] = relationship()
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    query: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

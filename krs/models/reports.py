@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from krs.extensions import db
-from krs.models import Unit, utcnow
+from krs.models.base import utcnow
+from krs.models.people import Unit
 
 
 class ServiceLevel(db.Model):
@@ -36,3 +37,23 @@ class UnitTarget(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     unit: Mapped[Unit] = relationship()
+
+
+# The dashboard totals kept by krs/reports/stats.py (unit, local day or month, metric, key) -> n
+class StatDay(db.Model):
+    __tablename__ = "stat_day"
+    __table_args__ = (Index("ix_stat_day_metric", "metric", "unit_id", "day", "key", "n"),)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(12), primary_key=True)
+    key: Mapped[str] = mapped_column(String(30), primary_key=True, default="")
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StatMonth(db.Model):
+    __tablename__ = "stat_month"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the first of the month
+    metric: Mapped[str] = mapped_column(String(12), primary_key=True)
+    key: Mapped[str] = mapped_column(String(30), primary_key=True, default="")
+    n: Mapped[int] = mapped_column(Integer, default=0)

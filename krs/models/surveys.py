@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from krs.extensions import db
-from krs.models import utcnow
+from krs.models.base import utcnow
 
 
 class Survey(db.Model):

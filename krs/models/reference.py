@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from krs.extensions import db
-from krs.models import LabelledEnum
+from krs.models.base import LabelledEnum
 
 
 class ReferenceList(LabelledEnum):

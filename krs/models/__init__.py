@@ -1,0 +1,94 @@
+"""Every table of KRS, one module per area (DESIGN.md §2: the lowest layer but extensions).
+
+Feature packages keep no models; they import from here. Timestamps are stored in UTC.
+"""
+
+from krs.models.audit import AuditLog
+from krs.models.auth import LoginThrottle
+from krs.models.base import LabelledEnum, utcnow
+from krs.models.cases import (
+    OPEN_STATUSES,
+    Attachment,
+    Case,
+    CaseCounter,
+    CaseService,
+    CaseStatus,
+    Channel,
+    Condition,
+    Event,
+    EventKind,
+    LandStatus,
+    Outcome,
+    Priority,
+    SavedFilter,
+    ServiceType,
+)
+from krs.models.notifications import Notification, NotificationKind
+from krs.models.outreach import (
+    GroupKind,
+    GroupMember,
+    OutreachAttendee,
+    OutreachPhoto,
+    OutreachSession,
+    OutreachSessionCase,
+    session_staff,
+)
+from krs.models.people import Applicant, ApplicantKind, Gender, Role, Unit, UnitKind, User
+from krs.models.reference import ReferenceItem, ReferenceList
+from krs.models.reports import ServiceLevel, StatDay, StatMonth, UnitTarget
+from krs.models.surveys import Survey
+from krs.models.transfers import CaseTransfer, TransferStatus
+from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Applicant",
+    "ApplicantKind",
+    "Attachment",
+    "AuditLog",
+    "Case",
+    "CaseCounter",
+    "CaseService",
+    "CaseStatus",
+    "CaseTransfer",
+    "Channel",
+    "Condition",
+    "Event",
+    "EventKind",
+    "Gender",
+    "GroupKind",
+    "GroupMember",
+    "LabelledEnum",
+    "LandStatus",
+    "LoginThrottle",
+    "Notification",
+    "NotificationKind",
+    "Outcome",
+    "OutreachAttendee",
+    "OutreachPhoto",
+    "OutreachSession",
+    "OutreachSessionCase",
+    "Placement",
+    "Priority",
+    "ReferenceItem",
+    "ReferenceList",
+    "Role",
+    "SavedFilter",
+    "ServiceLevel",
+    "ServiceType",
+    "StatDay",
+    "StatMonth",
+    "Survey",
+    "TransferStatus",
+    "Unit",
+    "UnitKind",
+    "UnitTarget",
+    "User",
+    "WeekStatus",
+    "WorkCategory",
+    "WorkLogEntry",
+    "WorkWeek",
+    "session_staff",
+    "utcnow",
+    "worklog_entry_case",
+]

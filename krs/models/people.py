@@ -1,0 +1,150 @@
+"""Offices, accounts and applicants (households and groups)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from krs.extensions import db
+from krs.models.base import LabelledEnum, utcnow
+
+if TYPE_CHECKING:
+    from krs.models.cases import Case
+
+
+class UnitKind(LabelledEnum):
+    DIREKTORAT = "direktorat"
+    BALAI = "balai"
+    SATKER = "satker"
+
+    @classmethod
+    def _labels(cls):
+        return {"direktorat": _l("Direktorat"), "balai": _l("Balai P2P"), "satker": _l("Satker")}
+
+
+class Role(LabelledEnum):
+    ADMIN = "admin"
+    VIEWER = "viewer"
+    SUPERVISOR = "supervisor"
+    STAFF = "staff"
+    INTERN = "intern"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "admin": _l("Admin Direktorat"),
+            "viewer": _l("Evaluator Direktorat"),
+            "supervisor": _l("Supervisor"),
+            "staff": _l("Staf"),
+            "intern": _l("Magang"),
+        }
+
+
+class Gender(LabelledEnum):
+    MALE = "L"
+    FEMALE = "P"
+
+    @classmethod
+    def _labels(cls):
+        return {"L": _l("Laki-laki"), "P": _l("Perempuan")}
+
+
+class ApplicantKind(LabelledEnum):
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+
+    @classmethod
+    def _labels(cls):
+        return {"individual": _l("Perorangan"), "group": _l("Kelompok")}
+
+
+class Unit(db.Model):
+    __tablename__ = "unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)  # JAWA2
+    slug: Mapped[str] = mapped_column(String(30), unique=True)  # jawa2 (used in demo usernames)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default=UnitKind.BALAI)
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
+    provinces: Mapped[str] = mapped_column(String(200), default="")  # comma-separated province codes
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return bool(self.active)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+class Applicant(db.Model):
+    """A household (individual) or a group. Groups keep their contact person in the individual fields."""
+
+    __tablename__ = "applicant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default=ApplicantKind.INDIVIDUAL, index=True)
+    name: Mapped[str] = mapped_column(String(150))
+    nik: Mapped[str | None] = mapped_column(String(16), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    address: Mapped[str | None] = mapped_column(String(250))
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    regency_code: Mapped[str | None] = mapped_column(String(5))
+    district_code: Mapped[str | None] = mapped_column(String(8))
+    village_code: Mapped[str | None] = mapped_column(String(13))
+    occupation: Mapped[str | None] = mapped_column(String(100))
+    monthly_income: Mapped[int | None] = mapped_column(BigInteger)  # Rupiah
+    household_size: Mapped[int | None] = mapped_column(Integer)
+    consent_given: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # group applicants (krs/outreach): name, kind, village codes, contact person, member households
+    group_kind: Mapped[str | None] = mapped_column(String(30))
+    contact_name: Mapped[str | None] = mapped_column(String(150))
+    # the contact person's NIK: not in `nik`, which is unique and names the household that applies
+    contact_nik: Mapped[str | None] = mapped_column(String(16), index=True)
+    member_households: Mapped[int | None] = mapped_column(Integer)
+    created_by_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    cases: Mapped[list[Case]] = relationship(back_populates="applicant")
