@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 from collections.abc import Iterator
 from functools import partial
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from krs import access
 from krs.cases import service as cases
+from krs.export_writer import XlsxBook, csv_chunks
 from krs.extensions import db
 from krs.models import Applicant, Case, CaseService, CaseStatus, Channel, Outcome, ServiceType, Unit, User
 from krs.reports.service import Report, TargetView, ranking
@@ -170,49 +166,28 @@ def case_rows(user: User, filters: cases.CaseFilters) -> Iterator[list]:
 
 
 def csv_stream(user: User, filters: cases.CaseFilters) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    writer.writerow(case_columns())
-    for n, row in enumerate(case_rows(user, filters), start=1):
-        writer.writerow(row)
-        if n % 200 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _spooled(wb: Workbook):
-    out = tempfile.TemporaryFile()
-    wb.save(out)
-    out.seek(0)
-    return out
-
-
-def xlsx_safe(row: list) -> list:
-    """XML 1.0 has no control characters (other than tab and newlines): openpyxl refuses a cell
-    holding one. Typed text may carry them (pasted from elsewhere): they are dropped."""
-    return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+    """Streamed through the safe writer: no cell starts a formula, no control character survives."""
+    return csv_chunks(case_columns(), case_rows(user, filters))
 
 
 def cases_xlsx(user: User, filters: cases.CaseFilters):
-    """write_only mode: openpyxl streams rows to a temporary file instead of keeping them in memory."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Kasus"))
+    """A write-only workbook through the safe writer: rows are streamed to a temporary file instead
+    of being kept in memory."""
+    book = XlsxBook()
+    ws = book.sheet(_("Kasus"))
     ws.append(case_columns())
     for row in case_rows(user, filters):
-        ws.append(xlsx_safe(row))
-    return _spooled(wb)
+        ws.append(row)
+    return book.spooled()
 
 
 def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> object:
     """The yearly evaluation: one sheet per section, the same figures as the dashboard."""
-    wb = Workbook(write_only=True)
+    book = XlsxBook()
     total = rep.total
     period = f"{rep.period.start.isoformat()} s.d. {rep.period.end.isoformat()}"
 
-    ws = wb.create_sheet(_("Ringkasan"))
+    ws = book.sheet(_("Ringkasan"))
     ws.append([_("Evaluasi Klinik Rumah Swadaya"), period])
     ws.append([])
     ws.append(
@@ -271,14 +246,14 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
         ]
     )
 
-    ws = wb.create_sheet(_("Per bulan"))
+    ws = book.sheet(_("Per bulan"))
     ws.append([_("Bulan"), _("Unit"), _("Kasus masuk"), _("Kasus ditutup")])
     for unit in rep.units:
         f = rep.by_unit[unit.id]
         for month in rep.period.months():
             ws.append([month, unit.name, f.in_per_month.get(month, 0), f.closed_per_month.get(month, 0)])
 
-    ws = wb.create_sheet(_("Tunggakan"))
+    ws = book.sheet(_("Tunggakan"))
     ws.append([_("Unit"), *[s.label for s in CaseStatus if s != CaseStatus.CLOSED], _("Jumlah")])
     for unit in rep.units:
         f = rep.by_unit[unit.id]
@@ -286,7 +261,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
             [unit.name, *[f.backlog.get(s, 0) for s in CaseStatus if s != CaseStatus.CLOSED], f.backlog_total]
         )
 
-    ws = wb.create_sheet(_("Layanan dan kanal"))
+    ws = book.sheet(_("Layanan dan kanal"))
     ws.append([_("Unit"), *[s.label for s in ServiceType], *[c.label for c in Channel]])
     for unit in rep.units:
         f = rep.by_unit[unit.id]
@@ -298,7 +273,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
             ]
         )
 
-    ws = wb.create_sheet(_("Waktu layanan"))
+    ws = book.sheet(_("Waktu layanan"))
     ws.append(
         [
             _("Unit"),
@@ -320,13 +295,13 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
             ]
         )
 
-    ws = wb.create_sheet(_("Hasil dan rujukan"))
+    ws = book.sheet(_("Hasil dan rujukan"))
     ws.append([_("Unit"), *[o.label for o in Outcome], _("Rujukan")])
     for unit in rep.units:
         f = rep.by_unit[unit.id]
         ws.append([unit.name, *[f.outcomes.get(o, 0) for o in Outcome], f.referrals])
 
-    ws = wb.create_sheet(_("IKM"))
+    ws = book.sheet(_("IKM"))
     ws.append(
         [
             _("Unit"),
@@ -350,7 +325,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
             ]
         )
 
-    ws = wb.create_sheet(_("Target"))
+    ws = book.sheet(_("Target"))
     ws.append([_("Tahun"), targets.year, _("Bagian tahun berjalan (%)"), round(100 * targets.elapsed, 1)])
     ws.append(
         [
@@ -369,7 +344,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 [unit.name, a.label, a.target, a.actual, a.to_date_pct, a.expected_by_now, a.pro_rated_pct]
             )
 
-    ws = wb.create_sheet(_("Penggunaan aplikasi"))
+    ws = book.sheet(_("Penggunaan aplikasi"))
     ws.append(
         [
             _("Unit"),
@@ -382,15 +357,13 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
     )
     for s in total.per_staff:
         ws.append(
-            xlsx_safe(
-                [
-                    unit_names.get(s.unit_id, ""),
-                    s.name,
-                    s.role,
-                    s.cases_recorded,
-                    s.follow_ups,
-                    s.entered_within_day_pct,
-                ]
-            )
+            [
+                unit_names.get(s.unit_id, ""),
+                s.name,
+                s.role,
+                s.cases_recorded,
+                s.follow_ups,
+                s.entered_within_day_pct,
+            ]
         )
-    return _spooled(wb)
+    return book.spooled()

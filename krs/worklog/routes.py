@@ -12,7 +12,7 @@ from flask_login import current_user
 from krs import access
 from krs.extensions import db, htmx
 from krs.models import Placement, Role, Unit, User, WeekStatus, WorkCategory
-from krs.worklog import service
+from krs.worklog import exports, service
 from krs.worklog.forms import EntryForm, FollowUpEntryForm, PlacementForm, ReviewForm, SubmitWeekForm
 
 bp = Blueprint("worklog", __name__, url_prefix="/worklog")
@@ -332,7 +332,7 @@ def print_logbook(placement_id: int):
 def export_logbook(placement_id: int):
     placement = access.get_placement_or_404(current_user, placement_id)
     book = service.printable_logbook(current_user, placement)
-    data = service.logbook_xlsx(book)
+    data = exports.logbook_xlsx(book)
     name = f"logbook-{placement.intern.username}-{placement.start_date:%Y%m%d}.xlsx"
     resp = current_app.response_class(
         data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -8,7 +8,6 @@ a placement may say) and write an audit row in the same transaction as the chang
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -788,86 +787,6 @@ def printable_logbook(viewer: User, placement: Placement) -> PrintableLogbook:
 def hours(minutes: int | None) -> str:
     """`7,5` — hours with one decimal, Indonesian decimal comma."""
     return f"{(minutes or 0) / 60:.1f}".replace(".", ",")
-
-
-def logbook_xlsx(book: PrintableLogbook) -> bytes:
-    """The same logbook as the printable page, as an XLSX workbook for the university."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    p = book.placement
-    tz = p.unit.timezone
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Logbook"
-    bold = Font(bold=True)
-    ws.append([_("Logbook magang")])
-    ws["A1"].font = Font(bold=True, size=14)
-    for label, value in (
-        (_("Nama"), p.intern.full_name),
-        (_("Perguruan tinggi"), p.university),
-        (_("Program studi"), p.study_programme),
-        (_("Unit"), p.unit.name),
-        (_("Masa magang"), f"{format_date(p.start_date, 'd MMM y')} – {format_date(p.end_date, 'd MMM y')}"),
-        (_("Pembimbing lapangan"), p.field_supervisor.full_name),
-    ):
-        ws.append([label, value])
-        ws.cell(row=ws.max_row, column=1).font = bold
-    ws.append([])
-    header = [
-        _("Tanggal"),
-        _("Jam"),
-        _("Durasi (jam)"),
-        _("Kategori"),
-        _("Uraian kegiatan"),
-        _("Kasus"),
-        _("Catatan"),
-    ]
-    ws.append(header)
-    for cell in ws[ws.max_row]:
-        cell.font = bold
-    for e in book.entries:
-        span = f"{e.start_time:%H:%M}–{e.end_time:%H:%M}" if e.start_time and e.end_time else ""
-        ws.append(
-            [
-                e.work_date,
-                span,
-                round(e.minutes / 60, 2),
-                WorkCategory(e.category).label,
-                e.description,
-                ", ".join(c.number for c in e.cases),
-                e.annotation or "",
-            ]
-        )
-        ws.cell(row=ws.max_row, column=1).number_format = "DD/MM/YYYY"
-        ws.cell(row=ws.max_row, column=5).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.append([])
-    ws.append([_("Jumlah jam disetujui"), "", round(book.totals.minutes / 60, 2)])
-    ws.cell(row=ws.max_row, column=1).font = bold
-    for category in WorkCategory:
-        minutes = book.totals.by_category.get(category.value, 0)
-        if minutes:
-            ws.append([str(category.label), "", round(minutes / 60, 2)])
-    ws.append([_("Kasus yang ditangani"), "", book.totals.cases_touched])
-    ws.append([_("Jumlah kunjungan lapangan"), "", book.totals.field_visits])
-    ws.append([])
-    ws.append([_("Persetujuan mingguan")])
-    ws.cell(row=ws.max_row, column=1).font = bold
-    ws.append([_("Minggu mulai"), _("Disetujui oleh"), _("Tanggal persetujuan")])
-    for w in book.weeks:
-        at = (
-            w.reviewed_at.replace(tzinfo=w.reviewed_at.tzinfo or UTC).astimezone(_zone(tz))
-            if w.reviewed_at
-            else None
-        )
-        ws.append([w.week_start, w.reviewed_by.full_name if w.reviewed_by else "", at.date() if at else ""])
-        ws.cell(row=ws.max_row, column=1).number_format = "DD/MM/YYYY"
-        ws.cell(row=ws.max_row, column=3).number_format = "DD/MM/YYYY"
-    for col, width in zip("ABCDEFG", (14, 13, 13, 26, 60, 24, 30), strict=True):
-        ws.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _zone(name: str):

@@ -12,7 +12,7 @@ from krs.auth import service as auth_service
 from krs.cases import service as case_service
 from krs.extensions import db
 from krs.models import AuditLog, CaseStatus, Role, WeekStatus, WorkLogEntry
-from krs.worklog import service
+from krs.worklog import exports, service
 from tests.conftest import TEST_PASSWORD
 
 
@@ -329,7 +329,7 @@ def test_printable_logbook_has_only_approved_entries_in_the_period(people):
     book = service.printable_logbook(spv, placement)
     assert [e.minutes for e in book.entries] == [120]
     assert book.totals.minutes == 120 and [w.week_start for w in book.weeks] == [monday]
-    data = service.logbook_xlsx(book)
+    data = exports.logbook_xlsx(book)
     from io import BytesIO
 
     from openpyxl import load_workbook
