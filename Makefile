@@ -35,9 +35,11 @@ SOAK_USERS ?= 40
 soak: install translations
 	$(BIN)/python tools/soak.py --seconds $(SOAK_SECONDS) --users $(SOAK_USERS)
 
+# Style, then the layer contracts of DESIGN.md §2 ([tool.importlinter] in pyproject.toml)
 lint: install
 	$(BIN)/ruff check krs tests config.py wsgi.py
 	$(BIN)/ruff format --check krs tests config.py wsgi.py
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) instance/test*.db test-artifacts

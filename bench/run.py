@@ -107,7 +107,7 @@ def python(url: str, code: str) -> str:
 PREPARE = """
 import json
 from krs import create_app
-from krs.perf.bench_data import prepare
+from krs.demo.bench_data import prepare
 app = create_app()
 with app.app_context():
     print(json.dumps(prepare()))
@@ -268,7 +268,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def intake_body(client: Client, info: dict, n: int) -> dict:
     from krs import regions
-    from krs.synthetic import synthetic_nik
+    from krs.demo.synthetic import synthetic_nik
 
     village = regions.children("32.76.01")[0][0]  # a real village of Kota Depok, Pancoran Mas
 

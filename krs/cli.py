@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from krs.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from krs.extensions import db
 
 
@@ -16,8 +17,6 @@ def register(app: Flask) -> None:
     @click.option("--cases", default=300, show_default=True)
     def seed_demo_cmd(cases: int):
         """Isi data demo (hanya bila basis data masih kosong)."""
-        from krs.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
-
         result = seed_demo(cases)
         if result.get("skipped"):
             click.echo("Basis data sudah berisi data; data demo tidak ditambahkan.")
@@ -59,4 +58,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(group)
 
 
-CLI_MODULES: list[str] = ["krs.synthetic", "krs.backup", "krs.reports.stats"]
+CLI_MODULES: list[str] = ["krs.demo.synthetic", "krs.backup", "krs.reports.stats"]

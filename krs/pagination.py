@@ -23,3 +23,22 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+# ---------------------------------------------------------------- numbers typed in a URL or form
+
+
+def page_number(value, last: int = 100_000) -> int:
+    """The page asked for in a query string, between 1 and `last`; 1 when it is not a number."""
+    try:
+        return max(1, min(int(value), last))
+    except (TypeError, ValueError):
+        return 1
+
+
+def id_or_none(value: str | None) -> int | None:
+    """An id typed in a query string or form: ASCII digits that fit a database integer, else None
+    ('²'.isdigit() is true but int() refuses it; 20 digits overflow PostgreSQL's integer)."""
+    if value and len(value) <= 9 and value.isascii() and value.isdigit():
+        return int(value)
+    return None

@@ -19,6 +19,7 @@ from krs.admin.forms import (
 )
 from krs.extensions import db
 from krs.models import ReferenceList, Role, Unit
+from krs.pagination import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -198,10 +199,7 @@ def reference():
 def audit():
     form = AuditFilterForm(request.args)
     form.validate()
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), 100000))
-    except ValueError:
-        page = 1
+    page = page_number(request.args.get("page", 1))
     filters = service.AuditFilters(
         actor=form.actor.data or "",
         action=form.action.data or "",

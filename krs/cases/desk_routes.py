@@ -15,6 +15,7 @@ from krs.cases.desk_forms import BulkAssignForm, SaveFilterForm, TransferDecisio
 from krs.cases.routes import bp
 from krs.extensions import db, htmx
 from krs.models import Unit, User
+from krs.pagination import id_or_none
 
 
 @bp.app_template_global()
@@ -131,7 +132,7 @@ def bulk_assign():
     back = request.form.get("next") or url_for("cases.list_cases", view="unassigned")
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("cases.list_cases")
-    ids = [int(v) for v in request.form.getlist("case_ids") if service._id_or_none(v)][:200]
+    ids = [int(v) for v in request.form.getlist("case_ids") if id_or_none(v)][:200]
     if not form.validate_on_submit():
         messages = [_("Pilih petugas yang akan ditugaskan.")]
         result = None
@@ -182,7 +183,7 @@ def save_filter():
 @bp.post("/filters/delete")
 def delete_filter():
     raw = request.form.get("filter_id", "")
-    if service._id_or_none(raw) is None:  # "²" passes isdigit() but not int()
+    if id_or_none(raw) is None:
         flash(_("Pilih filter yang akan dihapus."), "error")
         return redirect(url_for("cases.list_cases"))
     saved = saved_filters.get_own_filter(current_user, int(raw))

@@ -36,6 +36,7 @@ from krs.cases.uploads import UploadError, discard, send_stored, store_upload
 from krs.extensions import db, htmx
 from krs.models import Attachment, CaseStatus, Channel, Outcome, ServiceType, User
 from krs.notifications import service as notifications
+from krs.pagination import page_number
 from krs.storage import get_storage
 from krs.workdays import today_in
 
@@ -44,10 +45,7 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 def _filters_from_request() -> service.CaseFilters:
     args = request.args
-    try:
-        page = max(1, min(int(args.get("page", 1)), 100000))
-    except ValueError:
-        page = 1
+    page = page_number(args.get("page", 1))
     view = args.get("view")
     if view not in ("mine", "unassigned", "overdue", "all"):
         view = (

@@ -9,6 +9,7 @@ from flask_login import current_user
 from krs.extensions import htmx
 from krs.models import NotificationKind
 from krs.notifications import service
+from krs.pagination import id_or_none, page_number
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -35,10 +36,7 @@ def notification_label(value):
 
 @bp.get("")
 def index():
-    try:
-        page = max(1, min(int(request.args.get("page", 1)), 10000))
-    except ValueError:
-        page = 1
+    page = page_number(request.args.get("page", 1), last=10_000)
     unread_only = request.args.get("unread") == "1"
     result = service.notifications_for(current_user, unread_only=unread_only, page=page)
     context = {"page": result, "unread_only": unread_only}
@@ -56,8 +54,8 @@ def count():
 @bp.post("/read")
 def mark_read():
     raw = request.form.get("notification_id", "")
-    if raw.isascii() and raw.isdigit() and len(raw) <= 9:  # "²" passes isdigit(); 20 digits overflow
-        service.mark_read(current_user, int(raw))
+    if (notification_id := id_or_none(raw)) is not None:
+        service.mark_read(current_user, notification_id)
     elif request.form.get("all") == "1":
         service.mark_read(current_user)
     if htmx:

@@ -12,7 +12,12 @@ from flask_login import current_user
 from krs import access
 from krs.extensions import db, htmx
 from krs.models import Placement, Role, Unit, User, WeekStatus, WorkCategory
+<<<<<<< HEAD
 from krs.worklog import exports, service
+=======
+from krs.pagination import id_or_none
+from krs.worklog import service
+>>>>>>> h4
 from krs.worklog.forms import EntryForm, FollowUpEntryForm, PlacementForm, ReviewForm, SubmitWeekForm
 
 bp = Blueprint("worklog", __name__, url_prefix="/worklog")
@@ -90,10 +95,7 @@ def index():
     if current_user.role == Role.INTERN:
         return _render_logbook(current_user, _week_from_request(current_user))
     units = access.units_visible_to(current_user) if access.is_national(current_user) else []
-    try:
-        unit_id = int(request.args.get("unit", "") or 0) or None
-    except ValueError:
-        unit_id = None
+    unit_id = id_or_none(request.args.get("unit", "")) or None
     if unit_id and unit_id not in {u.id for u in units}:
         unit_id = None
     context = {

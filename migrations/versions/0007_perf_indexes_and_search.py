@@ -4,7 +4,7 @@ Revision ID: 0007_perf
 Revises: 0008_integration
 Create Date: 2026-11-27 20:00:00
 
-The B-tree indexes are also declared on the models (krs/models.py) so autogenerate stays quiet.
+The B-tree indexes are also declared on the models (krs/models/) so autogenerate stays quiet.
 The search structures are dialect-specific and live only here:
 - SQLite: an external-content FTS5 table `applicant_fts(name, phone)` with the trigram tokenizer
   (case-insensitive substring LIKE/MATCH through the index for 3+ characters), kept in sync by

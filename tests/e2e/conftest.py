@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.support import ARTIFACTS
+
 CHROMIUM = os.environ.get("KRS_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def _browser_available() -> bool:
@@ -92,16 +93,3 @@ def shot(page, request):
         return path
 
     return _shot
-
-
-def sign_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
-def sign_out(page) -> None:
-    page.click("header form[action='/logout'] button")
-    page.wait_for_url("**/login")

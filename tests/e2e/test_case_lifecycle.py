@@ -5,8 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from krs.models import Role
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import sign_in, sign_out
+from tests.support import TEST_PASSWORD, sign_in, sign_out
 
 
 def test_whole_case_lifecycle_in_the_browser(live_server, page, shot, units, make_user):

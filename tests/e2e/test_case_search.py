@@ -5,8 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from krs.models import Role
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.support import TEST_PASSWORD, sign_in
 
 
 def test_active_search_updates_rows_and_url(live_server, page, shot, units, make_user, make_case):

@@ -3,8 +3,7 @@
 from playwright.sync_api import expect
 
 from krs.models import Role
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.support import TEST_PASSWORD, sign_in
 
 
 def _choose_village(page) -> None:

@@ -5,8 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from krs.models import Role
-from tests.conftest import TEST_PASSWORD, valid_nik
-from tests.outreach_fixtures import make_group, make_session
+from tests.support import TEST_PASSWORD, make_group, make_session, sign_in, valid_nik
 
 
 def test_two_cases_taken_in_from_the_session_page(live_server, page, shot, units, make_user):
@@ -22,8 +21,6 @@ def test_two_cases_taken_in_from_the_session_page(live_server, page, shot, units
         households_count=18,
     )
     make_group(staff, units["jawa2"], name="KSM Sido Makmur", contact_name="Bapak Harun")
-
-    from tests.e2e.conftest import sign_in
 
     sign_in(page, live_server, staff.username, TEST_PASSWORD)
     page.click("nav.mainnav a:has-text('Sosialisasi')")

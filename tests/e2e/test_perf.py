@@ -2,8 +2,7 @@
 the assets come back compressed, and a second visit takes them from the browser cache."""
 
 from krs.models import CaseStatus, Role
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.support import TEST_PASSWORD, sign_in
 
 TRANSFERRED = """() => {
   const nav = performance.getEntriesByType('navigation')[0];

@@ -8,8 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from krs.models import CaseStatus, Role
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import sign_in, sign_out
+from tests.support import TEST_PASSWORD, sign_in, sign_out
 
 
 def test_transfer_from_jawa2_accepted_by_spv_jawa3(live_server, page, shot, units, make_user, make_case):

@@ -6,8 +6,7 @@ import io
 from playwright.sync_api import expect
 
 from krs.models import CaseStatus, Role
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.support import TEST_PASSWORD, sign_in
 
 
 def test_export_follows_the_filters_on_screen(live_server, page, shot, units, make_user, make_case):

@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from krs.extensions import db
 from krs.models import AuditLog, CaseStatus, Role
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.support import TEST_PASSWORD, sign_in
 
 
 def test_reveal_nik_in_the_browser_is_audited_and_csp_clean(

@@ -4,8 +4,7 @@ the supervisor sees the unit's IKM change on /reports."""
 from playwright.sync_api import expect
 
 from krs.models import CaseStatus, Role
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, sign_in, sign_out
+from tests.support import ARTIFACTS, TEST_PASSWORD, sign_in, sign_out
 
 
 def test_survey_through_the_token_link_changes_the_units_ikm(

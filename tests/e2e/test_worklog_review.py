@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from krs.models import CaseStatus, Role
 from krs.worklog import service
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import sign_in, sign_out
+from tests.support import TEST_PASSWORD, sign_in, sign_out
 
 
 def test_week_submitted_returned_fixed_and_approved(live_server, page, shot, units, make_user, make_case):

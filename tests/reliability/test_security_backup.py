@@ -12,7 +12,7 @@ from sqlalchemy import text
 from krs.backup import BackupError, backup_database, restore_database
 from krs.extensions import db
 from krs.models import CaseStatus, Unit
-from tests.security_support import db_fingerprint
+from tests.support import db_fingerprint
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from krs.cases import service
 from krs.extensions import db
 from krs.models import AuditLog, Case, CaseStatus, Event, EventKind, Role, Unit, User
-from tests.conftest import APPLICANT, login, valid_nik
+from tests.support import APPLICANT, login, valid_nik
 
 INTAKES = 24
 ROUNDS = 10

@@ -21,6 +21,7 @@ import requests
 from sqlalchemy import text
 
 from krs.extensions import db
+from tests.support import APPLICANT, valid_nik
 
 ROOT = Path(__file__).resolve().parents[2]
 CRASHES = int(os.environ.get("KRS_CRASH_ROUNDS", "3"))
@@ -51,7 +52,6 @@ def _prepare_database(url: str) -> list[int]:
     from krs.cases import service
     from krs.extensions import limiter
     from krs.models import Role, Unit, User
-    from tests.conftest import APPLICANT, valid_nik
 
     class Fresh(Config):
         SQLALCHEMY_DATABASE_URI = url

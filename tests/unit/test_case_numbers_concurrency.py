@@ -7,7 +7,7 @@ from sqlalchemy import select
 from krs.cases import service
 from krs.extensions import db
 from krs.models import Case, Role, Unit, User
-from tests.conftest import APPLICANT, valid_nik
+from tests.support import APPLICANT, valid_nik
 
 
 def test_simultaneous_intakes_get_unique_consecutive_numbers(app, units, make_user):

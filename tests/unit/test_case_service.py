@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from krs.cases import service
 from krs.extensions import db
 from krs.models import Applicant, AuditLog, Case, CaseStatus, Event, Role
-from tests.conftest import APPLICANT, valid_nik
+from tests.support import APPLICANT, valid_nik
 
 
 def _intake(actor, unit, nik, name="Siti Rahayu", services=("house_design",)):

@@ -8,6 +8,7 @@ from sqlalchemy import update
 from krs.extensions import db
 from krs.main import service
 from krs.models import Case, CaseStatus, Role
+from tests.support import login
 
 
 def test_overdue_count_is_exact_below_the_cap_and_capped_above(units, make_user, make_case, monkeypatch):
@@ -26,8 +27,6 @@ def test_overdue_count_is_exact_below_the_cap_and_capped_above(units, make_user,
 
 
 def test_the_tile_says_more_than_the_cap(client, units, make_user, make_case, monkeypatch):
-    from tests.conftest import login
-
     admin = make_user(Role.ADMIN)
     for _ in range(3):
         c = make_case(unit=units["jawa2"], status=CaseStatus.ASSIGNED)

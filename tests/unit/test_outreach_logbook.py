@@ -9,7 +9,7 @@ from krs.models import AuditLog, Role, WeekStatus, WorkLogEntry, WorkWeek
 from krs.outreach import service
 from krs.workdays import today_in
 from krs.worklog.service import week_start_of
-from tests.outreach_fixtures import make_session, session_data
+from tests.support import make_session, session_data
 
 
 def _entries(user_id):

@@ -12,8 +12,7 @@ from krs.extensions import db
 from krs.models import Applicant, AuditLog, Channel, GroupMember, OutreachAttendee, Role
 from krs.outreach import service
 from krs.workdays import today_in
-from tests.conftest import APPLICANT, valid_nik
-from tests.outreach_fixtures import GROUP_CASE, make_group, make_session
+from tests.support import APPLICANT, GROUP_CASE, make_group, make_session, valid_nik
 
 
 def household(n: int, **kw) -> dict:

@@ -188,7 +188,7 @@ def test_the_totals_are_written_in_the_transaction_of_the_change(world, make_cas
 def test_random_histories_and_a_synthetic_load(world, make_case):
     """Many cases with random timestamps across years and both offices (bulk statements), then a
     synthetic load through COPY/executemany and its rebuild."""
-    from krs.synthetic import seed_synthetic
+    from krs.demo.synthetic import seed_synthetic
 
     rng = random.Random(11)
     now = datetime.now(UTC)

@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 from krs.cases.uploads import UploadError, store_upload
 from krs.extensions import db
 from krs.models import Attachment, CaseStatus
-from tests.conftest import login
+from tests.support import login
 
 GPS_IFD = 0x8825
 

@@ -9,13 +9,15 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from krs import regions, synthetic
+from krs import regions
 from krs.cases import service
 from krs.cases.forms import nik_problem
+from krs.demo import synthetic
+from krs.demo.synthetic import seed_synthetic, synthetic_nik
 from krs.extensions import db
 from krs.models import Applicant, Case, CaseCounter, CaseService, Event, EventKind, Role, Survey, Unit, User
 from krs.surveys.service import ikm_for
-from krs.synthetic import seed_synthetic, synthetic_nik
+from tests.support import APPLICANT, valid_nik
 
 
 def test_synthetic_niks_are_valid_and_unique():
@@ -79,7 +81,6 @@ def test_intake_after_the_seed_continues_each_counter(app):
         )
     unit = db.session.scalar(select(Unit).where(Unit.slug == "jawa2"))
     staff = db.session.scalar(select(User).where(User.username == "staf.jawa2"))
-    from tests.conftest import APPLICANT, valid_nik
 
     case = service.intake(
         staff,

@@ -13,7 +13,7 @@ from krs.cases import service as case_service
 from krs.extensions import db
 from krs.models import AuditLog, CaseStatus, Role, WeekStatus, WorkLogEntry
 from krs.worklog import exports, service
-from tests.conftest import TEST_PASSWORD
+from tests.support import TEST_PASSWORD
 
 
 @pytest.fixture

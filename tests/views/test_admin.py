@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from krs.extensions import db
 from krs.models import AuditLog, ReferenceItem, Role, Unit, User
-from tests.conftest import login
+from tests.support import login
 
 
 def _client(app, user):

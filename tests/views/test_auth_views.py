@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from krs.extensions import db
 from krs.models import AuditLog, Role, User
-from tests.conftest import TEST_PASSWORD
+from tests.support import TEST_PASSWORD
 
 
 def test_sign_in_with_the_password_and_land_on_home(client, make_user):

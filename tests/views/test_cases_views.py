@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from krs.extensions import db
 from krs.models import Applicant, Attachment, AuditLog, Case, CaseStatus, Event, Role, Unit, User
-from tests.conftest import valid_nik
+from tests.support import valid_nik
 
 HX = {"HX-Request": "true"}
 

@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from krs.extensions import db
 from krs.models import Applicant, Case, OutreachSessionCase, Role
-from tests.conftest import login, valid_nik
-from tests.outreach_fixtures import JPEG, add_photo_file, make_group, make_session
+from tests.support import JPEG, add_photo_file, login, make_group, make_session, valid_nik
 
 HX = {"HX-Request": "true"}
 
@@ -344,8 +343,6 @@ def test_index_query_count_does_not_grow_with_sessions(client, people, units, co
 
 
 def test_the_applicant_page_of_a_group_is_its_group_page(units, make_user, login_as):
-    from tests.outreach_fixtures import make_group
-
     staff = make_user(Role.STAFF, units["jawa2"])
     group = make_group(staff, units["jawa2"]).case.applicant
     client = login_as(staff)

@@ -9,7 +9,7 @@ from krs.cases import saved_filters, transfer
 from krs.extensions import db
 from krs.models import CaseStatus, NotificationKind, Role
 from krs.notifications import service as notifications
-from tests.conftest import login
+from tests.support import login
 
 HX = {"HX-Request": "true"}
 

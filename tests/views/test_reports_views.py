@@ -12,7 +12,7 @@ from krs.extensions import db
 from krs.models import AuditLog, Case, CaseStatus, Event, Role, ServiceLevel, UnitTarget
 from krs.reports import service
 from krs.workdays import today_in
-from tests.conftest import login
+from tests.support import login, make_session
 
 
 @pytest.fixture
@@ -444,7 +444,6 @@ def test_people_served_tile_counts_cases_households_and_participants_separately(
     from datetime import timedelta
 
     from krs.workdays import today_in
-    from tests.outreach_fixtures import make_session
 
     unit = units["jawa2"]
     staff = make_user(Role.STAFF, unit)

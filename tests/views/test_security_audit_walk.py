@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from krs.extensions import db
 from krs.models import AuditLog, CaseStatus, Role
-from tests.conftest import TEST_PASSWORD, login, valid_nik
-from tests.security_support import db_fingerprint
+from tests.support import JPEG, TEST_PASSWORD, db_fingerprint, login, make_group, make_session, valid_nik
 
 # Rules that change nothing but the visitor's own session cookie.
 NO_DATA_CHANGE = {"main.set_language": "the interface language lives in the visitor's own session"}
@@ -311,22 +310,16 @@ def _session_form(env, **overrides):
 
 
 def _session(env):
-    from tests.outreach_fixtures import make_session
-
     return make_session(env["users"]["staff"], _unit(env), staff=[env["users"]["staff"]])
 
 
 def _group(env, n):
-    from tests.outreach_fixtures import make_group
-
     nik = valid_nik(n, female=True)
     return make_group(env["users"]["staff"], _unit(env), contact_nik=nik).case.applicant
 
 
 def _photo():
     import io
-
-    from tests.outreach_fixtures import JPEG
 
     return (io.BytesIO(JPEG), "kegiatan.jpg")
 

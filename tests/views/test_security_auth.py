@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from krs.auth import service, session_clock
 from krs.extensions import db
 from krs.models import AuditLog, LoginThrottle, Role, User, utcnow
-from tests.conftest import TEST_PASSWORD, login
+from tests.support import TEST_PASSWORD, login
 
 WRONG = "Nama pengguna atau kata sandi salah."
 LOCKED = "Terlalu banyak percobaan masuk yang gagal"

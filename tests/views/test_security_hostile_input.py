@@ -24,9 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from krs.extensions import db
 from krs.models import Case, CaseStatus
-from tests.conftest import login
-from tests.security_support import db_fingerprint, forms_on
-from tests.views import test_authorisation_walk as authorisation_walk
+from tests.support import SCOPED_ARGUMENTS, db_fingerprint, forms_on, login, url_for_rule, walk_world
 
 EXAMPLES = int(os.environ.get("KRS_HOSTILE_EXAMPLES", "25"))
 STATS: Counter = Counter()
@@ -147,8 +145,8 @@ def form_strategy(fields: dict, choices: dict, extra_valid: dict):
 
 
 @pytest.fixture
-def world(units, make_user, make_case):  # noqa: F811 - the authorisation walk's world
-    return authorisation_walk.world.__wrapped__(units, make_user, make_case)
+def world(units, make_user, make_case):
+    return walk_world(units, make_user, make_case)
 
 
 def _discover_post_forms(app, users, cases) -> dict[str, dict]:
@@ -161,7 +159,7 @@ def _discover_post_forms(app, users, cases) -> dict[str, dict]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint == "static":
                 continue
-            url = authorisation_walk._url_for_rule(rule, cases["own"])
+            url = url_for_rule(rule, cases["own"])
             resp = client.get(url)
             if resp.mimetype != "text/html":
                 continue
@@ -236,15 +234,15 @@ def test_hostile_posts_to_every_form(app, world):
             if "GET" in rule.methods and rule.endpoint != "static":
                 # as the authorisation walk does: the other unit's case only for case-scoped
                 # arguments (the transfer builder makes a jawa2 -> jawa3 transfer of the own case)
-                scoped = rule.arguments & authorisation_walk.SCOPED_ARGUMENTS
+                scoped = rule.arguments & SCOPED_ARGUMENTS
                 for case in cases.values() if scoped else [cases["own"]]:
-                    url = authorisation_walk._url_for_rule(rule, case)
+                    url = url_for_rule(rule, case)
                     _check_response(client.get(url), f"GET {url} as {role} after hostile posts")
                     _check_response(client.get(url, headers={"HX-Request": "true"}), f"htmx {url}")
 
 
 def _post_checker(app, users, cases, rule, strategy):
-    url = authorisation_walk._url_for_rule(rule, cases["own"])
+    url = url_for_rule(rule, cases["own"])
     allowed = REFUSAL_MAY_TOUCH.get(rule.endpoint, set())
     anonymous = rule.endpoint == "auth.login"
 
@@ -289,7 +287,7 @@ def _post_checker(app, users, cases, rule, strategy):
 
 
 def _get_checker(app, users, cases, rule):
-    url = authorisation_walk._url_for_rule(rule, cases["own"])
+    url = url_for_rule(rule, cases["own"])
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(

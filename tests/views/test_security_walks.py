@@ -11,17 +11,13 @@ from sqlalchemy import func, select
 
 from krs.extensions import db
 from krs.models import AuditLog, CaseStatus
-from tests.conftest import APPLICANT, login
-from tests.security_support import db_fingerprint, forms_on
-from tests.views import test_authorisation_walk as authorisation_walk
-
-_url_for_rule = authorisation_walk._url_for_rule
+from tests.support import APPLICANT, TEST_PASSWORD, db_fingerprint, forms_on, login, url_for_rule, walk_world
 
 
 @pytest.fixture
-def world(units, make_user, make_case):  # noqa: F811 - the authorisation walk's world, shared
+def world(units, make_user, make_case):
     """Two units, one user per role, an in-progress case in each (the intern's in their unit)."""
-    return authorisation_walk.world.__wrapped__(units, make_user, make_case)
+    return walk_world(units, make_user, make_case)
 
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -46,7 +42,7 @@ def csrf_on(app):
 def test_every_state_changing_rule_refuses_a_request_without_csrf_token(app, world, csrf_on):
     users, cases = world
     # build every URL first: some URL arguments are records made on demand (a session, a token)
-    targets = [(rule, method, _url_for_rule(rule, cases["own"])) for rule, method in _rules(app, MUTATING)]
+    targets = [(rule, method, url_for_rule(rule, cases["own"])) for rule, method in _rules(app, MUTATING)]
     before = db_fingerprint()
     checked = []
     for rule, method, url in targets:
@@ -101,7 +97,7 @@ def _get_pages(app, users, cases, roles=("admin", "supervisor", "staff", "intern
             client = app.test_client()
             if role:
                 login(client, users[role])
-            url = _url_for_rule(rule, cases["own"])
+            url = url_for_rule(rule, cases["own"])
             for headers in ({}, {"HX-Request": "true"}):
                 yield rule, role, url, headers, client.get(url, headers=headers)
 
@@ -138,8 +134,6 @@ def test_htmx_is_configured_to_need_no_inline_styles(client):
 
 
 def test_session_cookie_is_httponly_and_samesite(client, make_user):
-    from tests.conftest import TEST_PASSWORD
-
     make_user("staff", username="budi")
     resp = client.post("/login", data={"username": "budi", "password": TEST_PASSWORD})
     cookie = resp.headers.get("Set-Cookie", "")
@@ -151,7 +145,6 @@ def test_session_cookie_is_httponly_and_samesite(client, make_user):
 def test_https_configuration_sets_secure_cookies_and_hsts(app, make_user):
     from config import TestConfig
     from krs import create_app
-    from tests.conftest import TEST_PASSWORD
 
     class Https(TestConfig):
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]

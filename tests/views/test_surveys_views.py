@@ -5,7 +5,7 @@ from sqlalchemy import select
 from krs.extensions import db
 from krs.models import CaseStatus, Event, EventKind, Role, Survey
 from krs.surveys import service
-from tests.conftest import login
+from tests.support import login
 
 ALL_FOURS = {f"u{i}": "4" for i in range(1, 10)}
 

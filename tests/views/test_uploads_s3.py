@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from krs.extensions import db
 from krs.models import Attachment, CaseStatus, OutreachPhoto, Role, User
-from tests.outreach_fixtures import JPEG, make_session
 from tests.s3_fixtures import BUCKET, PREFIX, REGION, keys, mocked_bucket
+from tests.support import JPEG, make_session
 
 PDF = b"%PDF-1.4\n% rencana anggaran\n" + bytes(range(256)) * 200
 HEADERS = (

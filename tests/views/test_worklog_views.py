@@ -10,7 +10,7 @@ from sqlalchemy import select
 from krs.extensions import db
 from krs.models import CaseStatus, Role, WeekStatus, WorkLogEntry
 from krs.worklog import service
-from tests.conftest import TEST_PASSWORD
+from tests.support import TEST_PASSWORD
 
 HX = {"HX-Request": "true"}
 

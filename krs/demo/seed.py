@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select, update
 
 from krs import regions
-from krs.cases import service
+from krs.admin.service import ensure_reference_items
+from krs.cases import saved_filters, service, transfer
 from krs.extensions import db
 from krs.models import (
     Case,
@@ -21,9 +22,16 @@ from krs.models import (
     Outcome,
     Role,
     ServiceType,
+    Survey,
     Unit,
+    UnitTarget,
     User,
+    WorkLogEntry,
 )
+from krs.outreach import service as outreach
+from krs.surveys.service import CODES, new_token
+from krs.workdays import local_date
+from krs.worklog import service as worklog
 
 DEMO_PASSWORD = "krs-demo"
 
@@ -336,8 +344,6 @@ TOPICS = [
 def seed_outreach_demo(rng: random.Random, units: dict, desk: dict, now: datetime) -> None:
     """Per unit: two groups with a case each, two outreach sessions with cases opened there, and one
     household that came to a session and later opened a case at the desk (counted once)."""
-    from krs.outreach import service as outreach
-
     for slug, people in desk.items():
         unit = units[slug]
         provinces = unit.provinces.split(",")
@@ -464,9 +470,6 @@ WORKLOG_TASKS = [
 def seed_worklog_demo(rng: random.Random) -> None:
     """A placement and some weeks of logbook for each `magang.<unit>` account: older weeks
     approved, one returned with a comment, last week waiting in the supervisor's queue."""
-    from krs.models import WorkLogEntry
-    from krs.worklog import service as worklog
-
     interns = db.session.scalars(select(User).where(User.role == Role.INTERN, User.username.like("magang.%")))
     for i, intern in enumerate(list(interns)):
         unit = intern.unit
@@ -524,10 +527,6 @@ def seed_worklog_demo(rng: random.Random) -> None:
 
 def seed_evaluation_demo(rng: random.Random | None = None) -> dict:
     """Issue 4: targets for every unit this year and IKM surveys for about 60% of the closed cases."""
-    from krs.models import Survey, UnitTarget
-    from krs.surveys.service import CODES, new_token
-    from krs.workdays import local_date
-
     rng = rng or random.Random(4)
     now = datetime.now(UTC)
     units = list(db.session.scalars(select(Unit).where(Unit.kind != "direktorat").order_by(Unit.id)))
@@ -592,9 +591,6 @@ def seed_evaluation_demo(rng: random.Random | None = None) -> dict:
 
 def _seed_programme_tools(units: dict, desk: dict) -> None:
     """Issue 7: a transfer waiting for spv.jawa3, saved filters, the reference lists."""
-    from krs.admin.service import ensure_reference_items
-    from krs.cases import saved_filters, transfer
-
     ensure_reference_items()
     if "jawa2" in desk and "jawa3" in units:
         movable = db.session.scalar(

@@ -33,6 +33,7 @@ import click
 from sqlalchemy import func, select, text
 
 from krs import audit, regions
+from krs.demo.seed import FIRST, JOBS, LAST, NEEDS, NOTES, seed_demo
 from krs.extensions import db
 from krs.models import (
     Applicant,
@@ -119,8 +120,6 @@ class SeedResult:
 def _ensure_desk() -> dict[int, dict]:
     """Units with their desk people; the demo's six units and accounts when the database is empty."""
     if not db.session.scalar(select(func.count()).select_from(Unit)):
-        from krs.demo import seed_demo
-
         seed_demo(0, with_features=False)
     desks: dict[int, dict] = {}
     for unit in db.session.scalars(select(Unit).where(Unit.kind != "direktorat").order_by(Unit.id)):
@@ -267,8 +266,6 @@ def _generate(plan: _Plan, rng: random.Random) -> Iterator[_Batch]:
     Hot loop: every choice is one `rng.random()` (randrange/choice cost several times more), times
     are integer seconds made text through day and time-of-day tables, the values for PostgreSQL
     are escaped once, in the pools they are picked from."""
-    from krs.demo import FIRST, JOBS, LAST, NEEDS, NOTES
-
     esc = _copy_text if plan.pg else str
     null = "\\N" if plan.pg else None
     true = "t" if plan.pg else 1
