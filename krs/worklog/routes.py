@@ -12,12 +12,8 @@ from flask_login import current_user
 from krs import access
 from krs.extensions import db, htmx
 from krs.models import Placement, Role, Unit, User, WeekStatus, WorkCategory
-<<<<<<< HEAD
-from krs.worklog import exports, service
-=======
 from krs.pagination import id_or_none
-from krs.worklog import service
->>>>>>> h4
+from krs.worklog import exports, service
 from krs.worklog.forms import EntryForm, FollowUpEntryForm, PlacementForm, ReviewForm, SubmitWeekForm
 
 bp = Blueprint("worklog", __name__, url_prefix="/worklog")
