@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, abort, g, has_request_context, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from krs import access, request_log, storage
+from krs.auth.service import sign_in_refusal
 from krs.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from krs.models import User
 
 
 def select_locale() -> str:
@@ -117,11 +130,6 @@ def _register_guards(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from flask import flash
-
-        from krs.models import User
-        from krs.worklog.service import sign_in_refusal
-
         user = db.session.get(User, int(user_id))
         if user and user.active and (refusal := sign_in_refusal(user)):  # placement period over
             session.pop("_user_id", None)

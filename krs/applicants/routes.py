@@ -6,8 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from krs import access, regions
-from krs.cases import service as case_service
+from krs import access, regions, service_levels
 from krs.extensions import db
 from krs.models import ApplicantKind, Case
 from krs.workdays import today_in
@@ -33,7 +32,7 @@ def detail(applicant_id: int):
         applicant=applicant,
         cases=cases,
         today=today_in(current_user.unit.timezone),
-        sla_state=case_service.sla_state,
+        sla_state=service_levels.sla_state,
         region_name=regions.full_name(
             applicant.province_code, applicant.regency_code, applicant.district_code, applicant.village_code
         ),

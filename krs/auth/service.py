@@ -1,16 +1,19 @@
-"""Sign-in rules: password check, last login, password policy."""
+"""Sign-in rules: password check, last login, password policy, an intern's placement period."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, has_app_context
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from krs import audit
 from krs.extensions import db
-from krs.models import LoginThrottle, User, utcnow
+from krs.models import LoginThrottle, Placement, Role, User, utcnow
+from krs.workdays import today_in
 
 # Temporary lock per account name: this many failures inside the window lock it for LOCK_MINUTES.
 MAX_FAILURES = 5
@@ -128,8 +131,6 @@ def authenticate(
         raise AuthError(_l("Nama pengguna atau kata sandi salah."))
     if not user.active:
         raise AuthError(_l("Akun ini dinonaktifkan. Hubungi supervisor atau admin unit Anda."))
-    from krs.worklog.service import sign_in_refusal
-
     if refusal := sign_in_refusal(user, today):  # an intern outside their placement period
         raise AuthError(refusal)
     if row is not None:
@@ -138,6 +139,39 @@ def authenticate(
     audit.record(user, "auth.login", "user", user.id)
     db.session.commit()
     return user
+
+
+def sign_in_refusal(user: User, today: date | None = None) -> str | None:
+    """Why an intern may not sign in today (outside every placement period), or None.
+
+    Only interns are concerned. An intern account without any placement yet is not refused: the
+    supervisor creates the account first and records the placement afterwards. Nothing is deleted
+    when a period ends; the account simply stops working until a placement covers today again.
+    """
+    if user.role != Role.INTERN:
+        return None
+    placements = list(
+        db.session.scalars(
+            select(Placement).where(Placement.user_id == user.id).order_by(Placement.start_date)
+        )
+    )
+    if not placements:
+        return None
+    today = today or today_in(user.unit.timezone)
+    if any(p.covers(today) for p in placements):
+        return None
+    upcoming = [p for p in placements if p.start_date > today]
+    if upcoming:
+        return _(
+            "Masa magang Anda baru dimulai %(date)s; akun magang dapat dipakai mulai tanggal itu.",
+            date=format_date(upcoming[0].start_date, "d MMM y"),
+        )
+    last = max(p.end_date for p in placements)
+    return _(
+        "Masa magang Anda berakhir %(date)s, sehingga akun magang ini tidak dapat dipakai lagi. "
+        "Logbook Anda tetap tersimpan; hubungi supervisor unit bila masa magang diperpanjang.",
+        date=format_date(last, "d MMM y"),
+    )
 
 
 def password_problem(user: User, password: str) -> str | None:

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from krs import access, regions
+from krs import access, regions, service_levels
 from krs.admin import reference
 from krs.cases import service
 from krs.cases.forms import (
@@ -35,7 +35,6 @@ from krs.cases.forms import (
 from krs.cases.uploads import UploadError, discard, send_stored, store_upload
 from krs.extensions import db, htmx
 from krs.models import Attachment, CaseStatus, Channel, Outcome, ServiceType, User
-from krs.notifications import service as notifications
 from krs.pagination import page_number
 from krs.storage import get_storage
 from krs.workdays import today_in
@@ -74,7 +73,7 @@ def list_cases():
         "page": page,
         "filters": filters,
         "today": today_in(current_user.unit.timezone),
-        "sla_state": service.sla_state,
+        "sla_state": service_levels.sla_state,
     }
     if htmx and htmx.target == "case-rows":
         return render_template("cases/_rows.html", **context)
@@ -205,7 +204,7 @@ def _case_context(case, **forms):
         or ClosureDecisionForm(formdata=None, version=case.version),
         "reopen_form": forms.get("reopen_form") or ReopenForm(formdata=None, version=case.version),
         "today": today_in(case.unit.timezone),
-        "sla_state": service.sla_state(case, today_in(case.unit.timezone)),
+        "sla_state": service_levels.sla_state(case, today_in(case.unit.timezone)),
         "region_name": regions.full_name(
             case.applicant.province_code,
             case.applicant.regency_code,
@@ -232,7 +231,7 @@ def _render_case(case, status: int = 200, **forms):
 @bp.get("/<int:case_id>")
 def detail(case_id: int):
     case = access.get_case_or_404(current_user, case_id)
-    notifications.mark_case_read(current_user, case.id)
+    service.case_viewed(current_user, case)
     return _render_case(case)
 
 

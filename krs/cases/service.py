@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from krs import access, audit
+from krs import access, audit, signals
 from krs.extensions import db
 from krs.models import (
     OPEN_STATUSES,
@@ -36,22 +36,9 @@ from krs.models import (
     User,
     utcnow,
 )
-from krs.notifications import service as notifications
 from krs.pagination import Page
-from krs.workdays import add_working_days, local_date, today_in
-from krs.worklog import service as worklog_service
-
-# Default service levels in working days (issue 4 makes them admin-editable reference data).
-FIRST_RESPONSE_DAYS = 2
-RESOLUTION_DAYS = {
-    ServiceType.PROGRAM_INFO: 5,
-    ServiceType.HOUSE_DESIGN: 15,
-    ServiceType.COST_ESTIMATE: 10,
-    ServiceType.CONSTRUCTION: 10,
-    ServiceType.PERMITS: 20,
-    ServiceType.FINANCING: 10,
-    ServiceType.OTHER: 10,
-}
+from krs.service_levels import SLA_STATES, due_dates, sla_clause
+from krs.workdays import local_date, today_in
 
 CASE_AUDIT_FIELDS = ["status", "assignee_id", "outcome", "closure_summary", "unit_id", "version"]
 
@@ -145,14 +132,6 @@ def open_cases_of(user: User, applicant: Applicant) -> list[Case]:
         .order_by(Case.created_at.desc())
     )
     return list(db.session.scalars(stmt))
-
-
-def due_dates(unit: Unit, services: list[str], opened: datetime) -> tuple[date, date]:
-    from krs.reports.sla import days_for  # admin-edited service levels (issue 4)
-
-    start = local_date(opened, unit.timezone)
-    first_days, days = days_for(services)
-    return add_working_days(start, first_days), add_working_days(start, days)
 
 
 def intake(
@@ -273,8 +252,9 @@ def _event(
 def _commit_change(actor: User, case: Case, action: str, before: dict, then=None) -> None:
     """Audit the change and commit; a concurrent writer that got there first is a conflict.
 
-    `then` (notifications) runs after the case's own UPDATE is flushed: its queries would
-    otherwise autoflush that UPDATE outside this guard, and a lost race would surface as a 500."""
+    `then` (sending a signal: the notifications' receivers) runs after the case's own UPDATE is
+    flushed: their queries would otherwise autoflush that UPDATE outside this guard, and a lost
+    race would surface as a 500."""
     try:
         db.session.flush()
         if then is not None:
@@ -303,7 +283,11 @@ def assign_case(actor: User, case: Case, assignee: User, expected_version: int |
         case.status = CaseStatus.ASSIGNED
     _event(actor, case, EventKind.ASSIGNED, data={"from": previous, "to": assignee.full_name})
     _commit_change(
-        actor, case, "case.assign", before, then=lambda: notifications.on_assigned(actor, case, assignee)
+        actor,
+        case,
+        "case.assign",
+        before,
+        then=lambda: signals.case_assigned.send(actor, case=case, assignee=assignee),
     )
     return case
 
@@ -372,7 +356,7 @@ def _add_follow_up_once(actor: User, case: Case, follow_up: FollowUp) -> Event:
             )
         )
     db.session.flush()  # StaleDataError here or at commit: the caller reloads and retries
-    worklog_service.entry_from_follow_up(actor, event)  # an intern's follow-up goes into their logbook
+    signals.follow_up_recorded.send(actor, event=event)  # an intern's follow-up goes into their logbook
     audit.record(
         actor,
         "case.follow_up",
@@ -401,7 +385,7 @@ def request_closure(actor: User, case: Case, outcome: str, summary: str, expecte
         case,
         "case.request_closure",
         before,
-        then=lambda: notifications.on_closure_requested(actor, case),
+        then=lambda: signals.closure_requested.send(actor, case=case),
     )
     return case
 
@@ -414,7 +398,9 @@ def approve_closure(actor: User, case: Case, expected_version=None) -> Case:
     case.status = CaseStatus.CLOSED
     case.closed_at = utcnow()
     _event(actor, case, EventKind.CLOSURE_APPROVED, data={"outcome": case.outcome})
-    _commit_change(actor, case, "case.approve_closure", before)
+    _commit_change(
+        actor, case, "case.approve_closure", before, then=lambda: signals.case_closed.send(actor, case=case)
+    )
     return case
 
 
@@ -433,7 +419,7 @@ def return_closure(actor: User, case: Case, comment: str, expected_version=None)
         case,
         "case.return_closure",
         before,
-        then=lambda: notifications.on_closure_returned(actor, case, comment),
+        then=lambda: signals.closure_returned.send(actor, case=case, comment=comment),
     )
     return case
 
@@ -449,8 +435,20 @@ def reopen_case(actor: User, case: Case, reason: str, expected_version=None) -> 
     case.closed_at = None
     case.outcome = None
     _event(actor, case, EventKind.REOPENED, body=reason)
-    _commit_change(actor, case, "case.reopen", before)
+    _commit_change(
+        actor,
+        case,
+        "case.reopen",
+        before,
+        then=lambda: signals.case_reopened.send(actor, case=case, reason=reason),
+    )
     return case
+
+
+def case_viewed(user: User, case: Case) -> None:
+    """Opening a case page settles what waited there for the user (the notifications' receiver)."""
+    signals.case_viewed.send(user, case=case)
+    db.session.commit()
 
 
 def reveal_nik(actor: User, case: Case) -> str:
@@ -518,11 +516,8 @@ def filtered_cases(user: User, f: CaseFilters):
         stmt = stmt.where(Case.assignee_id.is_(None), Case.status != CaseStatus.CLOSED)
     elif f.view == "overdue":
         stmt = stmt.where(Case.status.in_(OPEN_STATUSES), Case.resolution_due < today_in(user.unit.timezone))
-    if f.sla:
-        from krs.reports.sla import SLA_STATES, sla_clause
-
-        if f.sla in SLA_STATES:
-            stmt = stmt.where(sla_clause(f.sla, today_in(user.unit.timezone)))
+    if f.sla in SLA_STATES:
+        stmt = stmt.where(sla_clause(f.sla, today_in(user.unit.timezone)))
     if CaseStatus.has(f.status):
         stmt = stmt.where(Case.status == f.status)
     if f.channel:
@@ -678,22 +673,6 @@ def _load_page(ids: list[int]) -> list[Case]:
     ).unique()
     by_id = {c.id: c for c in loaded}
     return [by_id[i] for i in ids if i in by_id]
-
-
-def sla_state(case: Case, today: date) -> str:
-    """on_time | due_soon | overdue | done, against the resolution due date."""
-    return sla_state_of(case.status, case.resolution_due, today)
-
-
-def sla_state_of(status: str, resolution_due: date | None, today: date) -> str:
-    """`sla_state` from the two columns it reads (exports stream plain rows, not Case objects)."""
-    if status == CaseStatus.CLOSED or resolution_due is None:
-        return "done"
-    if resolution_due < today:
-        return "overdue"
-    if (resolution_due - today).days <= 2:
-        return "due_soon"
-    return "on_time"
 
 
 def timeline(case: Case) -> list[Event]:

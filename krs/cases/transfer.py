@@ -11,11 +11,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from krs import access, audit
+from krs import access, audit, signals
 from krs.cases.service import CASE_AUDIT_FIELDS, CaseError, _check_version, _commit_change, _event
 from krs.extensions import db
 from krs.models import Case, CaseStatus, CaseTransfer, EventKind, TransferStatus, Unit, User, utcnow
-from krs.notifications import service as notifications
 
 TRANSFERABLE = (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS)
 
@@ -74,7 +73,7 @@ def request_transfer(
             "reason": reason,
         },
     )
-    notifications.on_transfer_requested(actor, transfer)
+    signals.transfer_requested.send(actor, transfer=transfer)
     db.session.commit()
     return transfer
 
@@ -114,7 +113,7 @@ def accept_transfer(actor: User, transfer: CaseTransfer, comment: str = "") -> C
             "transfer_id": transfer.id,
         },
     )
-    notifications.on_transfer_decided(actor, transfer)
+    signals.transfer_decided.send(actor, transfer=transfer)
     _commit_change(actor, case, "case.transfer_accept", before)
     db.session.refresh(case)
     return case
@@ -149,7 +148,7 @@ def reject_transfer(actor: User, transfer: CaseTransfer, comment: str) -> CaseTr
         None,
         {"transfer_id": transfer.id, "comment": comment},
     )
-    notifications.on_transfer_decided(actor, transfer)
+    signals.transfer_decided.send(actor, transfer=transfer)
     db.session.commit()
     return transfer
 

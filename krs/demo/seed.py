@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from krs import regions
+from krs import regions, service_levels
 from krs.admin.service import ensure_reference_items
 from krs.cases import saved_filters, service, transfer
 from krs.extensions import db
@@ -280,7 +280,7 @@ def seed_demo(n_cases: int = 300, seed: int = 2026, with_features: bool = True) 
 
 def _backdate(case: Case, opened: datetime, now: datetime) -> None:
     """Move the case's system events to its opening day so the demo has a realistic history."""
-    first_due, resolution_due = service.due_dates(case.unit, case.service_types, opened)
+    first_due, resolution_due = service_levels.due_dates(case.unit, case.service_types, opened)
     db.session.execute(
         update(Case)
         .where(Case.id == case.id)

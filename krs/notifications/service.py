@@ -1,5 +1,6 @@
-"""Notifications: written by the case services in their own transaction (never commit here),
-plus next-action reminders generated when the user's counter is read."""
+"""Notifications: written by the receivers in krs.notifications.receivers inside the sender's
+transaction (never commit there), plus next-action reminders generated when the user's counter
+is read."""
 
 from __future__ import annotations
 
@@ -63,47 +64,6 @@ def supervisors_of(unit_id: int) -> list[int]:
             )
         )
     )
-
-
-# ---------------------------------------------------------------- hooks called by the case services
-
-
-def on_assigned(actor: User, case: Case, assignee: User) -> None:
-    if assignee.id != actor.id:
-        notify(assignee.id, NotificationKind.ASSIGNED, case, actor.full_name)
-
-
-def on_closure_requested(actor: User, case: Case) -> None:
-    for user_id in supervisors_of(case.unit_id):
-        if user_id != actor.id:
-            notify(user_id, NotificationKind.CLOSURE_WAITING, case, actor.full_name)
-
-
-def on_closure_returned(actor: User, case: Case, comment: str) -> None:
-    requester = db.session.scalar(
-        select(Event.author_id)
-        .where(Event.case_id == case.id, Event.kind == EventKind.CLOSURE_REQUESTED)
-        .order_by(Event.id.desc())
-        .limit(1)
-    )
-    for user_id in {case.assignee_id, requester} - {None, actor.id}:
-        notify(user_id, NotificationKind.RETURNED, case, comment)
-
-
-def on_transfer_requested(actor: User, transfer) -> None:
-    for user_id in supervisors_of(transfer.to_unit_id):
-        notify(user_id, NotificationKind.TRANSFER_WAITING, transfer.case, transfer.from_unit.name)
-
-
-def on_transfer_decided(actor: User, transfer) -> None:
-    if transfer.requested_by_id != actor.id:
-        notify(transfer.requested_by_id, NotificationKind.TRANSFER_DECIDED, None, _decision_text(transfer))
-
-
-def _decision_text(transfer) -> str:
-    from krs.models import TransferStatus
-
-    return f"{transfer.case.number}: {TransferStatus(transfer.status).label} — {transfer.to_unit.name}"
 
 
 # ---------------------------------------------------------------- next-action reminders
@@ -200,7 +160,7 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
 
 
 def mark_case_read(user: User, case_id: int) -> None:
-    """Opening a case page settles what waited there for the user."""
+    """Opening a case page settles what waited there for the user (the caller commits)."""
     db.session.execute(
         update(Notification)
         .where(
@@ -209,4 +169,3 @@ def mark_case_read(user: User, case_id: int) -> None:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()

@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
-from krs import access, audit
+from krs import access, audit, signals
 from krs.cases import service as case_service
 from krs.cases.service import CaseError, IntakeResult
 from krs.extensions import db
@@ -111,10 +111,8 @@ def _set_attendees(session: OutreachSession, attendee_niks: list[str]) -> None:
 
 
 def _log_for_interns(actor: User, session: OutreachSession) -> None:
-    """Interns present get the session in their logbook (krs.worklog), in this transaction."""
-    from krs.worklog.service import entries_from_outreach_session
-
-    entries_from_outreach_session(actor, session)
+    """Interns present get the session in their logbook (krs.worklog's receiver), in this transaction."""
+    signals.outreach_session_saved.send(actor, session=session)
 
 
 def create_session(

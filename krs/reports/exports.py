@@ -16,6 +16,7 @@ from krs.export_writer import XlsxBook, csv_chunks
 from krs.extensions import db
 from krs.models import Applicant, Case, CaseService, CaseStatus, Channel, Outcome, ServiceType, Unit, User
 from krs.reports.service import Report, TargetView, ranking
+from krs.service_levels import sla_state_of
 from krs.surveys.service import ELEMENTS
 from krs.workdays import local_date, today_in
 
@@ -143,9 +144,7 @@ def case_rows(user: User, filters: cases.CaseFilters) -> Iterator[list]:
         unit_name, tz = units[unit_id]
         sla = sla_shown.get((status, resolution_due))
         if sla is None:
-            sla = sla_shown[status, resolution_due] = sla_labels[
-                cases.sla_state_of(status, resolution_due, today)
-            ]
+            sla = sla_shown[status, resolution_due] = sla_labels[sla_state_of(status, resolution_due, today)]
         yield [
             number,
             unit_name,

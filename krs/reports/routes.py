@@ -25,6 +25,7 @@ from krs.extensions import htmx
 from krs.models import CaseStatus, Channel, Outcome, ServiceType
 from krs.reports import exports, service
 from krs.reports.forms import ServiceLevelForm, TargetForm
+from krs.service_levels import level_rows, set_service_level
 from krs.surveys.service import ELEMENTS
 from krs.workdays import today_in
 
@@ -198,7 +199,7 @@ def export_evaluation():
 @bp.get("/service-levels")
 def service_levels(forms: dict | None = None, status: int = 200):
     rows = []
-    for svc, first, resolution in service.level_rows():
+    for svc, first, resolution in level_rows():
         form = (forms or {}).get(svc) or ServiceLevelForm(
             formdata=None, first_response_days=first, resolution_days=resolution, prefix=svc
         )
@@ -215,9 +216,7 @@ def edit_service_level(service_type: str):
     form = ServiceLevelForm(prefix=service_type)
     if not form.validate_on_submit():
         return service_levels(forms={service_type: form}, status=422)
-    service.set_service_level(
-        current_user, service_type, form.first_response_days.data, form.resolution_days.data
-    )
+    set_service_level(current_user, service_type, form.first_response_days.data, form.resolution_days.data)
     flash(_("Batas waktu layanan %(s)s disimpan.", s=ServiceType(service_type).label), "success")
     return redirect(url_for("reports.service_levels"))
 

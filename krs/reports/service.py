@@ -28,7 +28,6 @@ from krs.models import (
     EventKind,
     Outcome,
     Role,
-    ServiceLevel,
     StatDay,
     StatMonth,
     Survey,
@@ -37,7 +36,6 @@ from krs.models import (
     User,
 )
 from krs.reports import stats
-from krs.reports.sla import defaults as default_levels
 from krs.surveys.service import CODES, IkmResult, ikm_from_sums
 from krs.workdays import local_date, working_days_between
 
@@ -672,41 +670,6 @@ def target_view(user: User, units: list[Unit], year: int, today: date) -> Target
 
 
 # ---------------------------------------------------------------- reference data (admin)
-
-
-def level_rows() -> list[tuple[str, int, int, bool]]:
-    """(service, first-response days, resolution days, edited?) for every service type."""
-    stored = {r.service: r for r in db.session.scalars(select(ServiceLevel))}
-    out = []
-    for service, (first, resolution) in default_levels().items():
-        row = stored.get(service)
-        out.append(
-            (service, row.first_response_days if row else first, row.resolution_days if row else resolution)
-        )
-    return out
-
-
-def set_service_level(actor: User, service: str, first_days: int, resolution_days: int) -> ServiceLevel:
-    row = db.session.get(ServiceLevel, service)
-    before = None
-    if row is None:
-        row = ServiceLevel(service=service)
-        db.session.add(row)
-    else:
-        before = {"first_response_days": row.first_response_days, "resolution_days": row.resolution_days}
-    row.first_response_days = first_days
-    row.resolution_days = resolution_days
-    db.session.flush()
-    audit.record(
-        actor,
-        "service_level.set",
-        "service_level",
-        None,
-        before,
-        {"service": service, "first_response_days": first_days, "resolution_days": resolution_days},
-    )
-    db.session.commit()
-    return row
 
 
 def target_rows(user: User, units: list[Unit], year: int) -> list[tuple[Unit, UnitTarget | None]]:

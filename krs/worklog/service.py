@@ -22,11 +22,8 @@ from krs import access, audit
 from krs.extensions import db
 from krs.models import (
     Case,
-    Event,
-    EventKind,
     Placement,
     Role,
-    ServiceType,
     User,
     WeekStatus,
     WorkCategory,
@@ -35,7 +32,7 @@ from krs.models import (
     utcnow,
     worklog_entry_case,
 )
-from krs.workdays import local_date, today_in
+from krs.workdays import today_in
 
 PLACEMENT_FIELDS = [
     "user_id",
@@ -83,35 +80,6 @@ def placement_on(intern: User, day: date) -> Placement | None:
             Placement.user_id == intern.id, Placement.start_date <= day, Placement.end_date >= day
         )
     ).first()
-
-
-def sign_in_refusal(user: User, today: date | None = None) -> str | None:
-    """Why an intern may not sign in today (outside every placement period), or None.
-
-    Only interns are concerned. An intern account without any placement yet is not refused: the
-    supervisor creates the account first and records the placement afterwards. Nothing is deleted
-    when a period ends; the account simply stops working until a placement covers today again.
-    """
-    if user.role != Role.INTERN:
-        return None
-    placements = placements_of(user)
-    if not placements:
-        return None
-    today = today or today_for(user)
-    if any(p.covers(today) for p in placements):
-        return None
-    upcoming = [p for p in placements if p.start_date > today]
-    if upcoming:
-        return _(
-            "Masa magang Anda baru dimulai %(date)s; akun magang dapat dipakai mulai tanggal itu.",
-            date=format_date(upcoming[0].start_date, "d MMM y"),
-        )
-    last = max(p.end_date for p in placements)
-    return _(
-        "Masa magang Anda berakhir %(date)s, sehingga akun magang ini tidak dapat dipakai lagi. "
-        "Logbook Anda tetap tersimpan; hubungi supervisor unit bila masa magang diperpanjang.",
-        date=format_date(last, "d MMM y"),
-    )
 
 
 @dataclass
@@ -352,126 +320,6 @@ def _entry_snapshot(entry: WorkLogEntry) -> dict:
 
 def category_problem(category: str) -> str | None:
     return None if WorkCategory.has(category) else _("Pilih kategori kegiatan.")
-
-
-FOLLOW_UP_CATEGORY = {
-    EventKind.FIELD_VISIT: WorkCategory.FIELD_VISIT,
-    EventKind.NOTE: WorkCategory.DESK_SERVICE,
-    EventKind.CALL: WorkCategory.DESK_SERVICE,
-    EventKind.CONSULTATION: WorkCategory.DESK_SERVICE,
-    EventKind.REFERRAL: WorkCategory.DESK_SERVICE,
-}
-
-
-def category_for_event(event: Event) -> str:
-    if event.kind == EventKind.DELIVERABLE:
-        services = set(event.case.service_types)
-        if ServiceType.COST_ESTIMATE in services:
-            return WorkCategory.COST_ESTIMATE
-        if ServiceType.HOUSE_DESIGN in services:
-            return WorkCategory.DESIGN_DRAWING
-        return WorkCategory.DESK_SERVICE
-    return FOLLOW_UP_CATEGORY.get(event.kind, WorkCategory.OTHER)
-
-
-def entry_from_follow_up(actor: User, event: Event) -> WorkLogEntry | None:
-    """Hook of krs.cases.service.add_follow_up: a follow-up an intern logs on a case becomes a
-    logbook entry (duration, case link) in the same transaction, so nobody types it twice.
-
-    The entry is dated on the follow-up's day in the case's office zone. A follow-up dated in a
-    week that is already submitted or approved does not change that locked week: no entry is made
-    and the skip is audited (the follow-up itself stays on the case's timeline).
-    """
-    if actor.role != Role.INTERN or event.kind not in EventKind.follow_up_kinds():
-        return None
-    day = local_date(event.occurred_at, event.case.unit.timezone)
-    if week_is_locked(actor, day):
-        audit.record(
-            actor,
-            "worklog.follow_up_not_logged",
-            "case_event",
-            event.id,
-            None,
-            {"reason": "week_locked", "work_date": day},
-        )
-        return None
-    label = EventKind(event.kind).label
-    entry = WorkLogEntry(
-        user_id=actor.id,
-        work_date=day,
-        week_start=week_start_of(day),
-        minutes=event.duration_minutes or 0,
-        category=category_for_event(event),
-        description=f"{label}: {event.body or ''}".strip(),
-        source_event_id=event.id,
-        cases=[event.case],
-    )
-    db.session.add(entry)
-    db.session.flush()
-    audit.record(
-        actor,
-        "worklog.entry_from_follow_up",
-        "worklog_entry",
-        entry.id,
-        None,
-        {**_entry_snapshot(entry), "event_id": event.id},
-    )
-    return entry
-
-
-def entries_from_outreach_session(actor: User, session) -> list[WorkLogEntry]:
-    """Hook of krs.outreach.service: every intern recorded as present at an outreach session gets
-    the session in their logbook (one entry per intern and session, in the caller's transaction).
-
-    An intern added later gets their entry when the session is saved again; a week already
-    submitted or approved is not changed (the skip is audited), as for follow-ups.
-    """
-    interns = [u for u in session.staff if u.role == Role.INTERN]
-    if not interns:
-        return []
-    have = set(
-        db.session.scalars(
-            select(WorkLogEntry.user_id).where(
-                WorkLogEntry.source_session_id == session.id,
-                WorkLogEntry.user_id.in_([u.id for u in interns]),
-            )
-        )
-    )
-    made = []
-    for intern in interns:
-        if intern.id in have:
-            continue
-        if week_is_locked(intern, session.held_on):
-            audit.record(
-                actor,
-                "worklog.session_not_logged",
-                "outreach_session",
-                session.id,
-                None,
-                {"intern_id": intern.id, "reason": "week_locked", "work_date": session.held_on},
-            )
-            continue
-        entry = WorkLogEntry(
-            user_id=intern.id,
-            work_date=session.held_on,
-            week_start=week_start_of(session.held_on),
-            minutes=session.duration_minutes or 0,
-            category=WorkCategory.FIELD_VISIT,
-            description=_("Sosialisasi: %(topic)s — %(place)s", topic=session.topic, place=session.place),
-            source_session_id=session.id,
-        )
-        db.session.add(entry)
-        db.session.flush()
-        audit.record(
-            actor,
-            "worklog.entry_from_session",
-            "worklog_entry",
-            entry.id,
-            None,
-            {**_entry_snapshot(entry), "session_id": session.id},
-        )
-        made.append(entry)
-    return made
 
 
 def submit_week(actor: User, week_start: date) -> WorkWeek:

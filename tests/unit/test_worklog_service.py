@@ -68,21 +68,21 @@ def test_intern_signs_in_only_within_the_placement_period(people):
     with pytest.raises(auth_service.AuthError, match="baru dimulai"):
         auth_service.authenticate("magang.uji", TEST_PASSWORD, today=today - timedelta(days=11))
     # the last day still works
-    assert service.sign_in_refusal(intern, today + timedelta(days=10)) is None
+    assert auth_service.sign_in_refusal(intern, today + timedelta(days=10)) is None
 
 
 def test_refusal_message_is_clear_and_keeps_the_logbook(people):
     today = _today(people)
     _place(people, today - timedelta(days=20), today)
     _entry(people["intern"], today - timedelta(days=1))
-    message = service.sign_in_refusal(people["intern"], today + timedelta(days=1))
+    message = auth_service.sign_in_refusal(people["intern"], today + timedelta(days=1))
     assert "tidak dapat dipakai lagi" in message and "Logbook Anda tetap tersimpan" in message
     assert db.session.scalar(select(WorkLogEntry).where(WorkLogEntry.user_id == people["intern"].id))
 
 
 def test_period_rule_only_concerns_interns(people):
-    assert service.sign_in_refusal(people["spv"], date(2000, 1, 1)) is None
-    assert service.sign_in_refusal(people["intern"]) is None  # no placement recorded yet
+    assert auth_service.sign_in_refusal(people["spv"], date(2000, 1, 1)) is None
+    assert auth_service.sign_in_refusal(people["intern"]) is None  # no placement recorded yet
 
 
 def test_placement_rules(people):

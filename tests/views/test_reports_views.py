@@ -187,7 +187,7 @@ SLA_SHOWN = {
 def test_export_rows_hold_every_column_of_the_case(client, desk, make_case):
     """Each column as the case reads on screen: labels, local dates, services in order, the
     assignee, service-level state; empty cells empty; the XLSX holds the same values as the CSV."""
-    from krs.cases.service import sla_state
+    from krs.service_levels import sla_state
     from krs.workdays import local_date
 
     people, closed = desk
