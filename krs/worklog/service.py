@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, distinct, func, select
 from sqlalchemy import case as sql_case
