@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from krs import regions
+from krs import intake, regions
 from krs.cases import service
 from krs.extensions import db
 from krs.models import (
@@ -272,7 +272,7 @@ def seed_demo(n_cases: int = 300, seed: int = 2026, with_features: bool = True) 
 
 def _backdate(case: Case, opened: datetime, now: datetime) -> None:
     """Move the case's system events to its opening day so the demo has a realistic history."""
-    first_due, resolution_due = service.due_dates(case.unit, case.service_types, opened)
+    first_due, resolution_due = intake.due_dates(case.unit, case.service_types, opened)
     db.session.execute(
         update(Case)
         .where(Case.id == case.id)

@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import select
 
 from krs.cases import service as case_service
-from krs.cases.uploads import StoredFile
 from krs.extensions import db
 from krs.models import Applicant, Case, OutreachSession, OutreachSessionCase, Role, User
 from krs.outreach import service
 from krs.storage import get_storage
+from krs.uploads import StoredFile
 
 PLACE = {
     "province_code": "32",

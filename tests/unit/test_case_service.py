@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from krs import intake
 from krs.cases import service
 from krs.extensions import db
 from krs.models import Applicant, AuditLog, Case, CaseStatus, Event, Role
@@ -73,7 +74,7 @@ def test_due_dates_skip_weekends_and_holidays(units, make_user):
     from krs.workdays import is_working_day
 
     opened = datetime(2025, 12, 26, 3, 0, tzinfo=UTC)
-    first, resolution = service.due_dates(units["jawa2"], ["house_design"], opened)
+    first, resolution = intake.due_dates(units["jawa2"], ["house_design"], opened)
     assert is_working_day(first) and is_working_day(resolution)
     assert first > opened.date() and resolution > first
 

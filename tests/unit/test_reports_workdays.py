@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from krs.cases import service
+from krs import intake
 from krs.extensions import db
 from krs.models import ServiceLevel
 from krs.reports.sla import days_for
@@ -42,18 +42,18 @@ def test_due_dates_follow_the_unit_zone(make_unit):
     wita = make_unit("WITA1", tz="Asia/Makassar")
     opened = datetime(2026, 8, 13, 16, 30, tzinfo=UTC)
     # WIB opens Thu 13 Aug: +2 working days = Fri 14, Tue 18 (17 Aug is a holiday)
-    assert service.due_dates(wib, ["program_info"], opened)[0] == date(2026, 8, 18)
+    assert intake.due_dates(wib, ["program_info"], opened)[0] == date(2026, 8, 18)
     # WITA opens Fri 14 Aug already: +2 = Tue 18, Wed 19
-    assert service.due_dates(wita, ["program_info"], opened)[0] == date(2026, 8, 19)
+    assert intake.due_dates(wita, ["program_info"], opened)[0] == date(2026, 8, 19)
 
 
 def test_due_dates_read_the_admin_edited_service_levels(make_unit):
     unit = make_unit("SL1")
     opened = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Mon 2 Mar 2026, 09:00 WIB
-    assert service.due_dates(unit, ["house_design"], opened) == (date(2026, 3, 4), date(2026, 3, 24))
+    assert intake.due_dates(unit, ["house_design"], opened) == (date(2026, 3, 4), date(2026, 3, 24))
     db.session.add(ServiceLevel(service="house_design", first_response_days=1, resolution_days=3))
     db.session.commit()
-    assert service.due_dates(unit, ["house_design"], opened) == (date(2026, 3, 3), date(2026, 3, 5))
+    assert intake.due_dates(unit, ["house_design"], opened) == (date(2026, 3, 3), date(2026, 3, 5))
 
 
 def test_several_services_take_the_strictest_response_and_the_longest_resolution():

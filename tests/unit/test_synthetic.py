@@ -11,8 +11,8 @@ from sqlalchemy import func, select, text
 
 from krs import regions, synthetic
 from krs.cases import service
-from krs.cases.forms import nik_problem
 from krs.extensions import db
+from krs.fields import nik_problem
 from krs.models import Applicant, Case, CaseCounter, CaseService, Event, EventKind, Role, Survey, Unit, User
 from krs.surveys.service import ikm_for
 from krs.synthetic import seed_synthetic, synthetic_nik
