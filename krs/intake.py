@@ -1,1 +1,210 @@
-"""(being written: issue 12)"""
+"""Opening a case: the core shared by the case desk (krs.cases) and outreach (krs.outreach).
+
+Case numbers, the applicant record (found by NIK or created), the case with its due dates, its
+first timeline event and its audit rows, in the caller's transaction. Whether the actor may open
+cases for the unit is krs.access's answer, asked by the caller and passed in as `permitted`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from krs import audit
+from krs.extensions import db
+from krs.models import (
+    Applicant,
+    Case,
+    CaseCounter,
+    CaseService,
+    CaseStatus,
+    Event,
+    EventKind,
+    Unit,
+    User,
+    utcnow,
+)
+
+# TODO(issue 12, merge with h1a): days_for moves to krs.service_levels; import it from there.
+from krs.service_levels import due_dates
+from krs.workdays import local_date
+
+APPLICANT_FIELDS = [
+    "name",
+    "phone",
+    "gender",
+    "birth_date",
+    "address",
+    "province_code",
+    "regency_code",
+    "district_code",
+    "village_code",
+    "occupation",
+    "monthly_income",
+    "household_size",
+]
+GROUP_FIELDS = ["group_kind", "contact_name", "contact_nik", "member_households"]
+HOUSE_FIELDS = [
+    "land_status",
+    "floor_area_m2",
+    "occupants",
+    "roof_condition",
+    "wall_condition",
+    "floor_condition",
+    "water_source",
+    "sanitation",
+    "electricity",
+]
+
+
+class CaseError(Exception):
+    """A rule of the lifecycle refused the change; the message is for the user."""
+
+
+# ---------------------------------------------------------------- case numbers
+
+
+def next_case_seq(unit_id: int, year: int) -> int:
+    """Atomically take the next sequence number for a unit and year (safe under concurrency).
+
+    One upsert statement: PostgreSQL locks the counter row until the intake commits, SQLite
+    serialises writers; two desks submitting at once get consecutive numbers, never the same.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(CaseCounter)
+        .values(unit_id=unit_id, year=year, last_seq=1)
+        .on_conflict_do_update(
+            index_elements=["unit_id", "year"], set_={"last_seq": CaseCounter.last_seq + 1}
+        )
+        .returning(CaseCounter.last_seq)
+    )
+    return db.session.execute(stmt).scalar_one()
+
+
+def format_case_number(unit: Unit, year: int, seq: int) -> str:
+    return f"KRS-{unit.code}-{year}-{seq:04d}"
+
+
+# ---------------------------------------------------------------- intake
+
+
+@dataclass
+class IntakeResult:
+    case: Case
+    applicant_reused: bool
+
+
+def find_applicant_by_nik(nik: str) -> Applicant | None:
+    return db.session.execute(select(Applicant).where(Applicant.nik == nik)).scalar_one_or_none()
+
+
+def open_case(
+    actor: User,
+    unit: Unit,
+    applicant_data: dict,
+    case_data: dict,
+    existing: Applicant | None = None,
+    commit: bool = True,
+    *,
+    permitted: bool,
+) -> IntakeResult:
+    """Register an applicant (or reuse the one with the same NIK) and open a case for them.
+
+    `permitted` is the caller's answer from krs.access: `access.can(actor, "intake", unit_id=unit.id)`.
+
+    Groups (kind="group") have no NIK of their own: a new group is always a new applicant, and a
+    further case of a known group passes it as `existing`. `commit=False` leaves the transaction
+    open for a caller that links the case to more records (an outreach session) before committing.
+
+    Two desks registering the same new household at the same moment both find no applicant;
+    the second insert then breaks the unique NIK. It is retried once, now reusing the applicant
+    the first desk created, so both cases are kept and neither desk sees an error.
+    """
+    args = (actor, unit, applicant_data, case_data, existing, commit, permitted)
+    if not commit:
+        return _open_case(*args)  # the caller owns the transaction (and its retry)
+    try:
+        return _open_case(*args)
+    except IntegrityError:
+        db.session.rollback()
+        nik = applicant_data.get("nik")
+        if not nik or find_applicant_by_nik(nik) is None:
+            raise
+        return _open_case(*args)
+
+
+def _open_case(
+    actor: User,
+    unit: Unit,
+    applicant_data: dict,
+    case_data: dict,
+    existing: Applicant | None,
+    commit: bool,
+    permitted: bool,
+) -> IntakeResult:
+    if not permitted:
+        raise CaseError(_l("Anda tidak dapat mencatat kasus untuk unit ini."))
+    if not applicant_data.get("consent_given"):
+        raise CaseError(_l("Persetujuan pemrosesan data pribadi wajib diberikan."))
+    services = [str(s) for s in case_data.get("service_types") or []]
+    if not services:
+        raise CaseError(_l("Pilih minimal satu jenis layanan."))
+
+    now = utcnow()
+    applicant = existing
+    if applicant is None and applicant_data.get("nik"):
+        applicant = find_applicant_by_nik(applicant_data["nik"])
+    reused = applicant is not None
+    if applicant is None:
+        applicant = Applicant(created_by_unit_id=unit.id, consent_at=now)
+        for name in ["kind", "nik", "consent_given", *APPLICANT_FIELDS, *GROUP_FIELDS]:
+            if name in applicant_data:
+                setattr(applicant, name, applicant_data[name])
+        db.session.add(applicant)
+    else:
+        # A returning household: never a duplicate; fill in only what the record lacks.
+        for name in APPLICANT_FIELDS:
+            if getattr(applicant, name) in (None, "") and applicant_data.get(name) not in (None, ""):
+                setattr(applicant, name, applicant_data[name])
+        applicant.consent_given = True
+        applicant.consent_at = now
+
+    year = local_date(now, unit.timezone).year
+    seq = next_case_seq(unit.id, year)
+    first_due, resolution_due = due_dates(unit, services, now)
+    case = Case(
+        number=format_case_number(unit, year, seq),
+        unit=unit,
+        year=year,
+        seq=seq,
+        applicant=applicant,
+        channel=case_data["channel"],
+        description=case_data["description"],
+        priority=case_data.get("priority") or "normal",
+        status=CaseStatus.NEW,
+        created_by_id=actor.id,
+        created_at=now,
+        first_response_due=first_due,
+        resolution_due=resolution_due,
+        services=[CaseService(service=s) for s in services],
+    )
+    for name in HOUSE_FIELDS:
+        if name in case_data:
+            setattr(case, name, case_data[name])
+    db.session.add(case)
+    db.session.flush()
+    created = {"reused_applicant": reused}
+    db.session.add(Event(case=case, kind=EventKind.CREATED, author_id=actor.id, data=created))
+    audit.record(actor, "case.create", "case", case.id, None, {"number": case.number, "unit": unit.code})
+    if not reused:
+        audit.record(actor, "applicant.create", "applicant", applicant.id, None, {"name": applicant.name})
+    if commit:
+        db.session.commit()
+    return IntakeResult(case, reused)

@@ -1,7 +1,7 @@
 """Where uploaded files live: a local directory (default) or an S3-compatible bucket.
 
 Chosen by configuration (UPLOAD_STORAGE = "local" | "s3"). Both keep a file under its random
-stored name (krs.cases.uploads.store_upload) and hand it out only through the app's
+stored name (krs.uploads.store_upload) and hand it out only through the app's
 access-checked routes: there are no public or presigned URLs, so every access decision stays in
 krs/access.py. With S3 the object's body is streamed through the app.
 

@@ -30,7 +30,6 @@ from werkzeug.security import generate_password_hash
 
 from krs.cases import service as case_service
 from krs.cases import transfer
-from krs.cases.uploads import StoredFile
 from krs.extensions import db
 from krs.models import (
     Applicant,
@@ -52,6 +51,7 @@ from krs.models import (
 from krs.outreach import service as outreach_service
 from krs.storage import get_storage
 from krs.surveys.service import new_token
+from krs.uploads import StoredFile
 from krs.worklog.service import today_for, week_start_of
 
 # ---------------------------------------------------------------- the test database

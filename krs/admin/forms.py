@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from krs.cases.forms import MultiCheckboxField
+from krs.fields import MultiCheckboxField
 from krs.models import UnitKind
 
 TIMEZONES = [

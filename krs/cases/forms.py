@@ -12,84 +12,46 @@ from wtforms import (
     DateTimeLocalField,
     DecimalField,
     HiddenField,
-    IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
-    widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from krs import regions
+from krs.fields import (
+    EMPTY_CHOICE,
+    PHONE,
+    MultiCheckboxField,
+    RegionFields,
+    WholeNumberField,
+    check_nik,
+    normalise_phone,
+)
+from krs.intake import APPLICANT_FIELDS, HOUSE_FIELDS
 from krs.models import Channel, Condition, EventKind, Gender, LandStatus, Outcome, Priority, ServiceType
 
 # The plausible span of dates typed on the case desk (the KRS programme started in the 2010s).
 EARLIEST_ACTIVITY = date(2000, 1, 1)
 LATEST_YEAR = 2100
 
-NIK_MESSAGES = {
-    "format": _l("NIK harus 16 digit angka."),
-    "province": _l("Dua digit pertama NIK bukan kode provinsi yang dikenal."),
-    "wilayah": _l("Kode kabupaten/kecamatan pada NIK tidak boleh 00."),
-    "birth_date": _l("Tanggal lahir pada NIK tidak valid (untuk perempuan tanggal ditambah 40)."),
-    "serial": _l("Nomor urut NIK tidak boleh 0000."),
-}
-
-
-def nik_problem(value: str) -> str | None:
-    """The first reason a NIK cannot be valid, in Indonesian; None when its structure is valid."""
-    info = parse_nik(value or "")
-    if info.valid:
-        return None
-    return str(NIK_MESSAGES.get(info.errors[0].code, _l("NIK tidak valid.")))
-
-
-def normalise_nik(value: str) -> str:
-    return "".join(ch for ch in (value or "") if ch in "0123456789")
-
-
-class WholeNumberField(IntegerField):
-    """An IntegerField that refuses absurdly long numbers before validators turn them into floats
-    (a 400-digit number made NumberRange raise OverflowError: a 500)."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > 15:
-            self.data = None
-            raise ValueError(_l("Angka terlalu besar."))
-        super().process_formdata(valuelist)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
 
 def _optional_choices(choices):
-    return [("", _l("— pilih —")), *choices]
+    return [*EMPTY_CHOICE, *choices]
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(RegionFields, FlaskForm):
+    region_order_message = _l("Pilih alamat berurutan: provinsi, kabupaten/kota, kecamatan, lalu desa.")
+
     unit_id = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
     # applicant
     name = StringField(_l("Nama pemohon"), validators=[DataRequired(), Length(max=150)])
     nik = StringField(_l("NIK"), validators=[DataRequired(), Length(max=24)])
-    phone = StringField(
-        _l("Nomor HP/WA"),
-        validators=[
-            Optional(),
-            Regexp(r"^(\+62|62|0)8[0-9]{7,12}$", message=_l("Nomor HP diawali 08 atau +628, 10–15 digit.")),
-        ],
-    )
+    phone = StringField(_l("Nomor HP/WA"), validators=[Optional(), PHONE])
     gender = SelectField(
         _l("Jenis kelamin"), choices=_optional_choices(Gender.choices()), validators=[Optional()]
     )
     address = StringField(_l("Alamat (jalan, RT/RW)"), validators=[Optional(), Length(max=250)])
-    province_code = SelectField(_l("Provinsi"), validators=[DataRequired()], validate_choice=False)
-    regency_code = SelectField(_l("Kabupaten/kota"), validators=[DataRequired()], validate_choice=False)
-    district_code = SelectField(_l("Kecamatan"), validators=[DataRequired()], validate_choice=False)
-    village_code = SelectField(_l("Desa/kelurahan"), validators=[DataRequired()], validate_choice=False)
     occupation = StringField(_l("Pekerjaan"), validators=[Optional(), Length(max=100)])
     monthly_income = WholeNumberField(
         _l("Penghasilan rumah tangga per bulan (Rp)"),
@@ -142,55 +104,16 @@ class IntakeForm(FlaskForm):
     electricity = StringField(_l("Listrik"), validators=[Optional(), Length(max=100)])
 
     def validate_nik(self, field):
-        field.data = normalise_nik(field.data)
-        problem = nik_problem(field.data)
-        if problem:
-            raise ValidationError(problem)
-
-    def validate_village_code(self, field):
-        if not regions.is_valid_chain(
-            self.province_code.data, self.regency_code.data, self.district_code.data, field.data
-        ):
-            raise ValidationError(
-                _l("Pilih alamat berurutan: provinsi, kabupaten/kota, kecamatan, lalu desa.")
-            )
-
-    def set_region_choices(self):
-        empty = [("", _l("— pilih —"))]
-        self.province_code.choices = empty + list(regions.children(None))
-        for field, parent in (
-            (self.regency_code, self.province_code.data),
-            (self.district_code, self.regency_code.data),
-            (self.village_code, self.district_code.data),
-        ):
-            field.choices = empty + (list(regions.children(parent)) if parent else [])
+        check_nik(field)
 
     def applicant_data(self) -> dict:
-        data = {
-            name: (getattr(self, name).data or None)
-            for name in [
-                "name",
-                "nik",
-                "phone",
-                "gender",
-                "address",
-                "province_code",
-                "regency_code",
-                "district_code",
-                "village_code",
-                "occupation",
-                "monthly_income",
-                "household_size",
-            ]
-        }
+        # the birth date is read from the NIK, not typed
+        names = ["nik", *(name for name in APPLICANT_FIELDS if name != "birth_date")]
+        data = {name: (getattr(self, name).data or None) for name in names}
         data["name"] = data["name"].strip()
-        if data["phone"]:
-            data["phone"] = "0" + data["phone"][3:] if data["phone"].startswith("+62") else data["phone"]
-            data["phone"] = "0" + data["phone"][2:] if data["phone"].startswith("62") else data["phone"]
+        data["phone"] = normalise_phone(data["phone"])
         info = parse_nik(data["nik"])
         if info.birth_date:
-            from datetime import date
-
             data["birth_date"] = date.fromisoformat(info.birth_date)
         if not data["gender"] and info.gender:
             data["gender"] = info.gender
@@ -199,8 +122,6 @@ class IntakeForm(FlaskForm):
         return data
 
     def case_data(self) -> dict:
-        from krs.cases.service import HOUSE_FIELDS
-
         names = ["channel", "description", "priority", "service_types", *HOUSE_FIELDS]
         return {name: (getattr(self, name).data or None) for name in names}
 

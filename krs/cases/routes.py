@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from krs import access, regions, service_levels
+from krs import access, intake, regions, service_levels
 from krs.admin import reference
 from krs.cases import service
 from krs.cases.forms import (
@@ -29,14 +29,13 @@ from krs.cases.forms import (
     FollowUpForm,
     IntakeForm,
     ReopenForm,
-    nik_problem,
-    normalise_nik,
 )
-from krs.cases.uploads import UploadError, discard, send_stored, store_upload
 from krs.extensions import db, htmx
+from krs.fields import nik_problem, normalise_nik
 from krs.models import Attachment, CaseStatus, Channel, Outcome, ServiceType, User
 from krs.pagination import page_number
 from krs.storage import get_storage
+from krs.uploads import UploadError, discard, send_stored, store_upload
 from krs.workdays import today_in
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -135,7 +134,7 @@ def nik_check():
     open_cases = []
     exists_elsewhere = False
     if nik and not problem:
-        found = service.find_applicant_by_nik(nik)
+        found = intake.find_applicant_by_nik(nik)
         if found is not None:
             visible = access.visible_applicant(current_user, found.id)
             if visible is not None:

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from lokal import parse_nik
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,66 +14,23 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from krs import regions
-from krs.cases.forms import MultiCheckboxField, WholeNumberField, nik_problem, normalise_nik
+from krs.fields import (
+    EMPTY_CHOICE,
+    PHONE,
+    MultiCheckboxField,
+    RegionFields,
+    WholeNumberField,
+    check_nik,
+    nik_problem,
+    normalise_nik,
+    normalise_phone,
+)
 from krs.models import Channel, Gender, GroupKind, Priority, ServiceType
 
-PHONE = Regexp(r"^(\+62|62|0)8[0-9]{7,12}$", message=_l("Nomor HP diawali 08 atau +628, 10–15 digit."))
-EMPTY = [("", _l("— pilih —"))]
 
-
-def normalise_phone(value: str | None) -> str | None:
-    if not value:
-        return None
-    if value.startswith("+62"):
-        return "0" + value[3:]
-    if value.startswith("62"):
-        return "0" + value[2:]
-    return value
-
-
-def _check_nik(field) -> None:
-    field.data = normalise_nik(field.data)
-    problem = nik_problem(field.data)
-    if problem:
-        raise ValidationError(problem)
-
-
-class RegionMixin:
-    """The four chained region selects, as in the case intake (field names match the models)."""
-
-    province_code = SelectField(_l("Provinsi"), validators=[DataRequired()], validate_choice=False)
-    regency_code = SelectField(_l("Kabupaten/kota"), validators=[DataRequired()], validate_choice=False)
-    district_code = SelectField(_l("Kecamatan"), validators=[DataRequired()], validate_choice=False)
-    village_code = SelectField(_l("Desa/kelurahan"), validators=[DataRequired()], validate_choice=False)
-
-    def validate_village_code(self, field):
-        if not regions.is_valid_chain(
-            self.province_code.data, self.regency_code.data, self.district_code.data, field.data
-        ):
-            raise ValidationError(
-                _l("Pilih lokasi berurutan: provinsi, kabupaten/kota, kecamatan, lalu desa.")
-            )
-
-    def set_region_choices(self):
-        self.province_code.choices = EMPTY + list(regions.children(None))
-        for field, parent in (
-            (self.regency_code, self.province_code.data),
-            (self.district_code, self.regency_code.data),
-            (self.village_code, self.district_code.data),
-        ):
-            field.choices = EMPTY + (list(regions.children(parent)) if parent else [])
-
-    def region_data(self) -> dict:
-        return {
-            name: getattr(self, name).data or None
-            for name in ("province_code", "regency_code", "district_code", "village_code")
-        }
-
-
-class SessionForm(RegionMixin, FlaskForm):
+class SessionForm(RegionFields, FlaskForm):
     unit_id = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
     held_on = DateField(_l("Tanggal"), validators=[InputRequired(message=_l("Isi tanggal sosialisasi."))])
     duration_minutes = WholeNumberField(
@@ -139,7 +99,9 @@ class SessionIntakeForm(FlaskForm):
     nik = StringField(_l("NIK"), validators=[DataRequired(), Length(max=24)])
     name = StringField(_l("Nama"), validators=[DataRequired(), Length(max=150)])
     phone = StringField(_l("Nomor HP/WA"), validators=[Optional(), PHONE])
-    gender = SelectField(_l("Jenis kelamin"), choices=EMPTY + Gender.choices(), validators=[Optional()])
+    gender = SelectField(
+        _l("Jenis kelamin"), choices=EMPTY_CHOICE + Gender.choices(), validators=[Optional()]
+    )
     address = StringField(_l("Alamat (jalan, RT/RW)"), validators=[Optional(), Length(max=250)])
     service_types = MultiCheckboxField(
         _l("Jenis layanan"),
@@ -153,13 +115,9 @@ class SessionIntakeForm(FlaskForm):
     )
 
     def validate_nik(self, field):
-        _check_nik(field)
+        check_nik(field)
 
     def applicant_data(self) -> dict:
-        from datetime import date
-
-        from lokal import parse_nik
-
         info = parse_nik(self.nik.data)
         data = {
             "kind": "individual",
@@ -203,11 +161,11 @@ class GroupCaseForm(FlaskForm):
         }
 
 
-class GroupForm(RegionMixin, GroupCaseForm):
+class GroupForm(RegionFields, GroupCaseForm):
     unit_id = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
     name = StringField(_l("Nama kelompok"), validators=[DataRequired(), Length(max=150)])
     group_kind = SelectField(
-        _l("Jenis kelompok"), choices=EMPTY + GroupKind.choices(), validators=[DataRequired()]
+        _l("Jenis kelompok"), choices=EMPTY_CHOICE + GroupKind.choices(), validators=[DataRequired()]
     )
     address = StringField(_l("Alamat sekretariat (jalan, RT/RW)"), validators=[Optional(), Length(max=250)])
     member_households = WholeNumberField(
@@ -227,7 +185,7 @@ class GroupForm(RegionMixin, GroupCaseForm):
     )
 
     def validate_contact_nik(self, field):
-        _check_nik(field)
+        check_nik(field)
 
     def validate_members(self, field):
         parsed = []
@@ -268,7 +226,7 @@ class MemberForm(FlaskForm):
 
     def validate_nik(self, field):
         if field.data:
-            _check_nik(field)
+            check_nik(field)
 
 
 class PhotoForm(FlaskForm):

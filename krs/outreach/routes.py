@@ -10,13 +10,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from krs import access, regions
-from krs.cases.service import CaseError
-from krs.cases.uploads import UploadError, discard, send_stored, store_upload
 from krs.extensions import db, htmx
+from krs.intake import CaseError
 from krs.models import Channel, GroupKind, OutreachPhoto, Unit
 from krs.outreach import service
 from krs.outreach.forms import GroupCaseForm, GroupForm, MemberForm, PhotoForm, SessionForm, SessionIntakeForm
 from krs.storage import get_storage
+from krs.uploads import UploadError, discard, send_stored, store_upload
 
 bp = Blueprint("outreach", __name__, url_prefix="/outreach")
 

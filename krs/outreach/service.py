@@ -31,9 +31,8 @@ from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from krs import access, audit, signals
-from krs.cases import service as case_service
-from krs.cases.service import CaseError, IntakeResult
 from krs.extensions import db
+from krs.intake import CaseError, IntakeResult, open_case
 from krs.models import (
     Applicant,
     ApplicantKind,
@@ -162,7 +161,7 @@ def update_session(
 
 
 def add_photo(actor: User, session: OutreachSession, stored) -> OutreachPhoto:
-    """`stored` is a krs.cases.uploads.StoredFile already written to the upload folder."""
+    """`stored` is a krs.uploads.StoredFile already written to the upload folder."""
     photo = OutreachPhoto(
         session_id=session.id,
         original_name=stored.original_name,
@@ -191,7 +190,8 @@ def intake_at_session(
             applicant_data[name] = getattr(session, name)
     case_data = {**case_data, "channel": Channel.OUTREACH}
     try:
-        result = case_service.intake(actor, session.unit, applicant_data, case_data, commit=False)
+        permitted = access.can(actor, "intake", unit_id=session.unit.id)
+        result = open_case(actor, session.unit, applicant_data, case_data, commit=False, permitted=permitted)
         db.session.add(OutreachSessionCase(session_id=session.id, case_id=result.case.id))
         nik = result.case.applicant.nik
         registered = {a.nik for a in session.attendees}
@@ -302,7 +302,8 @@ def create_group(
         raise OutreachError(_l("Pilih jenis kelompok."))
     data = {**group_data, "kind": ApplicantKind.GROUP, "nik": None}
     try:
-        result = case_service.intake(actor, unit, data, case_data, commit=False)
+        permitted = access.can(actor, "intake", unit_id=unit.id)
+        result = open_case(actor, unit, data, case_data, commit=False, permitted=permitted)
         for name, nik in members or []:
             db.session.add(GroupMember(group_id=result.case.applicant_id, name=name, nik=nik or None))
         if members:
@@ -319,7 +320,8 @@ def create_group(
 def open_group_case(actor: User, unit: Unit, group: Applicant, case_data: dict) -> IntakeResult:
     if group.kind != ApplicantKind.GROUP:
         raise OutreachError(_l("Pemohon ini bukan kelompok."))
-    return case_service.intake(actor, unit, {"consent_given": True}, case_data, existing=group)
+    permitted = access.can(actor, "intake", unit_id=unit.id)
+    return open_case(actor, unit, {"consent_given": True}, case_data, existing=group, permitted=permitted)
 
 
 def add_member(actor: User, group: Applicant, name: str, nik: str | None) -> GroupMember:

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from krs.cases.forms import WholeNumberField  # refuses 400-digit numbers (OverflowError)
+from krs.fields import WholeNumberField  # refuses 400-digit numbers (OverflowError)
 
 REQUIRED = _l("Wajib diisi dengan angka.")
 

@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from krs.cases.forms import WholeNumberField  # refuses 400-digit numbers (OverflowError)
+from krs.fields import WholeNumberField  # refuses 400-digit numbers (OverflowError)
 from krs.models import WorkCategory
 from krs.worklog.service import EntryData, PlacementData
 

@@ -12,9 +12,9 @@ from PIL import Image
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from krs.cases.uploads import UploadError, store_upload
 from krs.extensions import db
 from krs.models import Attachment, CaseStatus
+from krs.uploads import UploadError, store_upload
 from tests.support import login
 
 GPS_IFD = 0x8825

@@ -13,7 +13,6 @@ from werkzeug.datastructures import FileStorage
 from config import TestConfig
 from krs import create_app
 from krs import storage as storage_module
-from krs.cases.uploads import UploadError, send_stored, store_upload
 from krs.storage import (
     LocalStorage,
     S3Settings,
@@ -22,6 +21,7 @@ from krs.storage import (
     check_config,
     get_storage,
 )
+from krs.uploads import UploadError, send_stored, store_upload
 from tests.s3_fixtures import BUCKET, PREFIX, REGION, keys, mocked_bucket
 
 PDF = b"%PDF-1.4\n% uji\n" + bytes(range(256)) * 300  # binary, ~77 kB: several stream chunks

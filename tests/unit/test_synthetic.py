@@ -11,10 +11,10 @@ from sqlalchemy import func, select, text
 
 from krs import regions
 from krs.cases import service
-from krs.cases.forms import nik_problem
 from krs.demo import synthetic
 from krs.demo.synthetic import seed_synthetic, synthetic_nik
 from krs.extensions import db
+from krs.fields import nik_problem
 from krs.models import Applicant, Case, CaseCounter, CaseService, Event, EventKind, Role, Survey, Unit, User
 from krs.surveys.service import ikm_for
 from tests.support import APPLICANT, valid_nik
