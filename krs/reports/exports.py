@@ -18,9 +18,9 @@ from sqlalchemy.orm import aliased
 from krs import access
 from krs.cases import service as cases
 from krs.extensions import db
+from krs.ikm import ELEMENTS
 from krs.models import Applicant, Case, CaseService, CaseStatus, Channel, Outcome, ServiceType, Unit, User
 from krs.reports.service import Report, TargetView, ranking
-from krs.surveys.service import ELEMENTS
 from krs.workdays import local_date, today_in
 
 BATCH = 500

@@ -22,10 +22,10 @@ from flask_login import current_user
 from krs import access
 from krs.cases.routes import _filters_from_request
 from krs.extensions import htmx
+from krs.ikm import ELEMENTS
 from krs.models import CaseStatus, Channel, Outcome, ServiceType
 from krs.reports import exports, service
 from krs.reports.forms import ServiceLevelForm, TargetForm
-from krs.surveys.service import ELEMENTS
 from krs.workdays import today_in
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

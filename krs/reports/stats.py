@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from krs import households
 from krs.extensions import db
 from krs.models import (
     OPEN_STATUSES,
@@ -58,7 +59,7 @@ from krs.workdays import local_date, working_days_between
 EPOCH = date(1970, 1, 1)  # the day of "now" rows (backlog by status), outside every period
 
 # metrics (key in brackets)
-IN = "in"  # cases opened
+IN = households.IN  # cases opened
 CHANNEL = "channel"  # [channel] of the cases opened
 SERVICE = "service"  # [service type] of the cases opened
 RECORDED = "recorded"  # [user id] who recorded the cases opened
@@ -74,10 +75,10 @@ FIELD_VISIT = "visit"
 DELAY = "delay"  # [entry delay in tenths of an hour, see delay_tenths]
 SURVEYS = "ikm_n"  # surveys submitted
 ANSWERS = "ikm"  # [u1..u9] sum of the answers
-# counted as distinct keys over a period, not summed (people served, krs.outreach.service): kept
-# per day only, with their own index
-HOUSEHOLD = "hh"  # [NIK] of the individual applicant of a case opened that day
-GROUP = "grp"  # [applicant id] of the group applicant of a case opened that day
+# counted as distinct keys over a period, not summed (people served, krs.households reads them):
+# kept per day only, with their own index
+HOUSEHOLD = households.HOUSEHOLD  # [NIK] of the individual applicant of a case opened that day
+GROUP = households.GROUP  # [applicant id] of the group applicant of a case opened that day
 DISTINCT_METRICS = (HOUSEHOLD, GROUP)
 
 FOLLOW_UP_KINDS = tuple(k.value for k in EventKind.follow_up_kinds())
