@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from krs import access
+from krs import access, case_lists
 from krs.cases import saved_filters, service, transfer, whatsapp, workload
 from krs.cases.desk_forms import BulkAssignForm, SaveFilterForm, TransferDecisionForm, TransferForm
 from krs.cases.routes import bp
@@ -131,7 +131,7 @@ def bulk_assign():
     back = request.form.get("next") or url_for("cases.list_cases", view="unassigned")
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("cases.list_cases")
-    ids = [int(v) for v in request.form.getlist("case_ids") if service._id_or_none(v)][:200]
+    ids = [int(v) for v in request.form.getlist("case_ids") if case_lists.id_or_none(v)][:200]
     if not form.validate_on_submit():
         messages = [_("Pilih petugas yang akan ditugaskan.")]
         result = None
@@ -182,7 +182,7 @@ def save_filter():
 @bp.post("/filters/delete")
 def delete_filter():
     raw = request.form.get("filter_id", "")
-    if service._id_or_none(raw) is None:  # "²" passes isdigit() but not int()
+    if case_lists.id_or_none(raw) is None:  # "²" passes isdigit() but not int()
         flash(_("Pilih filter yang akan dihapus."), "error")
         return redirect(url_for("cases.list_cases"))
     saved = saved_filters.get_own_filter(current_user, int(raw))

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from krs import access, regions
+from krs import access, case_lists, regions
 from krs.admin import reference
 from krs.cases import service
 from krs.cases.forms import (
@@ -42,36 +42,14 @@ from krs.workdays import today_in
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
-def _filters_from_request() -> service.CaseFilters:
-    args = request.args
-    try:
-        page = max(1, min(int(args.get("page", 1)), 100000))
-    except ValueError:
-        page = 1
-    view = args.get("view")
-    if view not in ("mine", "unassigned", "overdue", "all"):
-        view = (
-            "all"
-            if any(args.get(k) for k in ("q", "status", "service", "channel", "assignee", "sla"))
-            else (service.default_view(current_user))
-        )
-    return service.CaseFilters(
-        q=args.get("q", "")[:100],
-        status=args.get("status", ""),
-        service=args.get("service", ""),
-        channel=args.get("channel", ""),
-        assignee=args.get("assignee", ""),
-        unit=args.get("unit", ""),
-        sla=args.get("sla", ""),
-        view=view,
-        page=page,
-    )
+def _filters_from_request() -> case_lists.CaseFilters:
+    return case_lists.filters_from_args(request.args, current_user)
 
 
 @bp.get("")
 def list_cases():
     filters = _filters_from_request()
-    page = service.list_cases(current_user, filters, current_app.config["KRS_PAGE_SIZE"])
+    page = case_lists.list_cases(current_user, filters, current_app.config["KRS_PAGE_SIZE"])
     context = {
         "page": page,
         "filters": filters,

@@ -15,8 +15,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from krs import access
-from krs.cases import service as cases
+from krs import access, case_lists
+from krs.cases.service import sla_state_of  # moves to krs.service_levels (h1a, issue 12)
 from krs.extensions import db
 from krs.ikm import ELEMENTS
 from krs.models import Applicant, Case, CaseService, CaseStatus, Channel, Outcome, ServiceType, Unit, User
@@ -74,7 +74,7 @@ class _Services:
         return shown
 
 
-def case_rows(user: User, filters: cases.CaseFilters) -> Iterator[list]:
+def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
     """The rows of the filtered list (the same statement as the screen), newest first.
 
     One streamed statement of plain columns (`yield_per`: a server-side cursor on PostgreSQL, batches
@@ -93,7 +93,7 @@ def case_rows(user: User, filters: cases.CaseFilters) -> Iterator[list]:
         .scalar_subquery()
     )
     stmt = (
-        cases.filtered_cases(user, filters)
+        case_lists.filtered_cases(user, filters)
         .with_only_columns(
             Case.number,
             Case.unit_id,
@@ -147,9 +147,7 @@ def case_rows(user: User, filters: cases.CaseFilters) -> Iterator[list]:
         unit_name, tz = units[unit_id]
         sla = sla_shown.get((status, resolution_due))
         if sla is None:
-            sla = sla_shown[status, resolution_due] = sla_labels[
-                cases.sla_state_of(status, resolution_due, today)
-            ]
+            sla = sla_shown[status, resolution_due] = sla_labels[sla_state_of(status, resolution_due, today)]
         yield [
             number,
             unit_name,
@@ -169,7 +167,7 @@ def case_rows(user: User, filters: cases.CaseFilters) -> Iterator[list]:
         ]
 
 
-def csv_stream(user: User, filters: cases.CaseFilters) -> Iterator[str]:
+def csv_stream(user: User, filters: case_lists.CaseFilters) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
@@ -196,7 +194,7 @@ def xlsx_safe(row: list) -> list:
     return [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
 
 
-def cases_xlsx(user: User, filters: cases.CaseFilters):
+def cases_xlsx(user: User, filters: case_lists.CaseFilters):
     """write_only mode: openpyxl streams rows to a temporary file instead of keeping them in memory."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Kasus"))

@@ -19,8 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from krs import access
-from krs.cases.routes import _filters_from_request
+from krs import access, case_lists
 from krs.extensions import htmx
 from krs.ikm import ELEMENTS
 from krs.models import CaseStatus, Channel, Outcome, ServiceType
@@ -158,7 +157,7 @@ def _download_cookie(resp):
 
 @bp.get("/cases.<fmt>")
 def export_cases(fmt: str):
-    filters = _filters_from_request()
+    filters = case_lists.filters_from_args(request.args, current_user)
     stamp = _today().isoformat()
     user = current_user._get_current_object()  # the rows ask its role per cell: no proxy look-ups
     if fmt == "csv":

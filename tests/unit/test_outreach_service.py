@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from krs import households
+from krs import case_lists, households
 from krs.cases import service as case_service
 from krs.extensions import db
 from krs.models import Applicant, AuditLog, Channel, GroupMember, OutreachAttendee, Role
@@ -219,7 +219,7 @@ def test_search_finds_groups_by_name_and_by_contact_person(desk):
     unit, staff = desk["unit"], desk["staff"]
     make_group(staff, unit, name="Koperasi Griya Sejahtera", contact_name="Ibu Ratna Wulandari")
     for q in ("griya", "wulandari"):
-        stmt = case_service.filtered_cases(staff, case_service.CaseFilters(q=q, view="all"))
+        stmt = case_lists.filtered_cases(staff, case_lists.CaseFilters(q=q, view="all"))
         assert [c.applicant.name for c in db.session.scalars(stmt)] == ["Koperasi Griya Sejahtera"]
     assert [g.name for g in service.list_groups(staff, "ratna")] == ["Koperasi Griya Sejahtera"]
 
