@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from krs import access
 from krs.formats import fmt_date, fmt_datetime, fmt_number, fmt_rupiah
+from krs.reference_data import label_for
 from krs.workdays import ZONE_ABBREVIATIONS
 
 # label filters whose labels the Direktorat may rename in /admin/reference
@@ -18,8 +19,6 @@ def _label_filter(enum_cls, reference_list: str | None = None):
         if value in (None, ""):
             return "–"
         if reference_list:  # renamed by the Direktorat in /admin/reference
-            from krs.admin.reference import label_for
-
             custom = label_for(reference_list, value)
             if custom:
                 return custom

@@ -19,8 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from krs import access, case_lists, regions
-from krs.admin import reference
+from krs import access, case_lists, reference_data, regions
 from krs.cases import service
 from krs.cases.forms import (
     AssignForm,
@@ -79,8 +78,8 @@ def new_case():
         abort(403)
     form = IntakeForm()
     form.unit_id.choices = [(u.id, u.name) for u in units]
-    form.channel.choices = reference.active_choices("channel", Channel.choices())
-    form.service_types.choices = reference.active_choices("service_type", ServiceType.choices())
+    form.channel.choices = reference_data.active_choices("channel", Channel.choices())
+    form.service_types.choices = reference_data.active_choices("service_type", ServiceType.choices())
     if request.method == "GET":
         form.unit_id.data = current_user.unit_id if current_user.role != "admin" else units[0].id
     form.set_region_choices()
@@ -198,7 +197,10 @@ def _case_context(case, **forms):
 
 
 def _outcome_choices(form):
-    form.outcome.choices = [("", _("— pilih —")), *reference.active_choices("outcome", Outcome.choices())]
+    form.outcome.choices = [
+        ("", _("— pilih —")),
+        *reference_data.active_choices("outcome", Outcome.choices()),
+    ]
     return form
 
 

@@ -772,3 +772,16 @@ RANK_KEYS = (
     "target_cases_pct",
     "field_visits",
 )
+
+
+def check_totals(years: list[int]) -> list[str]:
+    """Compare the maintained totals with a fresh count for every unit, each whole year given: the
+    differences (`flask krs stats-check`)."""
+    reader = User(role=Role.ADMIN, full_name="stats check")  # national scope, never stored
+    units = list(db.session.scalars(select(Unit).where(Unit.kind != "direktorat").order_by(Unit.id)))
+    problems = []
+    for year in years:
+        period = year_period(year)
+        found = differences(report(reader, units, period), fresh_report(reader, units, period))
+        problems += [f"{year} {line}" for line in found]
+    return problems

@@ -18,7 +18,8 @@ changes the data:
 * loads that bypass the ORM (synthetic data, migrations) call `rebuild()`.
 
 `service.fresh_report` computes the same figures from the cases themselves; a test replays the
-desk's operations and compares, and `flask krs stats check` does so on a live database.
+desk's operations and compares, and `flask krs stats-check` (krs.cli, `service.check_totals`) does so
+on a live database.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from krs import households
-from krs.extensions import db
 from krs.models import (
     OPEN_STATUSES,
     Applicant,
@@ -555,50 +555,3 @@ def _around_unit_statement(state):
     result = state.invoke_statement()
     rebuild(session.connection())  # a bulk change of units (time zones): rare, recompute everything
     return result
-
-
-# ---------------------------------------------------------------- commands
-
-
-def check(years: list[int]) -> list[str]:
-    """Compare the totals with a fresh count for every unit, each whole year given: the differences."""
-    from krs.models import Role, User
-    from krs.reports import service
-
-    reader = User(role=Role.ADMIN, full_name="stats check")  # national scope, never stored
-    units = list(db.session.scalars(select(Unit).where(Unit.kind != "direktorat").order_by(Unit.id)))
-    problems = []
-    for year in years:
-        period = service.year_period(year)
-        found = service.differences(
-            service.report(reader, units, period), service.fresh_report(reader, units, period)
-        )
-        problems += [f"{year} {line}" for line in found]
-    return problems
-
-
-def register_commands(group) -> None:
-    import click
-
-    @group.command("stats-rebuild")
-    def stats_rebuild_cmd():
-        """Hitung ulang rekap dasbor dari data kasus dan survei."""
-        rebuild(db.session.connection())
-        db.session.commit()
-        click.echo("Rekap dasbor dihitung ulang.")
-
-    @group.command("stats-check")
-    @click.option(
-        "--year", "years", multiple=True, type=int, help="Tahun (boleh berulang); bawaan: tahun ini."
-    )
-    def stats_check_cmd(years):
-        """Bandingkan rekap dasbor dengan hitungan langsung dari data kasus."""
-        chosen = list(years) or [datetime.now(UTC).year]
-        problems = check(chosen)
-        for line in problems[:50]:
-            click.echo(line)
-        if problems:
-            raise click.ClickException(
-                f"{len(problems)} angka berbeda; jalankan `flask krs stats-rebuild` lalu periksa lagi."
-            )
-        click.echo(f"Rekap dasbor sama dengan hitungan langsung ({', '.join(map(str, chosen))}).")
