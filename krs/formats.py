@@ -47,3 +47,15 @@ def fmt_number(value: int | None) -> str:
     if value is None:
         return "–"
     return format_number_in_locale(value)
+
+
+def fmt_num(value, places: int = 1) -> str:
+    """Indonesian figure of the reports: 1.234,5; a dash for no value."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" if isinstance(value, int) else "#,##0." + "0" * places
+    return format_decimal(value, format=pattern, locale="id")
+
+
+def fmt_percent(value) -> str:
+    return "–" if value is None else fmt_num(float(value), 1) + "%"

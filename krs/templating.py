@@ -6,7 +6,18 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from krs import access
-from krs.formats import fmt_date, fmt_datetime, fmt_number, fmt_rupiah
+from krs.formats import fmt_date, fmt_datetime, fmt_num, fmt_number, fmt_percent, fmt_rupiah
+from krs.models import (
+    CaseStatus,
+    Channel,
+    Condition,
+    EventKind,
+    Gender,
+    LandStatus,
+    Outcome,
+    Priority,
+    ServiceType,
+)
 from krs.reference_data import label_for
 from krs.workdays import ZONE_ABBREVIATIONS
 
@@ -31,18 +42,6 @@ def _label_filter(enum_cls, reference_list: str | None = None):
 
 
 def register(app: Flask) -> None:
-    from krs.models import (
-        CaseStatus,
-        Channel,
-        Condition,
-        EventKind,
-        Gender,
-        LandStatus,
-        Outcome,
-        Priority,
-        ServiceType,
-    )
-
     for name, enum_cls in {
         "service_label": ServiceType,
         "channel_label": Channel,
@@ -60,6 +59,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["rupiah"] = fmt_rupiah
     app.jinja_env.filters["number"] = fmt_number
+    app.jinja_env.filters["num"] = fmt_num
+    app.jinja_env.filters["pct"] = fmt_percent
     app.jinja_env.globals.update(
         may_open=lambda endpoint: access.may_open(current_user, endpoint),
         can=lambda action, case=None: access.can(current_user, action, case),

@@ -18,7 +18,7 @@ from krs.admin.forms import (
     UserForm,
 )
 from krs.extensions import db
-from krs.models import ReferenceList, Role, Unit
+from krs.models import ReferenceList, Role, Unit, UnitKind
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -219,8 +219,6 @@ def audit():
 
 @bp.app_template_filter("unit_kind_label")
 def unit_kind_label(value):
-    from krs.models import UnitKind
-
     return UnitKind(value).label if UnitKind.has(value) else value
 
 

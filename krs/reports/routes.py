@@ -268,19 +268,3 @@ def edit_target(unit_id: int, year: int):
     service.set_target(current_user, unit, year, form.values())
     flash(_("Target %(unit)s tahun %(year)s disimpan.", unit=unit.name, year=year), "success")
     return redirect(url_for("reports.targets", year=year))
-
-
-@bp.app_template_filter("num")
-def fmt_number(value, places: int = 1) -> str:
-    """Indonesian number: 1.234,5; a dash for no value."""
-    if value is None:
-        return "–"
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" if isinstance(value, int) else "#,##0." + "0" * places
-    return format_decimal(value, format=pattern, locale="id")
-
-
-@bp.app_template_filter("pct")
-def fmt_percent(value) -> str:
-    return "–" if value is None else fmt_number(float(value), 1) + "%"

@@ -6,7 +6,7 @@ The elements and the arithmetic of the index live in krs.ikm (the reports use th
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -88,8 +88,6 @@ def invite(actor: User, case: Case, mode: str = "link") -> Survey:
 
 
 def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
