@@ -25,6 +25,32 @@ class Page:
         return self.page < self.pages
 
 
+# A count past this many rows only says "more than 10.000": counting stays bounded however large the
+# table grows, and so does the last page a user can open (offset at most COUNT_CAP).
+COUNT_CAP = 10_000
+
+
+@dataclass
+class CappedPage(Page):
+    capped: bool = False
+    open_ended: bool = False  # a search: no total, only whether another page follows
+
+    @property
+    def cap(self) -> int:
+        """The most rows counted ("more than 10.000")."""
+        return COUNT_CAP
+
+    @property
+    def pages(self) -> int:
+        if self.open_ended:
+            return self.page + (1 if self.capped else 0)
+        return max(1, -(-min(self.total, COUNT_CAP) // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
 # ---------------------------------------------------------------- numbers typed in a URL or form
 
 

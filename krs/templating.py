@@ -1,42 +1,25 @@
-"""Jinja filters and globals: dates like `27 Nov 2026`, times in the office's zone, Rupiah, PII masking."""
+"""Jinja filters and globals: the formats of krs.formats, labels, PII masking, permissions."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
-
-from babel.numbers import format_decimal
 from flask import Flask, current_app
-from flask_babel import format_date
 from flask_login import current_user
 
 from krs import access
+from krs.formats import fmt_date, fmt_datetime, fmt_num, fmt_number, fmt_percent, fmt_rupiah
+from krs.models import (
+    CaseStatus,
+    Channel,
+    Condition,
+    EventKind,
+    Gender,
+    LandStatus,
+    Outcome,
+    Priority,
+    ServiceType,
+)
+from krs.reference_data import label_for
 from krs.workdays import ZONE_ABBREVIATIONS
-
-
-def fmt_date(value: date | datetime | None) -> str:
-    if value is None:
-        return "–"
-    return format_date(value, "d MMM y")
-
-
-def fmt_datetime(value: datetime | None, tz_name: str | None = None) -> str:
-    """`27 Nov 2026 14:05 WIB` in the given zone (the record's office), else the user's office."""
-    if value is None:
-        return "–"
-    if tz_name is None:
-        tz_name = current_user.unit.timezone if current_user.is_authenticated else "Asia/Jakarta"
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    local = value.astimezone(ZoneInfo(tz_name))
-    return f"{format_date(local.date(), 'd MMM y')} {local:%H:%M} {ZONE_ABBREVIATIONS.get(tz_name, tz_name)}"
-
-
-def fmt_rupiah(value: int | None) -> str:
-    if value is None:
-        return "–"
-    return "Rp " + format_decimal(value, format="#,##0", locale="id")
-
 
 # label filters whose labels the Direktorat may rename in /admin/reference
 REFERENCE_LISTS = {"service_label": "service_type", "channel_label": "channel", "outcome_label": "outcome"}
@@ -47,8 +30,6 @@ def _label_filter(enum_cls, reference_list: str | None = None):
         if value in (None, ""):
             return "–"
         if reference_list:  # renamed by the Direktorat in /admin/reference
-            from krs.admin.reference import label_for
-
             custom = label_for(reference_list, value)
             if custom:
                 return custom
@@ -61,18 +42,6 @@ def _label_filter(enum_cls, reference_list: str | None = None):
 
 
 def register(app: Flask) -> None:
-    from krs.models import (
-        CaseStatus,
-        Channel,
-        Condition,
-        EventKind,
-        Gender,
-        LandStatus,
-        Outcome,
-        Priority,
-        ServiceType,
-    )
-
     for name, enum_cls in {
         "service_label": ServiceType,
         "channel_label": Channel,
@@ -89,6 +58,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["rupiah"] = fmt_rupiah
+    app.jinja_env.filters["number"] = fmt_number
+    app.jinja_env.filters["num"] = fmt_num
+    app.jinja_env.filters["pct"] = fmt_percent
     app.jinja_env.globals.update(
         may_open=lambda endpoint: access.may_open(current_user, endpoint),
         can=lambda action, case=None: access.can(current_user, action, case),

@@ -16,7 +16,6 @@ NEW = {
     # issue 6: dashboards from maintained totals
     "Dicatat dalam 24 jam (%)": "Entered within 24 hours (%)",
     "Dicatat ≤ 24 jam": "Entered ≤ 24 h",
-    "> 10.000": "> 10,000",
     # issue 5: sign-in, input limits, uploads, NIK reveal
     "Sesi Anda berakhir. Silakan masuk kembali.": "Your session has ended. Please sign in again.",
     "Terlalu banyak percobaan masuk yang gagal. Akun dikunci sementara; coba lagi dalam %(minutes)s menit atau hubungi admin unit Anda.": "Too many failed sign-in attempts. The account is locked for a while; try again in %(minutes)s minutes or contact your unit's admin.",

@@ -18,7 +18,7 @@ from krs.admin.forms import (
     UserForm,
 )
 from krs.extensions import db
-from krs.models import ReferenceList, Role, Unit
+from krs.models import ReferenceList, Role, Unit, UnitKind
 from krs.pagination import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -217,8 +217,6 @@ def audit():
 
 @bp.app_template_filter("unit_kind_label")
 def unit_kind_label(value):
-    from krs.models import UnitKind
-
     return UnitKind(value).label if UnitKind.has(value) else value
 
 

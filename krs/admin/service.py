@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from krs import access, audit
-from krs.auth.service import password_problem
 from krs.extensions import db
 from krs.models import AuditLog, Channel, Outcome, ReferenceItem, ReferenceList, Role, ServiceType, Unit, User
 from krs.pagination import Page
+from krs.passwords import password_problem
 
 UNIT_FIELDS = ["code", "name", "kind", "timezone", "provinces", "active"]
 USER_FIELDS = ["username", "full_name", "role", "unit_id", "active", "must_change_password"]

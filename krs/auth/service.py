@@ -13,51 +13,13 @@ from sqlalchemy import func, select
 from krs import audit
 from krs.extensions import db
 from krs.models import LoginThrottle, Placement, Role, User, utcnow
+from krs.passwords import password_problem
 from krs.workdays import today_in
 
 # Temporary lock per account name: this many failures inside the window lock it for LOCK_MINUTES.
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_MINUTES = 15
-
-COMMON_PASSWORDS = {
-    "password",
-    "password1",
-    "12345678",
-    "123456789",
-    "1234567890",
-    "qwerty123",
-    "admin123",
-    "rahasia123",
-    "indonesia",
-    "bismillah",
-    "krs-demo",
-    "passw0rd",
-    "iloveyou",
-    "11111111",
-}
-
-
-# Words that, with only digits or symbols added, make a password that is guessed first.
-COMMON_WORDS = {
-    "password",
-    "passw0rd",
-    "qwerty",
-    "admin",
-    "rahasia",
-    "indonesia",
-    "bismillah",
-    "krs",
-    "jakarta",
-    "sayang",
-    "rumah",
-    "swadaya",
-    "welcome",
-    "letmein",
-    "abc",
-    "123",
-    "",
-}
 
 
 class AuthError(Exception):
@@ -172,27 +134,6 @@ def sign_in_refusal(user: User, today: date | None = None) -> str | None:
         "Logbook Anda tetap tersimpan; hubungi supervisor unit bila masa magang diperpanjang.",
         date=format_date(last, "d MMM y"),
     )
-
-
-def password_problem(user: User, password: str) -> str | None:
-    """Length, not a common password (also with digits or symbols tacked on), not the username."""
-    if len(password) < 10:
-        return str(_l("Kata sandi minimal 10 karakter."))
-    if len(password) > 200:
-        return str(_l("Kata sandi maksimal 200 karakter."))
-    lowered = password.lower()
-    core = lowered.rstrip("0123456789!@#$%^&*.?-_ ")
-    username = (user.username or "").lower()
-    guessable = (
-        lowered in COMMON_PASSWORDS
-        or core in COMMON_PASSWORDS
-        or core in COMMON_WORDS
-        or (len(username) >= 3 and username in lowered)
-        or len(set(lowered)) < 4
-    )
-    if guessable:
-        return str(_l("Kata sandi terlalu mudah ditebak; jangan gunakan nama pengguna atau kata umum."))
-    return None
 
 
 def change_password(user: User, current: str, new: str) -> None:

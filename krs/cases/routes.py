@@ -19,8 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from krs import access, intake, regions, service_levels
-from krs.admin import reference
+from krs import access, case_lists, intake, reference_data, regions, service_levels
 from krs.cases import service
 from krs.cases.forms import (
     AssignForm,
@@ -33,7 +32,6 @@ from krs.cases.forms import (
 from krs.extensions import db, htmx
 from krs.fields import nik_problem, normalise_nik
 from krs.models import Attachment, CaseStatus, Channel, Outcome, ServiceType, User
-from krs.pagination import page_number
 from krs.storage import get_storage
 from krs.uploads import UploadError, discard, send_stored, store_upload
 from krs.workdays import today_in
@@ -41,33 +39,14 @@ from krs.workdays import today_in
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
-def _filters_from_request() -> service.CaseFilters:
-    args = request.args
-    page = page_number(args.get("page", 1))
-    view = args.get("view")
-    if view not in ("mine", "unassigned", "overdue", "all"):
-        view = (
-            "all"
-            if any(args.get(k) for k in ("q", "status", "service", "channel", "assignee", "sla"))
-            else (service.default_view(current_user))
-        )
-    return service.CaseFilters(
-        q=args.get("q", "")[:100],
-        status=args.get("status", ""),
-        service=args.get("service", ""),
-        channel=args.get("channel", ""),
-        assignee=args.get("assignee", ""),
-        unit=args.get("unit", ""),
-        sla=args.get("sla", ""),
-        view=view,
-        page=page,
-    )
+def _filters_from_request() -> case_lists.CaseFilters:
+    return case_lists.filters_from_args(request.args, current_user)
 
 
 @bp.get("")
 def list_cases():
     filters = _filters_from_request()
-    page = service.list_cases(current_user, filters, current_app.config["KRS_PAGE_SIZE"])
+    page = case_lists.list_cases(current_user, filters, current_app.config["KRS_PAGE_SIZE"])
     context = {
         "page": page,
         "filters": filters,
@@ -97,8 +76,8 @@ def new_case():
         abort(403)
     form = IntakeForm()
     form.unit_id.choices = [(u.id, u.name) for u in units]
-    form.channel.choices = reference.active_choices("channel", Channel.choices())
-    form.service_types.choices = reference.active_choices("service_type", ServiceType.choices())
+    form.channel.choices = reference_data.active_choices("channel", Channel.choices())
+    form.service_types.choices = reference_data.active_choices("service_type", ServiceType.choices())
     if request.method == "GET":
         form.unit_id.data = current_user.unit_id if current_user.role != "admin" else units[0].id
     form.set_region_choices()
@@ -216,7 +195,10 @@ def _case_context(case, **forms):
 
 
 def _outcome_choices(form):
-    form.outcome.choices = [("", _("— pilih —")), *reference.active_choices("outcome", Outcome.choices())]
+    form.outcome.choices = [
+        ("", _("— pilih —")),
+        *reference_data.active_choices("outcome", Outcome.choices()),
+    ]
     return form
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, column, func, or_, select, table, union_all
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -21,21 +21,15 @@ from krs.intake import CaseError, IntakeResult, open_case
 from krs.models import (
     OPEN_STATUSES,
     Applicant,
-    ApplicantKind,
     Case,
-    CaseService,
     CaseStatus,
     Event,
     EventKind,
     Outcome,
-    ServiceType,
     Unit,
     User,
     utcnow,
 )
-from krs.pagination import Page
-from krs.service_levels import SLA_STATES, sla_clause
-from krs.workdays import today_in
 
 CASE_AUDIT_FIELDS = ["status", "assignee_id", "outcome", "closure_summary", "unit_id", "version"]
 
@@ -318,206 +312,6 @@ def available_actions(user: User, case: Case) -> set[str]:
         "reopen": case.status == CaseStatus.CLOSED,
     }
     return {a for a, ok in status_allows.items() if ok and access.can(user, a, case)}
-
-
-# ---------------------------------------------------------------- lists
-
-
-@dataclass
-class CaseFilters:
-    q: str = ""
-    status: str = ""
-    service: str = ""
-    channel: str = ""
-    assignee: str = ""  # user id, or "none" for unassigned
-    view: str = ""  # mine | unassigned | overdue | all
-    unit: str = ""
-    page: int = 1
-    sla: str = ""  # on_time | due_soon | overdue (open cases against their resolution due date)
-
-
-def default_view(user: User) -> str:
-    if user.role in ("staff", "intern"):
-        return "mine"
-    if user.role == "supervisor":
-        return "unassigned"
-    return "all"
-
-
-def _id_or_none(value: str) -> int | None:
-    """An id typed in a query string: ASCII digits that fit a database integer, else None
-    ('²'.isdigit() is true but int() refuses it; 20 digits overflow PostgreSQL's integer)."""
-    if value and len(value) <= 9 and value.isascii() and value.isdigit():
-        return int(value)
-    return None
-
-
-def filtered_cases(user: User, f: CaseFilters):
-    """The scoped statement for a case list with its filters (shared by the list and exports)."""
-    stmt = access.cases_visible_to(user)
-    if f.view == "mine":
-        stmt = stmt.where(Case.assignee_id == user.id, Case.status != CaseStatus.CLOSED)
-    elif f.view == "unassigned":
-        stmt = stmt.where(Case.assignee_id.is_(None), Case.status != CaseStatus.CLOSED)
-    elif f.view == "overdue":
-        stmt = stmt.where(Case.status.in_(OPEN_STATUSES), Case.resolution_due < today_in(user.unit.timezone))
-    if f.sla in SLA_STATES:
-        stmt = stmt.where(sla_clause(f.sla, today_in(user.unit.timezone)))
-    if CaseStatus.has(f.status):
-        stmt = stmt.where(Case.status == f.status)
-    if f.channel:
-        stmt = stmt.where(Case.channel == f.channel)
-    if ServiceType.has(f.service):
-        stmt = stmt.where(
-            select(CaseService.case_id)
-            .where(CaseService.case_id == Case.id, CaseService.service == f.service)
-            .exists()
-        )
-    if f.assignee == "none":
-        stmt = stmt.where(Case.assignee_id.is_(None))
-    elif (assignee_id := _id_or_none(f.assignee)) is not None:
-        stmt = stmt.where(Case.assignee_id == assignee_id)
-    if (unit_id := _id_or_none(f.unit)) is not None and access.is_national(user):
-        stmt = stmt.where(Case.unit_id == unit_id)
-    q = f.q.strip()
-    if q:
-        stmt = stmt.where(search_clause(user, q))
-    return stmt
-
-
-_applicant_fts = table("applicant_fts", column("rowid"), column("name"), column("phone"))
-
-
-def _uses_fts(term: str) -> bool:
-    return db.session.get_bind().dialect.name == "sqlite" and len(term) >= 3
-
-
-def name_search_ids(q: str):
-    """Ids of applicants whose name contains q (case-insensitive), through the trigram index of
-    migration 0007_perf: FTS5 on SQLite, pg_trgm GIN on PostgreSQL (which serves ILIKE itself).
-    Shorter than 3 characters no trigram exists and a plain ILIKE answers."""
-    if _uses_fts(q):
-        return select(_applicant_fts.c.rowid).where(_applicant_fts.c.name.like(f"%{q}%"))
-    return select(Applicant.id).where(Applicant.name.ilike(f"%{q}%"))
-
-
-def phone_search_ids(phone: str):
-    if _uses_fts(phone):
-        return select(_applicant_fts.c.rowid).where(_applicant_fts.c.phone.like(f"%{phone}%"))
-    return select(Applicant.id).where(Applicant.phone.like(f"%{phone}%"))
-
-
-def _group_contact_named(q: str):
-    return and_(Applicant.kind == ApplicantKind.GROUP, Applicant.contact_name.ilike(f"%{q}%"))
-
-
-def search_clause(user: User, q: str):
-    """`q` of the case list: case number, applicant name (substring, any case), and for roles that
-    may see personal data a 16-digit NIK (exact) or a phone number (substring).
-
-    Each part is one indexed lookup and the case ids are their union: names and phones by the
-    trigram index, NIK by its unique index, case numbers by pg_trgm on PostgreSQL (on SQLite the
-    number index is scanned, and only for queries with a digit or a dash that could be part of a
-    number: a name never matches `KRS-<UNIT>-<YEAR>-<SEQ>`, a 9+ digit NIK or phone never does)."""
-    digits = q.replace(" ", "").replace("-", "").replace("+", "")
-    long_digits = digits.isdigit() and len(digits) > 8
-    could_be_number = any(ch.isdigit() or ch == "-" for ch in q) and not long_digits
-    pii = digits.isdigit() and len(digits) >= 6 and access.may_search_pii(user)
-    if not could_be_number and not pii and db.session.get_bind().dialect.name == "postgresql":
-        # a name: a correlated EXISTS lets the planner choose — the trigram index for a rare name,
-        # or walking the newest cases and stopping at the page for a very common one
-        return (
-            select(Applicant.id)
-            .where(
-                Applicant.id == Case.applicant_id,
-                or_(Applicant.name.ilike(f"%{q}%"), _group_contact_named(q)),
-            )
-            .exists()
-        )
-    # groups are found by their contact person too (issue 8): few rows, through the kind index
-    applicant_sets = [name_search_ids(q), select(Applicant.id).where(_group_contact_named(q))]
-    if digits.isdigit() and access.may_search_pii(user):
-        if len(digits) == 16:
-            applicant_sets.append(select(Applicant.id).where(Applicant.nik == digits))
-            applicant_sets.append(select(Applicant.id).where(Applicant.contact_nik == digits))
-        elif len(digits) >= 6:
-            phone = "0" + digits[2:] if digits.startswith("62") else digits
-            applicant_sets.append(phone_search_ids(phone))
-    parts = [select(Case.id).where(Case.applicant_id.in_(union_all(*applicant_sets)))]
-    if could_be_number:
-        parts.append(select(Case.id).where(Case.number.ilike(f"%{q}%")))
-    return Case.id.in_(union_all(*parts) if len(parts) > 1 else parts[0])
-
-
-# A count past this many rows only says "more than 10.000": counting stays bounded however large the
-# table grows, and so does the last page a user can open (offset at most COUNT_CAP).
-COUNT_CAP = 10_000
-
-
-@dataclass
-class CappedPage(Page):
-    capped: bool = False
-    open_ended: bool = False  # a search: no total, only whether another page follows
-
-    @property
-    def pages(self) -> int:
-        if self.open_ended:
-            return self.page + (1 if self.capped else 0)
-        return max(1, -(-min(self.total, COUNT_CAP) // self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-def list_cases(user: User, f: CaseFilters, per_page: int = 25) -> Page:
-    """One page of the list: a count capped at COUNT_CAP + 1, the page's ids from the filter and
-    sort indexes alone, then those rows with their applicant, assignee and unit (3 statements,
-    plus one for the services, whatever the page size; a search needs one statement less)."""
-    stmt = filtered_cases(user, f).order_by(None)
-    newest_first = (Case.created_at.desc(), Case.id.desc())
-    if f.q.strip():
-        # a search: no total — only this page and whether another follows (LIMIT page × size + 1),
-        # so a very common name stops after one page instead of counting every match
-        wanted = min(f.page, COUNT_CAP // per_page) * per_page + 1
-        matches = list(
-            db.session.scalars(stmt.with_only_columns(Case.id).order_by(*newest_first).limit(wanted))
-        )
-        page = min(max(1, f.page), max(1, -(-len(matches) // per_page)))
-        ids = matches[(page - 1) * per_page : page * per_page]
-        more = len(matches) > page * per_page
-        rows = _load_page(ids)
-        return CappedPage(
-            rows, (page - 1) * per_page + len(ids), page, per_page, capped=more, open_ended=True
-        )
-    else:
-        counted = db.session.scalar(
-            select(func.count()).select_from(stmt.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery())
-        )
-        page = min(max(1, f.page), max(1, -(-min(counted, COUNT_CAP) // per_page)))
-        ids = list(
-            db.session.scalars(
-                stmt.with_only_columns(Case.id)
-                .order_by(*newest_first)
-                .limit(per_page)
-                .offset((page - 1) * per_page)
-            )
-        )
-    rows = _load_page(ids)
-    return CappedPage(rows, min(counted or 0, COUNT_CAP), page, per_page, capped=counted > COUNT_CAP)
-
-
-def _load_page(ids: list[int]) -> list[Case]:
-    """The page's cases, in the order of ids, with applicant, assignee and unit in one statement."""
-    if not ids:
-        return []
-    loaded = db.session.scalars(
-        select(Case)
-        .where(Case.id.in_(ids))
-        .options(joinedload(Case.applicant), joinedload(Case.assignee), joinedload(Case.unit))
-    ).unique()
-    by_id = {c.id: c for c in loaded}
-    return [by_id[i] for i in ids if i in by_id]
 
 
 def timeline(case: Case) -> list[Event]:

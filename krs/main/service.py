@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, noload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, noload
 
-from krs import access
-from krs.cases.service import COUNT_CAP
+from krs import access, pagination
+from krs.case_lists import is_latest_follow_up
 from krs.extensions import db
-from krs.models import OPEN_STATUSES, Case, CaseStatus, Event, EventKind, User
+from krs.models import OPEN_STATUSES, Case, CaseStatus, Event, User
 from krs.workdays import today_in
 
 
@@ -52,10 +52,12 @@ def home_for(user: User) -> Home:
     if user.role in ("staff", "intern"):
         overdue_stmt = overdue_stmt.where(Case.assignee_id == user.id)
     # capped like the case list: a national backlog of tens of thousands overdue is read only up
-    # to the cap (the tile then says "more than 10.000") instead of counted row by row
-    capped = overdue_stmt.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+    # to the cap (the tile then says "more than 10.000", the cap) instead of counted row by row
+    cap = pagination.COUNT_CAP
+    capped = overdue_stmt.with_only_columns(Case.id).order_by(None).limit(cap + 1).subquery()
     counts["overdue"] = db.session.scalar(select(func.count()).select_from(capped))
-    counts["overdue_capped"] = counts["overdue"] > COUNT_CAP
+    counts["overdue_capped"] = counts["overdue"] > cap
+    counts["overdue_cap"] = cap
     closure_queue = []
     if user.role in ("admin", "supervisor"):
         closure_queue = list(
@@ -68,24 +70,11 @@ def home_for(user: User) -> Home:
             )
         )
     scope = access.case_scope_filter(user)
-    later = aliased(Event)
-    superseded = (
-        select(later.id)
-        .where(
-            later.case_id == Event.case_id,
-            later.kind.in_(EventKind.follow_up_kinds()),
-            or_(
-                later.occurred_at > Event.occurred_at,
-                and_(later.occurred_at == Event.occurred_at, later.id > Event.id),
-            ),
-        )
-        .exists()
-    )
     next_stmt = (
         select(Event)
         .join(Event.case)
         .where(Event.next_action_date.is_not(None), Event.next_action_date <= today)
-        .where(~superseded)  # only each case's latest follow-up says what is next
+        .where(is_latest_follow_up())  # only each case's latest follow-up says what is next
         .where(Case.status.in_(OPEN_STATUSES))
         .options(
             joinedload(Event.case).joinedload(Case.applicant),

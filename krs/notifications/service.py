@@ -7,15 +7,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import String, cast, func, literal, select, update
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from krs import access
+from krs.case_lists import is_latest_follow_up
 from krs.extensions import db
 from krs.models import (
     OPEN_STATUSES,
     Case,
     Event,
-    EventKind,
     Notification,
     NotificationKind,
     Role,
@@ -74,16 +74,6 @@ def sync_due_reminders(user: User) -> int:
     if user.role not in (Role.SUPERVISOR, Role.STAFF, Role.INTERN):
         return 0
     today = today_in(user.unit.timezone)
-    later = aliased(Event)
-    newer_follow_up = (
-        select(later.id)
-        .where(
-            later.case_id == Event.case_id,
-            later.kind.in_(EventKind.follow_up_kinds()),
-            later.occurred_at > Event.occurred_at,
-        )
-        .exists()
-    )
     already = (
         select(Notification.id)
         .where(
@@ -102,7 +92,7 @@ def sync_due_reminders(user: User) -> int:
             Event.next_action_date.is_not(None),
             Event.next_action_date <= today,
             Event.next_action_date > today - timedelta(days=REMINDER_WINDOW_DAYS),
-            ~newer_follow_up,
+            is_latest_follow_up(),
             ~already,
         )
         .options(joinedload(Event.case))

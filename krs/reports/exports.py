@@ -10,14 +10,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from krs import access
-from krs.cases import service as cases
+from krs import access, case_lists
 from krs.export_writer import XlsxBook, csv_chunks
 from krs.extensions import db
+from krs.ikm import ELEMENTS
 from krs.models import Applicant, Case, CaseService, CaseStatus, Channel, Outcome, ServiceType, Unit, User
 from krs.reports.service import Report, TargetView, ranking
 from krs.service_levels import sla_state_of
-from krs.surveys.service import ELEMENTS
 from krs.workdays import local_date, today_in
 
 BATCH = 500
@@ -71,7 +70,7 @@ class _Services:
         return shown
 
 
-def case_rows(user: User, filters: cases.CaseFilters) -> Iterator[list]:
+def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
     """The rows of the filtered list (the same statement as the screen), newest first.
 
     One streamed statement of plain columns (`yield_per`: a server-side cursor on PostgreSQL, batches
@@ -90,7 +89,7 @@ def case_rows(user: User, filters: cases.CaseFilters) -> Iterator[list]:
         .scalar_subquery()
     )
     stmt = (
-        cases.filtered_cases(user, filters)
+        case_lists.filtered_cases(user, filters)
         .with_only_columns(
             Case.number,
             Case.unit_id,
@@ -164,12 +163,12 @@ def case_rows(user: User, filters: cases.CaseFilters) -> Iterator[list]:
         ]
 
 
-def csv_stream(user: User, filters: cases.CaseFilters) -> Iterator[str]:
+def csv_stream(user: User, filters: case_lists.CaseFilters) -> Iterator[str]:
     """Streamed through the safe writer: no cell starts a formula, no control character survives."""
     return csv_chunks(case_columns(), case_rows(user, filters))
 
 
-def cases_xlsx(user: User, filters: cases.CaseFilters):
+def cases_xlsx(user: User, filters: case_lists.CaseFilters):
     """A write-only workbook through the safe writer: rows are streamed to a temporary file instead
     of being kept in memory."""
     book = XlsxBook()

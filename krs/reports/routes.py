@@ -19,14 +19,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from krs import access
-from krs.cases.routes import _filters_from_request
+from krs import access, case_lists
 from krs.extensions import htmx
+from krs.ikm import ELEMENTS
 from krs.models import CaseStatus, Channel, Outcome, ServiceType
 from krs.reports import exports, service
 from krs.reports.forms import ServiceLevelForm, TargetForm
 from krs.service_levels import level_rows, set_service_level
-from krs.surveys.service import ELEMENTS
 from krs.workdays import today_in
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -159,7 +158,7 @@ def _download_cookie(resp):
 
 @bp.get("/cases.<fmt>")
 def export_cases(fmt: str):
-    filters = _filters_from_request()
+    filters = case_lists.filters_from_args(request.args, current_user)
     stamp = _today().isoformat()
     user = current_user._get_current_object()  # the rows ask its role per cell: no proxy look-ups
     if fmt == "csv":
@@ -268,19 +267,3 @@ def edit_target(unit_id: int, year: int):
     service.set_target(current_user, unit, year, form.values())
     flash(_("Target %(unit)s tahun %(year)s disimpan.", unit=unit.name, year=year), "success")
     return redirect(url_for("reports.targets", year=year))
-
-
-@bp.app_template_filter("num")
-def fmt_number(value, places: int = 1) -> str:
-    """Indonesian number: 1.234,5; a dash for no value."""
-    if value is None:
-        return "–"
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" if isinstance(value, int) else "#,##0." + "0" * places
-    return format_decimal(value, format=pattern, locale="id")
-
-
-@bp.app_template_filter("pct")
-def fmt_percent(value) -> str:
-    return "–" if value is None else fmt_number(float(value), 1) + "%"

@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
-from krs import access, audit
+from krs import access, audit, households
 from krs.extensions import db
+from krs.ikm import CODES, IkmResult, ikm_from_sums
 from krs.models import (
     OPEN_STATUSES,
     Case,
@@ -36,7 +37,6 @@ from krs.models import (
     User,
 )
 from krs.reports import stats
-from krs.surveys.service import CODES, IkmResult, ikm_from_sums
 from krs.workdays import local_date, working_days_between
 
 REFERRAL_OUTCOMES = (Outcome.REFERRED_BSPS, Outcome.REFERRED_FINANCING, Outcome.REFERRED_LOCAL_GOV)
@@ -69,11 +69,10 @@ class Period:
 
 
 def people_served_by_unit(units: list[Unit], period: Period) -> list:
-    """Cases, households and participants per unit, counted separately (krs.outreach.service has
-    the rules: a household that came to a session and later opened a case counts once)."""
-    from krs.outreach.service import people_served_many
-
-    return people_served_many(units, period.start, period.end)
+    """Cases, households and participants per unit, counted separately (krs.households has the
+    rules: a household that came to a session and later opened a case counts once). The units are
+    the ones the user may see, chosen by the caller."""
+    return households.people_served_many(units, period.start, period.end)
 
 
 def year_period(year: int) -> Period:
@@ -736,3 +735,16 @@ RANK_KEYS = (
     "target_cases_pct",
     "field_visits",
 )
+
+
+def check_totals(years: list[int]) -> list[str]:
+    """Compare the maintained totals with a fresh count for every unit, each whole year given: the
+    differences (`flask krs stats-check`)."""
+    reader = User(role=Role.ADMIN, full_name="stats check")  # national scope, never stored
+    units = list(db.session.scalars(select(Unit).where(Unit.kind != "direktorat").order_by(Unit.id)))
+    problems = []
+    for year in years:
+        period = year_period(year)
+        found = differences(report(reader, units, period), fresh_report(reader, units, period))
+        problems += [f"{year} {line}" for line in found]
+    return problems

@@ -18,7 +18,8 @@ changes the data:
 * loads that bypass the ORM (synthetic data, migrations) call `rebuild()`.
 
 `service.fresh_report` computes the same figures from the cases themselves; a test replays the
-desk's operations and compares, and `flask krs stats check` does so on a live database.
+desk's operations and compares, and `flask krs stats-check` (krs.cli, `service.check_totals`) does so
+on a live database.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from krs.extensions import db
+from krs import households
 from krs.models import (
     OPEN_STATUSES,
     Applicant,
@@ -58,7 +59,7 @@ from krs.workdays import local_date, working_days_between
 EPOCH = date(1970, 1, 1)  # the day of "now" rows (backlog by status), outside every period
 
 # metrics (key in brackets)
-IN = "in"  # cases opened
+IN = households.IN  # cases opened
 CHANNEL = "channel"  # [channel] of the cases opened
 SERVICE = "service"  # [service type] of the cases opened
 RECORDED = "recorded"  # [user id] who recorded the cases opened
@@ -74,10 +75,10 @@ FIELD_VISIT = "visit"
 DELAY = "delay"  # [entry delay in tenths of an hour, see delay_tenths]
 SURVEYS = "ikm_n"  # surveys submitted
 ANSWERS = "ikm"  # [u1..u9] sum of the answers
-# counted as distinct keys over a period, not summed (people served, krs.outreach.service): kept
-# per day only, with their own index
-HOUSEHOLD = "hh"  # [NIK] of the individual applicant of a case opened that day
-GROUP = "grp"  # [applicant id] of the group applicant of a case opened that day
+# counted as distinct keys over a period, not summed (people served, krs.households reads them):
+# kept per day only, with their own index
+HOUSEHOLD = households.HOUSEHOLD  # [NIK] of the individual applicant of a case opened that day
+GROUP = households.GROUP  # [applicant id] of the group applicant of a case opened that day
 DISTINCT_METRICS = (HOUSEHOLD, GROUP)
 
 FOLLOW_UP_KINDS = tuple(k.value for k in EventKind.follow_up_kinds())
@@ -554,50 +555,3 @@ def _around_unit_statement(state):
     result = state.invoke_statement()
     rebuild(session.connection())  # a bulk change of units (time zones): rare, recompute everything
     return result
-
-
-# ---------------------------------------------------------------- commands
-
-
-def check(years: list[int]) -> list[str]:
-    """Compare the totals with a fresh count for every unit, each whole year given: the differences."""
-    from krs.models import Role, User
-    from krs.reports import service
-
-    reader = User(role=Role.ADMIN, full_name="stats check")  # national scope, never stored
-    units = list(db.session.scalars(select(Unit).where(Unit.kind != "direktorat").order_by(Unit.id)))
-    problems = []
-    for year in years:
-        period = service.year_period(year)
-        found = service.differences(
-            service.report(reader, units, period), service.fresh_report(reader, units, period)
-        )
-        problems += [f"{year} {line}" for line in found]
-    return problems
-
-
-def register_commands(group) -> None:
-    import click
-
-    @group.command("stats-rebuild")
-    def stats_rebuild_cmd():
-        """Hitung ulang rekap dasbor dari data kasus dan survei."""
-        rebuild(db.session.connection())
-        db.session.commit()
-        click.echo("Rekap dasbor dihitung ulang.")
-
-    @group.command("stats-check")
-    @click.option(
-        "--year", "years", multiple=True, type=int, help="Tahun (boleh berulang); bawaan: tahun ini."
-    )
-    def stats_check_cmd(years):
-        """Bandingkan rekap dasbor dengan hitungan langsung dari data kasus."""
-        chosen = list(years) or [datetime.now(UTC).year]
-        problems = check(chosen)
-        for line in problems[:50]:
-            click.echo(line)
-        if problems:
-            raise click.ClickException(
-                f"{len(problems)} angka berbeda; jalankan `flask krs stats-rebuild` lalu periksa lagi."
-            )
-        click.echo(f"Rekap dasbor sama dengan hitungan langsung ({', '.join(map(str, chosen))}).")

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from krs.surveys.service import ELEMENTS
+from krs.ikm import ELEMENTS
 
 
 class SurveyForm(FlaskForm):

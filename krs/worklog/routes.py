@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from krs import access
 from krs.extensions import db, htmx
+from krs.formats import fmt_date
 from krs.models import Placement, Role, Unit, User, WeekStatus, WorkCategory
 from krs.pagination import id_or_none
 from krs.worklog import exports, service
@@ -246,8 +247,6 @@ def review_week(week_id: int):
 
 
 def _fmt(day: date) -> str:
-    from krs.templating import fmt_date
-
     return fmt_date(day)
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from krs import service_levels
+from krs import case_lists, service_levels
 from krs.cases import service
 from krs.extensions import db
 from krs.models import Applicant, AuditLog, Case, CaseStatus, Event, Role
@@ -204,7 +204,9 @@ def test_list_search_and_filters(make_case, make_user, units):
     make_case(unit=units["jawa3"], name="Siti Jawa Tiga")
 
     def view(**kw):
-        return [c.number for c in service.list_cases(staff, service.CaseFilters(view="all", **kw)).items]
+        return [
+            c.number for c in case_lists.list_cases(staff, case_lists.CaseFilters(view="all", **kw)).items
+        ]
 
     assert view(q="siti") == [a.number]  # other unit's Siti never shows
     assert view(q=a.number) == [a.number]
@@ -212,23 +214,23 @@ def test_list_search_and_filters(make_case, make_user, units):
     assert view(service="financing") == [b.number]
     assert view(assignee=str(staff.id)) == [b.number]
     assert view(status="new") == [a.number]
-    mine = service.list_cases(staff, service.CaseFilters(view="mine")).items
+    mine = case_lists.list_cases(staff, case_lists.CaseFilters(view="mine")).items
     assert [c.number for c in mine] == [b.number]
 
 
 def test_interns_cannot_search_by_nik(make_case, make_user, units):
     intern = make_user(Role.INTERN, units["jawa2"])
     case = make_case(status=CaseStatus.ASSIGNED, assignee=intern)
-    hits = service.list_cases(intern, service.CaseFilters(view="all", q=case.applicant.nik)).items
+    hits = case_lists.list_cases(intern, case_lists.CaseFilters(view="all", q=case.applicant.nik)).items
     assert hits == []
-    hits = service.list_cases(intern, service.CaseFilters(view="all", q=case.applicant.name)).items
+    hits = case_lists.list_cases(intern, case_lists.CaseFilters(view="all", q=case.applicant.name)).items
     assert [c.id for c in hits] == [case.id]
 
 
 def test_follow_up_time_is_stored_in_utc_and_shown_in_the_office_zone(make_case, make_user, units, app):
     from zoneinfo import ZoneInfo
 
-    from krs.templating import fmt_datetime
+    from krs.formats import fmt_datetime
 
     case = make_case(status=CaseStatus.ASSIGNED)
     staff = make_user(Role.STAFF, units["jawa2"])

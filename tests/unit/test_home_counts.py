@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import update
 
+from krs import pagination
 from krs.extensions import db
 from krs.main import service
 from krs.models import Case, CaseStatus, Role
@@ -20,7 +21,7 @@ def test_overdue_count_is_exact_below_the_cap_and_capped_above(units, make_user,
     db.session.commit()
     home = service.home_for(admin)
     assert (home.counts["overdue"], home.counts["overdue_capped"]) == (4, False)
-    monkeypatch.setattr(service, "COUNT_CAP", 2)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
     home = service.home_for(admin)
     assert (home.counts["overdue"], home.counts["overdue_capped"]) == (3, True)
     assert len(home.overdue) == 4  # the list itself is not capped by the count
@@ -33,6 +34,13 @@ def test_the_tile_says_more_than_the_cap(client, units, make_user, make_case, mo
         db.session.execute(update(Case).where(Case.id == c.id).values(resolution_due=date(2020, 1, 6)))
     db.session.commit()
     login(client, admin)
-    assert "> 10.000</span>" not in client.get("/").get_data(as_text=True)
-    monkeypatch.setattr(service, "COUNT_CAP", 2)
-    assert "> 10.000</span>" in client.get("/").get_data(as_text=True)
+    assert "&gt; 10.000</span>" not in client.get("/").get_data(as_text=True)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    assert "&gt; 2</span>" in client.get("/").get_data(as_text=True)  # the cap, not a fixed figure
+
+
+def test_the_cap_is_written_as_the_language_groups_digits(app):
+    from krs.formats import fmt_number
+
+    with app.test_request_context():
+        assert fmt_number(pagination.COUNT_CAP) == "10.000"

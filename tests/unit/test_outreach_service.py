@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from krs import case_lists, households
 from krs.cases import service as case_service
 from krs.extensions import db
 from krs.models import Applicant, AuditLog, Channel, GroupMember, OutreachAttendee, Role
@@ -71,7 +72,7 @@ def test_households_are_counted_once_across_sessions_and_cases(desk, units):
     case_service.intake(desk["other_staff"], units["jawa3"], household(907, nik=n[7]), walk_in)
     make_session(staff, unit, staff=[staff], held_on=today - timedelta(days=60), households_count=20)
 
-    counts = service.people_served(unit, today - timedelta(days=30), today)
+    counts = households.people_served(unit, today - timedelta(days=30), today)
 
     assert counts.cases == 5  # n4 at session A, n2, n6 twice, the group
     assert counts.cases_at_sessions == 1
@@ -84,9 +85,9 @@ def test_households_are_counted_once_across_sessions_and_cases(desk, units):
     assert counts.group_member_households == 12  # shown apart, not added to households
     # the dashboards read the same figures from the maintained totals, for several units at once
     other = units["jawa3"]
-    assert service.people_served_many([unit, other], today - timedelta(days=30), today) == [
+    assert households.people_served_many([unit, other], today - timedelta(days=30), today) == [
         (unit, counts),
-        (other, service.people_served(other, today - timedelta(days=30), today)),
+        (other, households.people_served(other, today - timedelta(days=30), today)),
     ]
 
 
@@ -95,12 +96,12 @@ def test_people_served_uses_a_fixed_number_of_queries(desk, count_queries):
     today = today_in(unit.timezone)
     make_session(staff, unit, staff=[staff], held_on=today)
     with count_queries() as few:
-        service.people_served(unit, today - timedelta(days=7), today)
+        households.people_served(unit, today - timedelta(days=7), today)
     for i in range(5):
         s = make_session(staff, unit, staff=[staff], held_on=today, attendees=[valid_nik(700 + i)])
         service.intake_at_session(staff, s, household(800 + i), CASE)
     with count_queries() as many:
-        service.people_served(unit, today - timedelta(days=7), today)
+        households.people_served(unit, today - timedelta(days=7), today)
     assert many.count == few.count
 
 
@@ -108,13 +109,13 @@ def test_people_served_of_many_units_uses_a_fixed_number_of_queries(desk, units,
     unit, staff = desk["unit"], desk["staff"]
     today = today_in(unit.timezone)
     with count_queries() as one:
-        service.people_served_many([unit], today - timedelta(days=7), today)
+        households.people_served_many([unit], today - timedelta(days=7), today)
     s = make_session(staff, unit, staff=[staff], held_on=today, attendees=[valid_nik(701)])
     service.intake_at_session(staff, s, household(801), CASE)
     everyone = list(units.values())
     assert all(u.timezone for u in everyone)  # loaded before counting
     with count_queries() as all_units:
-        service.people_served_many(everyone, today - timedelta(days=7), today)
+        households.people_served_many(everyone, today - timedelta(days=7), today)
     assert all_units.count == one.count <= 8
 
 
@@ -217,7 +218,7 @@ def test_search_finds_groups_by_name_and_by_contact_person(desk):
     unit, staff = desk["unit"], desk["staff"]
     make_group(staff, unit, name="Koperasi Griya Sejahtera", contact_name="Ibu Ratna Wulandari")
     for q in ("griya", "wulandari"):
-        stmt = case_service.filtered_cases(staff, case_service.CaseFilters(q=q, view="all"))
+        stmt = case_lists.filtered_cases(staff, case_lists.CaseFilters(q=q, view="all"))
         assert [c.applicant.name for c in db.session.scalars(stmt)] == ["Koperasi Griya Sejahtera"]
     assert [g.name for g in service.list_groups(staff, "ratna")] == ["Koperasi Griya Sejahtera"]
 

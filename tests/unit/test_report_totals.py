@@ -16,11 +16,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from krs import households
 from krs.cases import service as desk
 from krs.cases import transfer as transfers
 from krs.extensions import db
 from krs.models import Applicant, Case, CaseStatus, Event, Role, StatDay, StatMonth, Unit
-from krs.outreach import service as outreach
 from krs.reports import service, stats
 from krs.surveys import service as surveys
 from krs.workdays import local_date
@@ -45,8 +45,8 @@ def assert_equal_to_fresh(users, units):
             totals = service.report(user, chosen, period)
             fresh = service.fresh_report(user, chosen, period)
             assert service.differences(totals, fresh) == [], (user.role, period)
-            served = outreach.people_served_many(chosen, period.start, period.end)
-            assert served == [(u, outreach.people_served(u, period.start, period.end)) for u in chosen]
+            served = households.people_served_many(chosen, period.start, period.end)
+            assert served == [(u, households.people_served(u, period.start, period.end)) for u in chosen]
 
 
 def table(model) -> Counter:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from krs import ikm
 from krs.extensions import db
 from krs.models import AuditLog, CaseStatus, Event, EventKind, Role, Survey
 from krs.surveys import service
@@ -22,9 +23,9 @@ def test_worked_example_by_hand():
     # NRR: 3.5 3.5 3.0 4.0 3.0 3.5 3.75 3.0 3.0; their total is 30.25
     # IKM = 30.25 / 9 * 25 = 84.0277... -> 84.03, grade B (76.61-88.30, Baik)
     # spreadsheet weight 0.11: 30.25 * 0.11 * 25 = 83.1875
-    result = service.ikm_from_answers(answers)
+    result = ikm.ikm_from_answers(answers)
     assert result.respondents == 4
-    assert [float(result.nrr[c]) for c in service.CODES] == [3.5, 3.5, 3.0, 4.0, 3.0, 3.5, 3.75, 3.0, 3.0]
+    assert [float(result.nrr[c]) for c in ikm.CODES] == [3.5, 3.5, 3.0, 4.0, 3.0, 3.5, 3.75, 3.0, 3.0]
     assert result.ikm_display == Decimal("84.03")
     assert abs(float(result.ikm) - 30.25 / 9 * 25) < 1e-9
     assert result.grade == "B" and result.grade_label == "Baik"
@@ -32,14 +33,14 @@ def test_worked_example_by_hand():
 
 
 def test_all_fours_give_100_exactly_and_99_with_the_rounded_weight():
-    result = service.ikm_from_answers([[4] * 9, [4] * 9])
+    result = ikm.ikm_from_answers([[4] * 9, [4] * 9])
     assert result.ikm == Decimal(100)
     assert result.ikm_spreadsheet == Decimal("99.00")
     assert result.grade == "A"
 
 
 @pytest.mark.parametrize(
-    "ikm, grade",
+    "value, grade",
     [
         ("100", "A"),
         ("88.31", "A"),
@@ -52,12 +53,12 @@ def test_all_fours_give_100_exactly_and_99_with_the_rounded_weight():
         ("25", "D"),
     ],
 )
-def test_grade_bands(ikm, grade):
-    assert service.grade_for(Decimal(ikm))[0] == grade
+def test_grade_bands(value, grade):
+    assert ikm.grade_for(Decimal(value))[0] == grade
 
 
 def test_no_respondents_no_index():
-    result = service.ikm_from_answers([])
+    result = ikm.ikm_from_answers([])
     assert result.respondents == 0 and result.ikm is None and result.grade is None
 
 
@@ -66,14 +67,14 @@ def test_a_survey_is_answered_once_and_noted_on_the_case(make_case, make_user, u
     staff = make_user(Role.STAFF, units["jawa2"])
     survey = service.invite(staff, case, "link")
     assert len(survey.token) >= 40
-    service.submit(survey.token, {c: 3 for c in service.CODES}, "Bagus")
+    service.submit(survey.token, {c: 3 for c in ikm.CODES}, "Bagus")
     stored = db.session.get(Survey, survey.id)
     assert stored.answers == [3] * 9 and stored.comment == "Bagus" and stored.submitted_at is not None
     kinds = db.session.scalars(select(Event.kind).where(Event.case_id == case.id)).all()
     assert EventKind.SURVEY_RECEIVED in kinds
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "survey.submit")) is not None
     with pytest.raises(service.SurveyError):
-        service.submit(survey.token, {c: 4 for c in service.CODES}, None)
+        service.submit(survey.token, {c: 4 for c in ikm.CODES}, None)
     assert db.session.get(Survey, survey.id).answers == [3] * 9
     with pytest.raises(service.SurveyError, match="sudah diterima"):
         service.invite(staff, case, "link")
@@ -90,7 +91,7 @@ def test_expired_and_superseded_tokens_cannot_be_used(make_case, make_user, unit
     db.session.commit()
     assert service.open_survey(second.token) is None
     with pytest.raises(service.SurveyError):
-        service.submit(second.token, {c: 4 for c in service.CODES}, None)
+        service.submit(second.token, {c: 4 for c in ikm.CODES}, None)
 
 
 def test_only_closed_cases_of_the_desk_get_a_survey(make_case, make_user, units):
@@ -107,5 +108,5 @@ def test_answers_outside_one_to_four_are_refused(make_case, make_user, units):
     case = make_case(status=CaseStatus.CLOSED)
     survey = service.invite(make_user(Role.STAFF, units["jawa2"]), case, "link")
     with pytest.raises(service.SurveyError):
-        service.submit(survey.token, {**{c: 4 for c in service.CODES}, "u3": 5}, None)
+        service.submit(survey.token, {**{c: 4 for c in ikm.CODES}, "u3": 5}, None)
     assert service.open_survey(survey.token) is not None

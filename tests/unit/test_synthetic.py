@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from krs import regions
+from krs import case_lists, regions
 from krs.cases import service
 from krs.demo import synthetic
 from krs.demo.synthetic import seed_synthetic, synthetic_nik
@@ -68,7 +68,7 @@ def test_seed_synthetic_fills_a_realistic_database(app):
     # the search indexes saw the bulk rows too
     name = cases[0].applicant.name
     admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
-    found = service.list_cases(admin, service.CaseFilters(view="all", q=name.split()[1].upper()))
+    found = case_lists.list_cases(admin, case_lists.CaseFilters(view="all", q=name.split()[1].upper()))
     assert found.total > 0
 
 
@@ -166,7 +166,9 @@ def test_bulk_load_rebuilds_indexes_keys_and_search(app):
     # the search index has the bulk rows: every applicant is found by the last part of its name
     admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
     applicant = db.session.scalar(select(Applicant).order_by(Applicant.id.desc()).limit(1))
-    found = service.list_cases(admin, service.CaseFilters(view="all", q=applicant.name.split()[1].upper()))
+    found = case_lists.list_cases(
+        admin, case_lists.CaseFilters(view="all", q=applicant.name.split()[1].upper())
+    )
     assert applicant.id in {c.applicant_id for c in found.items}
     # and the sequences moved past the copied ids: a new intake does not collide
     assert db.session.scalar(select(func.count(func.distinct(Case.number)))) == 300
