@@ -59,7 +59,9 @@ MESSAGES = {
     "Invalid UUID.": "UUID tidak valid.",
     "Invalid field name '%s'.": "Nama isian '%s' tidak valid.",
     # Flask-WTF's file validators
-    "File does not have an approved extension: {extensions}": "Jenis berkas tidak diterima; gunakan: {extensions}",
+    "File does not have an approved extension: {extensions}": (
+        "Jenis berkas tidak diterima; gunakan: {extensions}"
+    ),
     "File does not have an approved extension.": "Jenis berkas tidak diterima.",
     # Flask-WTF's form-level CSRF check (raised without gettext: translated in IndonesianCSRF)
     "The CSRF token is missing.": "Sesi formulir tidak valid; muat ulang halaman.",
