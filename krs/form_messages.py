@@ -113,9 +113,8 @@ class IndonesianCSRF(_FlaskFormCSRF):
         try:
             super().validate_csrf_token(form, field)
         except ValidationError as exc:
-            raise ValidationError(
-                _messages.gettext(str(exc.args[0]) if exc.args else "CSRF failed.")
-            ) from exc
+            english = str(exc.args[0]) if exc.args else ""
+            raise ValidationError(_messages.gettext(english)) from exc
 
 
 def register(app: Flask) -> None:
