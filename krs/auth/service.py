@@ -30,6 +30,10 @@ class LockedError(AuthError):
     """Too many failed attempts for this account name: refused even with the right password."""
 
 
+class RefusedError(AuthError):
+    """The right password for an account that may not sign in (inactive, placement over)."""
+
+
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)  # SQLite drops the offset; we store UTC
@@ -92,9 +96,9 @@ def authenticate(
         _record_failure(key, now)
         raise AuthError(_l("Nama pengguna atau kata sandi salah."))
     if not user.active:
-        raise AuthError(_l("Akun ini dinonaktifkan. Hubungi supervisor atau admin unit Anda."))
+        raise RefusedError(_l("Akun ini dinonaktifkan. Hubungi supervisor atau admin unit Anda."))
     if refusal := sign_in_refusal(user, today):  # an intern outside their placement period
-        raise AuthError(refusal)
+        raise RefusedError(refusal)
     if row is not None:
         db.session.delete(row)
     user.last_login_at = now

@@ -562,19 +562,29 @@ def report(user: User, units: list[Unit], period: Period) -> Report:
 
 @dataclass
 class Achievement:
-    """One target against the year so far: to date (of the full-year target) and pro-rated."""
+    """One target against the year so far: to date (of the full-year target) and pro-rated.
+
+    `actual` is the figure as shown; `exact` (when given) the unrounded one the percentages are
+    computed from, so they are rounded once, for display (issue 13: 106.0 % from rounded inputs
+    where 106.1 % is right). `digits`: decimals of target and actual on screen (IKM: 2)."""
 
     label: str
     target: float | None
     actual: float | None
     kind: str  # count (grows through the year) | level (a share or an index: compared as is)
     elapsed: float  # share of the year gone by, 0..1
+    exact: float | None = None
+    digits: int = 1
+
+    def _actual(self) -> float | None:
+        return self.exact if self.exact is not None else self.actual
 
     @property
     def to_date_pct(self) -> float | None:
-        if not self.target or self.actual is None:
+        actual = self._actual()
+        if not self.target or actual is None:
             return None
-        return round(100.0 * float(self.actual) / float(self.target), 1)
+        return round(100.0 * float(actual) / float(self.target), 1)
 
     def _expected(self) -> float | None:
         if self.target is None:
@@ -586,16 +596,20 @@ class Achievement:
         expected = self._expected()
         return None if expected is None else round(expected, 1)
 
+    def _pro_rated(self) -> float | None:
+        expected, actual = self._expected(), self._actual()
+        if not expected or actual is None:
+            return None
+        return 100.0 * float(actual) / expected
+
     @property
     def pro_rated_pct(self) -> float | None:
-        expected = self._expected()
-        if not expected or self.actual is None:
-            return None
-        return round(100.0 * float(self.actual) / expected, 1)
+        pct = self._pro_rated()
+        return None if pct is None else round(pct, 1)
 
     @property
     def on_track(self) -> bool | None:
-        pct = self.pro_rated_pct
+        pct = self._pro_rated()
         return None if pct is None else pct >= 100
 
 
@@ -626,13 +640,25 @@ def _targets_of(user: User, unit_ids: list[int], year: int) -> dict:
 def _achievements(target: dict | None, f: Figures, elapsed: float) -> list[Achievement]:
     t = target or {}
     ikm = f.ikm.ikm_display
+    sla_exact = 100.0 * f.closed_on_time / f.cases_closed if f.cases_closed else None
     return [
         Achievement(_("Kasus dilayani"), t.get("cases_served"), f.cases_in, "count", elapsed),
         Achievement(
-            _("Ditutup dalam batas waktu (%)"), t.get("within_sla_pct"), f.within_sla_pct, "level", elapsed
+            _("Ditutup dalam batas waktu (%)"),
+            t.get("within_sla_pct"),
+            f.within_sla_pct,
+            "level",
+            elapsed,
+            exact=sla_exact,
         ),
         Achievement(
-            _("IKM minimal"), t.get("min_ikm"), float(ikm) if ikm is not None else None, "level", elapsed
+            _("IKM minimal"),
+            t.get("min_ikm"),
+            float(ikm) if ikm is not None else None,
+            "level",
+            elapsed,
+            exact=float(f.ikm.ikm) if f.ikm.ikm is not None else None,
+            digits=2,
         ),
         Achievement(_("Kunjungan lapangan"), t.get("field_visits"), f.field_visits, "count", elapsed),
     ]

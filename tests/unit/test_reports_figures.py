@@ -220,7 +220,8 @@ def test_target_achievement_to_date_and_pro_rated(world):
     # pro-rated: 10 * 120/365 = 3.29 expected by now -> 4 / 3.2877 = 121.7 %
     assert cases.expected_by_now == 3.3 and cases.pro_rated_pct == 121.7 and cases.on_track
     # closed within SLA in the year: c1 only of c1 c2 c4 -> 33.3 % against 80 %
-    assert sla.actual == 33.3 and sla.pro_rated_pct == 41.6 and not sla.on_track
+    # from the exact share (1/3 = 33.33... %), not the rounded 33.3: 41.7 %, not 41.6 % (issue 13)
+    assert sla.actual == 33.3 and sla.pro_rated_pct == 41.7 and not sla.on_track
     assert ikm.actual == 83.33 and ikm.pro_rated_pct == 104.2
     # field visits in the year: c1 (Mar) and c4 (Feb) -> 2 of 4; expected 1.3 by now
     assert visits.actual == 2 and visits.to_date_pct == 50.0 and visits.pro_rated_pct == 152.1
@@ -252,3 +253,28 @@ def test_query_count_does_not_grow_with_cases(world, make_case, count_queries):
         rep = service.report(world["admin"], units, service.Period(date(2025, 1, 1), date(2030, 12, 31)))
     assert rep.total.cases_in == 14  # the six of the table and eight more
     assert many.count == few.count
+
+
+def test_achievement_is_computed_from_exact_figures_and_rounded_once():
+    """Issue 13: a percentage of already-rounded figures (106.0 % shown, 106.1 % by hand)."""
+    # 2 of 3 closed on time: 66.666... % (shown 66.7) against a 50 % target: 133.3 %, where the
+    # rounded 66.7 gave 133.4 %
+    sla = service.Achievement("sla", 50.0, 66.7, "level", 0.5, exact=200 / 3)
+    assert sla.pro_rated_pct == 133.3 and sla.to_date_pct == 133.3
+    # on track is judged on the exact value: 79.996 against a target of 80 is not there yet
+    ikm = service.Achievement("ikm", 80.0, 80.0, "level", 0.5, exact=79.996, digits=2)
+    assert not ikm.on_track
+
+
+def test_ikm_target_shows_two_decimals(app):
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    ach = service._achievements({"min_ikm": 79.25}, service.Figures(), 0.5)
+    view = service.TargetView(2026, 0.5, ach, {}, True)
+    with app.test_request_context("/"):
+        html = render_template(
+            "reports/_tile.html", tile=SimpleNamespace(name="targets", targets=view, labels={})
+        )
+    assert "79,25" in html and "79,2<" not in html

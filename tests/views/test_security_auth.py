@@ -80,32 +80,40 @@ def test_failures_spread_over_time_do_not_lock(make_user):
         assert not isinstance(exc.value, service.LockedError)
 
 
-def test_rate_limit_per_address(app, make_user):
-    """Flask-Limiter: 10 sign-in posts a minute from one address, then 429 with an Indonesian page."""
+def _limited_app(app, **settings):
     from config import TestConfig
     from krs import create_app
 
     class Limited(TestConfig):
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
         RATELIMIT_ENABLED = True
-        KRS_LOGIN_MAX_FAILURES = 1000  # isolate the per-address limit from the per-account lock
 
+    for key, value in settings.items():
+        setattr(Limited, key, value)
+    return create_app(Limited)  # Flask-Limiter is one shared object: restore it afterwards
+
+
+def test_rate_limit_per_address(app, make_user):
+    """Flask-Limiter: 30 wrong passwords a minute from one address, then 429 with an Indonesian page."""
+    from krs.auth.routes import LOGIN_RATE_LIMIT
     from krs.extensions import limiter
 
-    limited = create_app(Limited)  # Flask-Limiter is one shared object: restore it afterwards
+    per_minute = int(LOGIN_RATE_LIMIT.split(" per minute")[0])
+    # isolate the per-address limit from the per-account lock
+    limited = _limited_app(app, KRS_LOGIN_MAX_FAILURES=1000)
     codes = []
     try:
-        _fire(limited, codes)
+        _fire(limited, codes, per_minute + 2)
     finally:
         limiter.reset()
         limiter.enabled = False
-    assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
+    assert codes[:per_minute] == [401] * per_minute and codes[per_minute:] == [429, 429]
 
 
-def _fire(limited, codes):
+def _fire(limited, codes, n):
     with limited.app_context():
         client = limited.test_client()
-        for i in range(12):
+        for i in range(n):
             resp = client.post("/login", data={"username": f"orang{i}", "password": "salah-sekali"})
             codes.append(resp.status_code)
         assert "Terlalu banyak percobaan" in resp.get_data(as_text=True)
@@ -115,6 +123,33 @@ def _fire(limited, codes):
         )
         assert other.status_code == 401
         db.session.remove()
+
+
+def test_one_person_locks_their_account_not_the_office(app, make_user):
+    """Issue 13: 30 wrong passwords for one account from the office's address, then twelve
+    colleagues from the same address sign in; and an office of 50 signing in at 08:00 is never
+    slowed. Only wrong passwords count against an address."""
+    from krs.extensions import limiter
+
+    colleagues = [make_user(Role.STAFF, username=f"kolega{i}") for i in range(50)]
+    make_user(Role.STAFF, username="lupa")
+    limited = _limited_app(app)
+    try:
+        with limited.app_context():
+            client = limited.test_client()
+            codes = [
+                client.post("/login", data={"username": "lupa", "password": "salah-lagi"}).status_code
+                for _ in range(30)
+            ]
+            assert set(codes) == {401}  # wrong, then locked: never 429 for the office
+            for user in colleagues:
+                office = limited.test_client()
+                resp = office.post("/login", data={"username": user.username, "password": TEST_PASSWORD})
+                assert resp.status_code == 302, user.username
+            db.session.remove()
+    finally:
+        limiter.reset()
+        limiter.enabled = False
 
 
 def test_login_starts_a_new_session(client, make_user):
