@@ -78,7 +78,7 @@ def transfers():
 @bp.route("/transfers/<int:transfer_id>", methods=["GET", "POST"])
 def transfer_review(transfer_id: int):
     item = access.get_transfer_or_404(current_user, transfer_id)
-    may_decide = item.is_pending and access.may_decide_transfer(current_user, item)
+    may_decide = item.is_pending and access.can_decide_transfer(current_user, item)
     form = TransferDecisionForm()
     error = None
     if request.method == "POST":

@@ -122,7 +122,7 @@ def new_case():
                 else ""
             )
             flash(_("Kasus %(number)s tercatat.", number=case.number) + note, "success")
-            if access.can(current_user, "view", case):
+            if access.can_view_case(current_user, case):
                 return redirect(url_for("cases.detail", case_id=case.id))
             return redirect(url_for("cases.list_cases"))
     status = 422 if request.method == "POST" else 200
@@ -140,11 +140,11 @@ def nik_check():
     if nik and not problem:
         found = service.find_applicant_by_nik(nik)
         if found is not None:
-            visible = access.visible_applicant(current_user, found.id)
+            visible = found if access.can_view_applicant(current_user, found) else None
             if visible is not None:
                 applicant = visible
                 open_cases = service.open_cases_of(current_user, applicant)
-            elif access.may_search_pii(current_user):
+            elif access.can_search_pii(current_user):
                 exists_elsewhere = True
     return render_template(
         "cases/_nik_check.html",

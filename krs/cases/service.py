@@ -194,7 +194,7 @@ def _intake(
     existing: Applicant | None,
     commit: bool,
 ) -> IntakeResult:
-    if not access.can(actor, "intake", unit_id=unit.id):
+    if not access.can_intake_case(actor, unit.id):
         raise CaseError(_l("Anda tidak dapat mencatat kasus untuk unit ini."))
     if not applicant_data.get("consent_given"):
         raise CaseError(_l("Persetujuan pemrosesan data pribadi wajib diberikan."))
@@ -474,7 +474,7 @@ def available_actions(user: User, case: Case) -> set[str]:
         "approve_closure": case.status == CaseStatus.CLOSURE_REQUESTED,
         "reopen": case.status == CaseStatus.CLOSED,
     }
-    return {a for a, ok in status_allows.items() if ok and access.can(user, a, case)}
+    return {a for a, ok in status_allows.items() if ok and access.CASE_CHECKS[a](user, case)}
 
 
 # ---------------------------------------------------------------- lists
@@ -582,7 +582,7 @@ def search_clause(user: User, q: str):
     digits = q.replace(" ", "").replace("-", "").replace("+", "")
     long_digits = digits.isdigit() and len(digits) > 8
     could_be_number = any(ch.isdigit() or ch == "-" for ch in q) and not long_digits
-    pii = digits.isdigit() and len(digits) >= 6 and access.may_search_pii(user)
+    pii = digits.isdigit() and len(digits) >= 6 and access.can_search_pii(user)
     if not could_be_number and not pii and db.session.get_bind().dialect.name == "postgresql":
         # a name: a correlated EXISTS lets the planner choose — the trigram index for a rare name,
         # or walking the newest cases and stopping at the page for a very common one
@@ -596,7 +596,7 @@ def search_clause(user: User, q: str):
         )
     # groups are found by their contact person too (issue 8): few rows, through the kind index
     applicant_sets = [name_search_ids(q), select(Applicant.id).where(_group_contact_named(q))]
-    if digits.isdigit() and access.may_search_pii(user):
+    if digits.isdigit() and access.can_search_pii(user):
         if len(digits) == 16:
             applicant_sets.append(select(Applicant.id).where(Applicant.nik == digits))
             applicant_sets.append(select(Applicant.id).where(Applicant.contact_nik == digits))

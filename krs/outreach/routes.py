@@ -150,8 +150,8 @@ def _session_context(session, **extra) -> dict:
         "place_name": regions.full_name(
             session.province_code, session.regency_code, session.district_code, session.village_code
         ),
-        "may_edit": access.can_session(current_user, "edit", session),
-        "may_intake": access.can_session(current_user, "intake", session),
+        "may_edit": access.can_edit_session(current_user, session),
+        "may_intake": access.can_intake_at_session(current_user, session),
         "intake_form": extra.pop("intake_form", None) or _intake_form(session),
         "photo_form": extra.pop("photo_form", None) or PhotoForm(formdata=None),
         **extra,
@@ -292,7 +292,7 @@ def group_context(group, **extra) -> dict:
         "region_name": regions.full_name(
             group.province_code, group.regency_code, group.district_code, group.village_code
         ),
-        "may_edit": access.can_group(current_user, "edit", group),
+        "may_edit": access.can_edit_group(current_user, group),
         "may_intake": bool(access.units_for_intake(current_user)),
         "member_form": extra.pop("member_form", None) or MemberForm(formdata=None),
         **extra,
@@ -346,7 +346,7 @@ def new_group_case(group_id: int):
             flash(str(exc), "error")
         else:
             flash(_("Kasus %(number)s tercatat.", number=result.case.number), "success")
-            if access.can(current_user, "view", result.case):
+            if access.can_view_case(current_user, result.case):
                 return redirect(url_for("cases.detail", case_id=result.case.id))
             return redirect(url_for("outreach.group_detail", group_id=group.id))
     status = 422 if request.method == "POST" else 200

@@ -120,7 +120,7 @@ def _log_for_interns(actor: User, session: OutreachSession) -> None:
 def create_session(
     actor: User, unit: Unit, data: dict, staff: list[User], attendee_niks: list[str] | None = None
 ) -> OutreachSession:
-    if not access.can_session(actor, "edit", SimpleNamespace(unit_id=unit.id)):
+    if not access.can_edit_session(actor, SimpleNamespace(unit_id=unit.id)):
         raise OutreachError(_l("Anda tidak dapat mencatat sosialisasi untuk unit ini."))
     attendee_niks = attendee_niks or []
     _check_session_data(data, staff, unit, attendee_niks)

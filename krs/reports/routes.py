@@ -204,7 +204,7 @@ def service_levels(forms: dict | None = None, status: int = 200):
         )
         rows.append((svc, first, resolution, form))
     return render_template(
-        "reports/service_levels.html", rows=rows, editable=access.may_edit_reference_data(current_user)
+        "reports/service_levels.html", rows=rows, editable=access.can_edit_reference_data(current_user)
     ), status
 
 
@@ -254,7 +254,7 @@ def targets(year: int | None = None, forms: dict | None = None, status: int = 20
             form = TargetForm(formdata=None, prefix=f"u{unit.id}", **values)
         rows.append((unit, target, form))
     return render_template(
-        "reports/targets.html", rows=rows, year=year, editable=access.may_edit_reference_data(current_user)
+        "reports/targets.html", rows=rows, year=year, editable=access.can_edit_reference_data(current_user)
     ), status
 
 

@@ -49,7 +49,7 @@ def _entry_form(intern, week_start: date, form: EntryForm | None = None) -> Entr
 def _logbook_context(intern, week_start: date, form=None, error=None, notice=None) -> dict:
     week = service.week_of(intern, week_start)
     entries = service.entries_of_week(current_user, intern, week_start)
-    may_write = access.can_worklog(current_user, "write", intern) and not (week and week.locked)
+    may_write = access.can_write_logbook(current_user, intern) and not (week and week.locked)
     return {
         "intern": intern,
         "week_start": week_start,
@@ -63,7 +63,7 @@ def _logbook_context(intern, week_start: date, form=None, error=None, notice=Non
         "may_review": bool(
             week
             and week.status == WeekStatus.SUBMITTED
-            and access.can_worklog(current_user, "review", intern)
+            and access.can_review_logbook(current_user, intern)
         ),
         "form": _entry_form(intern, week_start, form) if may_write else None,
         "submit_form": SubmitWeekForm(formdata=None, week_start=week_start),
@@ -269,7 +269,7 @@ def placements():
         "worklog/placements.html",
         placements=rows,
         today=service.today_for(current_user),
-        may_manage=access.can_worklog(current_user, "manage_placement"),
+        may_manage=access.can_manage_placement(current_user),
     )
 
 
