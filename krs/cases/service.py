@@ -494,11 +494,7 @@ class CaseFilters:
 
 
 def default_view(user: User) -> str:
-    if user.role in ("staff", "intern"):
-        return "mine"
-    if user.role == "supervisor":
-        return "unassigned"
-    return "all"
+    return access.default_case_view(user)
 
 
 def _id_or_none(value: str) -> int | None:
