@@ -12,7 +12,8 @@ from sqlalchemy import select
 from krs import access, regions
 from krs.cases.service import CaseError
 from krs.cases.uploads import UploadError, discard, send_stored, store_upload
-from krs.extensions import db, htmx
+from krs.extensions import db
+from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.models import Channel, GroupKind, OutreachPhoto, Unit
 from krs.outreach import service
 from krs.outreach.forms import GroupCaseForm, GroupForm, MemberForm, PhotoForm, SessionForm, SessionIntakeForm
@@ -164,6 +165,9 @@ def session_detail(session_id: int):
     return render_template("outreach/session.html", **_session_context(session))
 
 
+INTAKE_FRAGMENTS = {"session-intake": "outreach/_intake_form.html"}
+
+
 @bp.post("/<int:session_id>/intake")
 def session_intake(session_id: int):
     """One household's case from the session page: htmx gets a cleared form plus the new row
@@ -183,7 +187,7 @@ def session_intake(session_id: int):
             )
             if result.applicant_reused:
                 message += " " + _("Pemohon sudah terdaftar; kasus dikaitkan ke data yang ada.")
-            if htmx:
+            if fragment_for(INTAKE_FRAGMENTS):
                 db.session.refresh(session)
                 page = render_template(
                     "outreach/_intake_result.html",
@@ -194,13 +198,11 @@ def session_intake(session_id: int):
                     notice=message,
                     may_intake=True,
                 )
-                return page, 200, {"HX-Trigger": "sessionChanged"}
+                return page
             flash(message, "success")
             return redirect(url_for("outreach.session_detail", session_id=session.id) + "#session-intake")
-    if htmx:
-        return render_template(
-            "outreach/_intake_form.html", outreach_session=session, intake_form=form, error=error
-        ), 422
+    if fragment := fragment_for(INTAKE_FRAGMENTS):
+        return render_template(fragment, outreach_session=session, intake_form=form, error=error), 422
     if error:
         flash(error, "error")
     return render_template("outreach/session.html", **_session_context(session, intake_form=form)), 422
@@ -305,6 +307,9 @@ def group_detail(group_id: int):
     return render_template("outreach/group.html", **group_context(group))
 
 
+MEMBER_FRAGMENTS = {"group-members": "outreach/_members.html"}
+
+
 @bp.post("/groups/<int:group_id>/members")
 def add_member(group_id: int):
     group = access.get_group_or_404(current_user, group_id, action="edit")
@@ -316,15 +321,13 @@ def add_member(group_id: int):
             db.session.rollback()
             form.nik.errors = [str(exc)]
         else:
-            if htmx:
-                page = render_template(
-                    "outreach/_members.html", **group_context(group, notice=_("Anggota ditambahkan."))
-                )
-                return page, 200, {"HX-Trigger": "groupChanged"}
+            if fragment := fragment_for(MEMBER_FRAGMENTS):
+                return render_template(fragment, **group_context(group, notice=_("Anggota ditambahkan.")))
             flash(_("Anggota ditambahkan."), "success")
             return redirect(url_for("outreach.group_detail", group_id=group.id))
-    template = "outreach/_members.html" if htmx else "outreach/group.html"
-    return render_template(template, **group_context(group, member_form=form)), 422
+    return render_page_or_fragment(
+        "outreach/group.html", MEMBER_FRAGMENTS, **group_context(group, member_form=form)
+    ), 422
 
 
 @bp.route("/groups/<int:group_id>/cases/new", methods=["GET", "POST"])

@@ -21,7 +21,7 @@ from flask_login import current_user
 
 from krs import access
 from krs.cases.routes import _filters_from_request
-from krs.extensions import htmx
+from krs.htmx_views import fragment_for
 from krs.models import CaseStatus, Channel, Outcome, ServiceType
 from krs.reports import exports, service
 from krs.reports.forms import ServiceLevelForm, TargetForm
@@ -118,8 +118,8 @@ def tile(name: str):
         abort(404)
     units, period = _selection()
     context = _tile_context(name, units, period)
-    if htmx:
-        return render_template("reports/_tile.html", tile=context)
+    if fragment := fragment_for({"tile-*": "reports/_tile.html"}):  # the page's tile loading itself
+        return render_template(fragment, tile=context)
     all_units = access.report_units_for(current_user)
     return render_template(
         "reports/tile_page.html", tile=context, args=_query_args(units, period, all_units), period=period

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from krs import access
-from krs.extensions import db, htmx
+from krs.extensions import db
+from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.models import Placement, Role, Unit, User, WeekStatus, WorkCategory
 from krs.worklog import service
 from krs.worklog.forms import EntryForm, FollowUpEntryForm, PlacementForm, ReviewForm, SubmitWeekForm
@@ -61,9 +62,7 @@ def _logbook_context(intern, week_start: date, form=None, error=None, notice=Non
         "week_minutes": sum(e.minutes for e in entries),
         "may_write": may_write,
         "may_review": bool(
-            week
-            and week.status == WeekStatus.SUBMITTED
-            and access.can_review_logbook(current_user, intern)
+            week and week.status == WeekStatus.SUBMITTED and access.can_review_logbook(current_user, intern)
         ),
         "form": _entry_form(intern, week_start, form) if may_write else None,
         "submit_form": SubmitWeekForm(formdata=None, week_start=week_start),
@@ -76,13 +75,15 @@ def _logbook_context(intern, week_start: date, form=None, error=None, notice=Non
     }
 
 
+LOGBOOK_FRAGMENTS = {"week-panel": "worklog/_week.html", "totals": "worklog/_totals.html"}
+
+
 def _render_logbook(intern, week_start: date, status: int = 200, **kw):
     context = _logbook_context(intern, week_start, **kw)
-    if htmx and htmx.target == "week-panel":
-        return render_template("worklog/_week.html", **context), status
-    context["totals"] = service.intern_totals(current_user, intern)
-    context["placements"] = service.placements_of(intern)
-    return render_template("worklog/logbook.html", **context), status
+    if fragment_for(LOGBOOK_FRAGMENTS) != "worklog/_week.html":  # the week panel shows no totals
+        context["totals"] = service.intern_totals(current_user, intern)
+        context["placements"] = service.placements_of(intern)
+    return render_page_or_fragment("worklog/logbook.html", LOGBOOK_FRAGMENTS, **context), status
 
 
 @bp.get("")
@@ -104,10 +105,12 @@ def index():
         "categories": list(WorkCategory),
         "hours": service.hours,
         "review_form": ReviewForm(formdata=None),
+        "may_review": access.can_review_logbook(current_user),
+        "shows_unit_column": access.is_national(current_user),
     }
-    if htmx and htmx.target == "review-queue":
-        return render_template("worklog/_queue.html", **context)
-    return render_template("worklog/overview.html", **context)
+    return render_page_or_fragment(
+        "worklog/overview.html", {"review-queue": "worklog/_queue.html"}, **context
+    )
 
 
 @bp.get("/interns/<int:user_id>")
@@ -117,7 +120,7 @@ def intern_logbook(user_id: int):
 
 
 def _after_week_change(week_start: date, message: str):
-    if htmx:
+    if fragment_for(LOGBOOK_FRAGMENTS):
         # the week panel is the answer; the totals beside it refresh themselves on this event
         resp = current_app.make_response(_render_logbook(current_user, week_start, notice=message))
         resp.headers["HX-Trigger"] = "worklogChanged"
@@ -127,7 +130,7 @@ def _after_week_change(week_start: date, message: str):
 
 
 def _week_refused(week_start: date, message: str, form=None):
-    if htmx:
+    if fragment_for(LOGBOOK_FRAGMENTS):
         return _render_logbook(current_user, week_start, 422, form=form, error=message)
     if form is not None:
         return _render_logbook(current_user, week_start, 422, form=form, error=message)
@@ -232,7 +235,7 @@ def review_week(week_id: int):
                 )
         except service.WorklogError as exc:
             error = str(exc)
-    if htmx and (htmx.target or "").startswith("queue-week-"):
+    if fragment_for({"queue-week-*": "worklog/_queue_row.html"}):
         week.total_minutes = service.minutes_by_week([week.id]).get(week.id, 0)
         html = render_template(
             "worklog/_queue_row.html",
@@ -241,6 +244,7 @@ def review_week(week_id: int):
             hours=service.hours,
             error=error,
             notice=message,
+            shows_unit_column=access.is_national(current_user),
         )
         return html, 422 if error else 200
     flash(error or message, "error" if error else "success")
