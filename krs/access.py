@@ -1,13 +1,22 @@
-"""THE place for authorisation (DESIGN.md §5).
+"""THE place for authorisation (DESIGN.md §5): every role decision of the app is made here.
 
-Three layers, all here:
-1. ENDPOINTS: every URL rule's endpoint names the roles that may open it. A request to an
-   endpoint missing from this table is refused (and tests/views/test_authorisation_walk.py fails).
-2. Scoped queries: every list of cases or applicants starts from `cases_visible_to(user)` /
-   `applicants_visible_to(user)`; single records load through `get_case_or_404`.
-3. Object actions: `can(user, action, case)` answers who may assign, follow up, close, ...
+Arranged by feature: the endpoint table; general (roles, national scope); cases; applicants and
+personal data; outreach and groups; logbook; reports and surveys; transfers and workload;
+administration. Each feature section has the same three kinds of names:
 
-Personal data (NIK, phone, address) is masked for interns and viewers through `masks_pii`.
+- scoped queries `<things>_visible_to(user)`: every list starts from one of them;
+- permission checks `can_<verb>_<thing>(user, thing)`: a yes/no, never a query result to show;
+  views hand their answers to templates as flags (or templates call the few that
+  `krs/templating.py` exposes as checks on `current_user`);
+- loaders `get_<thing>_or_404(user, id, action=...)`: one record through the scope, and the check
+  named by `action` (looked up in the feature's `<THING>_CHECKS` table).
+
+How a request is denied, in exactly two places:
+1. By endpoint, before the view runs: a role outside the endpoint's rule in ENDPOINTS gets 403
+   (`krs/__init__.py`); an endpoint without a rule is never served (404).
+2. By record: a loader answers 404 when the record is outside the user's scope or the action is
+   not allowed on it, so the answer never tells whether another office's record exists.
+Services re-check with the same `can_*` functions and raise their own domain error.
 """
 
 from __future__ import annotations
@@ -17,18 +26,20 @@ from dataclasses import dataclass
 from flask import abort
 from sqlalchemy import Select, exists, false, or_, select
 
-from krs import models
 from krs.extensions import db
 from krs.models import (
     Applicant,
     Case,
     CaseTransfer,
     OutreachSession,
+    Placement,
     Role,
     Survey,
     Unit,
     UnitTarget,
     User,
+    WorkLogEntry,
+    WorkWeek,
     session_staff,
 )
 
@@ -41,6 +52,10 @@ ADMIN, VIEWER, SUPERVISOR, STAFF, INTERN = (
 )
 ALL_ROLES = frozenset(Role)
 DESK_ROLES = frozenset({ADMIN, SUPERVISOR, STAFF, INTERN})
+UNIT_DESK_ROLES = (SUPERVISOR, STAFF, INTERN)  # the people who work a unit's cases
+
+
+# ================================================================ endpoint table
 
 
 @dataclass(frozen=True)
@@ -57,14 +72,18 @@ def roles(*allowed: Role) -> EndpointRule:
     return EndpointRule(roles=frozenset(allowed))
 
 
+# Every URL rule's endpoint, by blueprint: the roles that may open it at all. A request to an
+# endpoint missing here is refused (and tests/views/test_authorisation_walk.py fails).
 ENDPOINTS: dict[str, EndpointRule] = {
     "static": PUBLIC,
+    # main, auth
     "main.healthz": PUBLIC,
+    "main.set_language": PUBLIC,
+    "main.index": SIGNED_IN,
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
-    "main.set_language": PUBLIC,
-    "main.index": SIGNED_IN,
+    # cases
     "cases.list_cases": SIGNED_IN,
     "cases.new_case": roles(*DESK_ROLES),
     "cases.nik_check": roles(*DESK_ROLES),
@@ -76,7 +95,17 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "cases.approve_closure": roles(ADMIN, SUPERVISOR),
     "cases.reopen": roles(ADMIN, SUPERVISOR),
     "cases.attachment": SIGNED_IN,
-    # groups and outreach (krs/outreach)
+    "cases.reveal_nik": roles(ADMIN, SUPERVISOR, STAFF),
+    "cases.transfer": roles(ADMIN, SUPERVISOR),
+    "cases.transfers": roles(ADMIN, VIEWER, SUPERVISOR),
+    "cases.transfer_review": roles(ADMIN, VIEWER, SUPERVISOR),
+    "cases.workload": roles(ADMIN, SUPERVISOR),
+    "cases.bulk_assign": roles(ADMIN, SUPERVISOR),
+    "cases.save_filter": SIGNED_IN,
+    "cases.delete_filter": SIGNED_IN,
+    # applicants
+    "applicants.detail": SIGNED_IN,
+    # outreach sessions and groups
     "outreach.index": SIGNED_IN,
     "outreach.new_session": roles(ADMIN, SUPERVISOR, STAFF),
     "outreach.session_detail": SIGNED_IN,
@@ -89,7 +118,7 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "outreach.group_detail": SIGNED_IN,
     "outreach.add_member": roles(ADMIN, SUPERVISOR, STAFF),
     "outreach.new_group_case": roles(*DESK_ROLES),
-    # intern logbook (krs/worklog): staff have no logbook
+    # intern logbook: staff have no logbook
     "worklog.index": roles(ADMIN, VIEWER, SUPERVISOR, INTERN),
     "worklog.intern_logbook": roles(ADMIN, VIEWER, SUPERVISOR, INTERN),
     "worklog.add_entry": roles(INTERN),
@@ -102,11 +131,13 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "worklog.edit_placement": roles(ADMIN, SUPERVISOR),
     "worklog.print_logbook": roles(ADMIN, VIEWER, SUPERVISOR, INTERN),
     "worklog.export_logbook": roles(ADMIN, VIEWER, SUPERVISOR, INTERN),
-    # evaluation (issue 4): surveys are answered without an account; reports per DESIGN.md §5
+    # surveys: answered without an account; the case page's panel follows the case's scope
     "surveys.answer": PUBLIC,
     "surveys.kiosk": PUBLIC,
     "surveys.thanks": PUBLIC,
     "surveys.invite": roles(*DESK_ROLES),
+    "surveys.case_panel": SIGNED_IN,
+    # reports
     "reports.index": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
     "reports.tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
     "reports.ranking": roles(ADMIN, VIEWER),
@@ -116,9 +147,24 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "reports.edit_service_level": roles(ADMIN),
     "reports.targets": roles(ADMIN, VIEWER, SUPERVISOR),
     "reports.edit_target": roles(ADMIN),
-    # performance (issue 6): the measuring floor, registered only when KRS_BENCH=1
+    # notifications
+    "notifications.index": SIGNED_IN,
+    "notifications.count": SIGNED_IN,
+    "notifications.mark_read": SIGNED_IN,
+    # administration
+    "admin.index": roles(ADMIN, SUPERVISOR),
+    "admin.units": roles(ADMIN),
+    "admin.unit_new": roles(ADMIN),
+    "admin.unit_edit": roles(ADMIN),
+    "admin.users": roles(ADMIN, SUPERVISOR),
+    "admin.user_new": roles(ADMIN, SUPERVISOR),
+    "admin.user_edit": roles(ADMIN, SUPERVISOR),
+    "admin.user_active": roles(ADMIN, SUPERVISOR),
+    "admin.user_reset_password": roles(ADMIN, SUPERVISOR),
+    "admin.reference": roles(ADMIN),
+    "admin.audit": roles(ADMIN),
+    # performance: the measuring floor, registered only when KRS_BENCH=1
     "perf.floor": PUBLIC,
-    "cases.reveal_nik": roles(ADMIN, SUPERVISOR, STAFF),
 }
 
 
@@ -126,7 +172,7 @@ def rule_for(endpoint: str | None) -> EndpointRule | None:
     return ENDPOINTS.get(endpoint or "")
 
 
-def may_open(user, endpoint: str) -> bool:
+def can_open_endpoint(user, endpoint: str) -> bool:
     """For navigation: whether the user's role may open an endpoint at all."""
     rule = rule_for(endpoint)
     if rule is None:
@@ -136,20 +182,57 @@ def may_open(user, endpoint: str) -> bool:
     return bool(user and user.is_authenticated and user.role in rule.roles)
 
 
-# ---------------------------------------------------------------- scoped queries
+# ================================================================ general: roles, national scope
 
 
 def is_national(user: User) -> bool:
+    """The Direktorat's roles reach every unit's records (and see the unit they belong to)."""
     return user.role in (ADMIN, VIEWER)
+
+
+def works_unit_desk(user: User) -> bool:
+    """Supervisors, staff and interns work their unit's cases (and get its reminders)."""
+    return user.role in UNIT_DESK_ROLES
+
+
+def works_own_cases(user: User) -> bool:
+    """Staff and interns start from the cases assigned to them (home page, case list)."""
+    return user.role in (STAFF, INTERN)
+
+
+def default_case_view(user: User) -> str:
+    """The case list a role opens first: its own cases, the unit's unassigned ones, or all."""
+    if works_own_cases(user):
+        return "mine"
+    if user.role == SUPERVISOR:
+        return "unassigned"
+    return "all"
+
+
+def units_visible_to(user: User) -> list[Unit]:
+    stmt = select(Unit).where(Unit.kind != "direktorat").order_by(Unit.name)
+    if not is_national(user):
+        stmt = stmt.where(Unit.id == user.unit_id)
+    return list(db.session.scalars(stmt))
+
+
+def _load_or_404(stmt, check=None, user: User | None = None):
+    """The one way a loader denies: 404, whether the record is out of scope or the check says no."""
+    found = db.session.execute(stmt).scalar_one_or_none()
+    if found is None or (check is not None and not check(user, found)):
+        abort(404)
+    return found
+
+
+# ================================================================ cases
+# admin: all units; viewer: all units, personal data masked; supervisor and staff: own unit;
+# intern: the cases assigned to them.
 
 
 def cases_visible_to(user: User) -> Select:
     stmt = select(Case)
-    if is_national(user):
-        return stmt
-    if user.role == INTERN:
-        return stmt.where(Case.assignee_id == user.id)
-    return stmt.where(Case.unit_id == user.unit_id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
 
 
 def case_scope_filter(user: User):
@@ -159,6 +242,128 @@ def case_scope_filter(user: User):
     if user.role == INTERN:
         return Case.assignee_id == user.id
     return Case.unit_id == user.unit_id
+
+
+def can_view_case(user: User, case: Case | None) -> bool:
+    if case is None:
+        return False
+    if is_national(user):
+        return True
+    if user.role == INTERN:
+        return case.assignee_id == user.id
+    return case.unit_id == user.unit_id
+
+
+def can_intake_case(user: User, unit_id: int | None) -> bool:
+    """Take in a new case for a unit."""
+    if user.role == ADMIN:
+        return True
+    return works_unit_desk(user) and unit_id == user.unit_id
+
+
+def _supervises(user: User, case: Case) -> bool:
+    return user.role == ADMIN or (user.role == SUPERVISOR and case.unit_id == user.unit_id)
+
+
+def can_assign_case(user: User, case: Case) -> bool:
+    return _supervises(user, case)
+
+
+def can_transfer_case(user: User, case: Case) -> bool:
+    return _supervises(user, case)
+
+
+def can_approve_closure(user: User, case: Case) -> bool:
+    return _supervises(user, case)
+
+
+def can_reopen_case(user: User, case: Case) -> bool:
+    return _supervises(user, case)
+
+
+def can_follow_up_case(user: User, case: Case) -> bool:
+    if user.role == ADMIN:
+        return True
+    if user.role in (SUPERVISOR, STAFF):
+        return case.unit_id == user.unit_id
+    return user.role == INTERN and case.assignee_id == user.id
+
+
+def can_attach_to_case(user: User, case: Case) -> bool:
+    return can_follow_up_case(user, case)
+
+
+def can_request_closure(user: User, case: Case) -> bool:
+    return user.role == ADMIN or (user.role in (SUPERVISOR, STAFF) and case.unit_id == user.unit_id)
+
+
+def can_reveal_nik(user: User, case: Case) -> bool:
+    """The full NIK, shown on request and audited (never to the roles that see personal data masked)."""
+    return can_see_pii(user) and can_request_closure(user, case)
+
+
+def can_approve_closures(user: User) -> bool:
+    """Whether the user approves closures at all (the home page's closure queue)."""
+    return user.role in (ADMIN, SUPERVISOR)
+
+
+def can_see_unassigned_cases(user: User) -> bool:
+    """Interns see only the cases assigned to them: no 'unassigned' view or tile."""
+    return user.role != INTERN
+
+
+# the action names a loader, a service or the case page's buttons ask about
+CASE_CHECKS = {
+    "view": can_view_case,
+    "assign": can_assign_case,
+    "transfer": can_transfer_case,
+    "approve_closure": can_approve_closure,
+    "reopen": can_reopen_case,
+    "follow_up": can_follow_up_case,
+    "attach": can_attach_to_case,
+    "request_closure": can_request_closure,
+    "reveal_nik": can_reveal_nik,
+}
+
+
+def get_case_or_404(user: User, case_id: int, action: str = "view") -> Case:
+    """A case the user may see and act on as `action` (a CASE_CHECKS name); 404 otherwise."""
+    return _load_or_404(cases_visible_to(user).where(Case.id == case_id), CASE_CHECKS[action], user)
+
+
+def units_for_intake(user: User) -> list[Unit]:
+    stmt = select(Unit).where(Unit.active.is_(True), Unit.kind != "direktorat").order_by(Unit.name)
+    if user.role == ADMIN:
+        return list(db.session.scalars(stmt))
+    if works_unit_desk(user):
+        return list(db.session.scalars(stmt.where(Unit.id == user.unit_id)))
+    return []
+
+
+def assignable_users(user: User, case: Case) -> list[User]:
+    if not can_assign_case(user, case):
+        return []
+    stmt = (
+        select(User)
+        .where(User.unit_id == case.unit_id, User.active.is_(True), User.role.in_(UNIT_DESK_ROLES))
+        .order_by(User.full_name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def assignee_filter_choices(user: User) -> list[User]:
+    """People whose cases the user may filter by (their unit's desk, or everyone for the Direktorat)."""
+    if user.role == INTERN:
+        return [user]
+    stmt = select(User).where(User.role.in_(UNIT_DESK_ROLES)).order_by(User.full_name)
+    if not is_national(user):
+        stmt = stmt.where(User.unit_id == user.unit_id)
+    return list(db.session.scalars(stmt))
+
+
+# ================================================================ applicants and personal data
+# An applicant is visible through a visible case, or to the unit that recorded it. NIK, phone and
+# address are masked for interns and viewers.
 
 
 def applicants_visible_to(user: User) -> Select:
@@ -174,102 +379,32 @@ def applicants_visible_to(user: User) -> Select:
     return stmt.where(or_(case_clause, Applicant.created_by_unit_id == user.unit_id))
 
 
-def visible_applicant(user: User, applicant_id: int) -> Applicant | None:
-    stmt = applicants_visible_to(user).where(Applicant.id == applicant_id)
-    return db.session.execute(stmt).scalar_one_or_none()
+def can_view_applicant(user: User, applicant: Applicant) -> bool:
+    stmt = applicants_visible_to(user).where(Applicant.id == applicant.id)
+    return db.session.execute(stmt).first() is not None
 
 
-def get_case_or_404(user: User, case_id: int, action: str = "view") -> Case:
-    """Load a case the user may see (404 otherwise) and may act on (403 otherwise)."""
-    case = db.session.execute(cases_visible_to(user).where(Case.id == case_id)).scalar_one_or_none()
-    if case is None:
-        abort(404)
-    if action != "view" and not can(user, action, case):
-        abort(403)
-    return case
+def get_applicant_or_404(user: User, applicant_id: int) -> Applicant:
+    return _load_or_404(applicants_visible_to(user).where(Applicant.id == applicant_id))
 
 
-def units_for_intake(user: User) -> list[Unit]:
-    stmt = select(Unit).where(Unit.active.is_(True), Unit.kind != "direktorat").order_by(Unit.name)
-    if user.role == ADMIN:
-        return list(db.session.scalars(stmt))
-    if user.role in (SUPERVISOR, STAFF, INTERN):
-        return list(db.session.scalars(stmt.where(Unit.id == user.unit_id)))
-    return []
+def cases_of_applicant_visible_to(user: User, applicant: Applicant) -> Select:
+    return cases_visible_to(user).where(Case.applicant_id == applicant.id)
 
 
-def units_visible_to(user: User) -> list[Unit]:
-    stmt = select(Unit).where(Unit.kind != "direktorat").order_by(Unit.name)
-    if not is_national(user):
-        stmt = stmt.where(Unit.id == user.unit_id)
-    return list(db.session.scalars(stmt))
+def can_see_pii(user: User) -> bool:
+    """NIK, phone and address in full (the NIK still behind an audited reveal on the case page)."""
+    return user.role not in (INTERN, VIEWER)
 
 
-def assignable_users(user: User, case: Case) -> list[User]:
-    if not can(user, "assign", case):
-        return []
-    stmt = (
-        select(User)
-        .where(
-            User.unit_id == case.unit_id,
-            User.active.is_(True),
-            User.role.in_([SUPERVISOR, STAFF, INTERN]),
-        )
-        .order_by(User.full_name)
-    )
-    return list(db.session.scalars(stmt))
+def can_search_pii(user: User) -> bool:
+    """Interns and viewers cannot probe NIKs or phone numbers through search."""
+    return can_see_pii(user)
 
 
-def assignee_filter_choices(user: User) -> list[User]:
-    """People whose cases the user may filter by (their unit's desk, or everyone for the Direktorat)."""
-    if user.role == INTERN:
-        return [user]
-    stmt = select(User).where(User.role.in_([SUPERVISOR, STAFF, INTERN])).order_by(User.full_name)
-    if not is_national(user):
-        stmt = stmt.where(User.unit_id == user.unit_id)
-    return list(db.session.scalars(stmt))
-
-
-# ---------------------------------------------------------------- object actions
-
-
-def can(user: User, action: str, case: Case | None = None, unit_id: int | None = None) -> bool:
-    role = user.role
-    if action == "view":
-        if case is None:
-            return False
-        if is_national(user):
-            return True
-        if role == INTERN:
-            return case.assignee_id == user.id
-        return case.unit_id == user.unit_id
-    if action == "intake":
-        if role == ADMIN:
-            return True
-        return role in (SUPERVISOR, STAFF, INTERN) and unit_id == user.unit_id
-    if case is None:
-        return False
-    same_unit = case.unit_id == user.unit_id
-    if action in ("assign", "transfer", "approve_closure", "reopen"):
-        return role == ADMIN or (role == SUPERVISOR and same_unit)
-    if action in ("follow_up", "attach"):
-        if role == ADMIN:
-            return True
-        if role in (SUPERVISOR, STAFF):
-            return same_unit
-        return role == INTERN and case.assignee_id == user.id
-    if action == "request_closure":
-        return role == ADMIN or (role in (SUPERVISOR, STAFF) and same_unit)
-    if action == "reveal_nik":  # the full NIK, shown on request and audited (never to masked roles)
-        return not masks_pii(user) and (role == ADMIN or (role in (SUPERVISOR, STAFF) and same_unit))
-    return False
-
-
-# ---------------------------------------------------------------- personal data
-
-
-def masks_pii(user: User) -> bool:
-    return user.role in (INTERN, VIEWER)
+def can_see_phone(user: User) -> bool:
+    """The WhatsApp hand-off needs the number unmasked."""
+    return can_see_pii(user)
 
 
 def mask_middle(value: str | None, keep_start: int, keep_end: int) -> str:
@@ -281,9 +416,14 @@ def mask_middle(value: str | None, keep_start: int, keep_end: int) -> str:
 
 
 def shown_nik(user: User, applicant: Applicant) -> str:
-    if not applicant.nik:
+    return shown_nik_value(user, applicant.nik)
+
+
+def shown_nik_value(user: User, nik: str | None) -> str:
+    """Any NIK (a group's contact person, a member, a session attendee), masked like an applicant's."""
+    if not nik:
         return ""
-    return mask_middle(applicant.nik, 4, 2) if masks_pii(user) else applicant.nik
+    return nik if can_see_pii(user) else mask_middle(nik, 4, 2)
 
 
 def shown_phone(user: User, applicant: Applicant) -> str:
@@ -294,27 +434,21 @@ def shown_phone_value(user: User, phone: str | None) -> str:
     """A phone number read as a plain column (the case-list export), masked like an applicant's."""
     if not phone:
         return ""
-    return mask_middle(phone, 4, 2) if masks_pii(user) else phone
+    return phone if can_see_pii(user) else mask_middle(phone, 4, 2)
 
 
 def shown_address(user: User, applicant: Applicant) -> str:
     if not applicant.address:
         return ""
-    return "•••" if masks_pii(user) else applicant.address
+    return applicant.address if can_see_pii(user) else "•••"
 
 
-def may_search_pii(user: User) -> bool:
-    """Interns and viewers cannot probe NIKs or phone numbers through search."""
-    return not masks_pii(user)
-
-
-# ---------------------------------------------------------------- groups and outreach (issue 8)
+# ================================================================ outreach and groups
 # Sessions: the Direktorat sees all, a unit's supervisors and staff see their unit's, an intern
 # sees the sessions they were present at. Groups are applicants: the applicant scope applies.
 
 
 def sessions_visible_to(user: User) -> Select:
-
     stmt = select(OutreachSession)
     if is_national(user):
         return stmt
@@ -326,26 +460,25 @@ def sessions_visible_to(user: User) -> Select:
     return stmt.where(OutreachSession.unit_id == user.unit_id)
 
 
-def can_session(user: User, action: str, session) -> bool:
-    """view (the caller has loaded it through the scope) | edit | intake."""
-    if action == "view":
-        return True
-    if action == "edit":
-        return user.role == ADMIN or (user.role in (SUPERVISOR, STAFF) and session.unit_id == user.unit_id)
-    if action == "intake":
-        return can(user, "intake", unit_id=session.unit_id)
-    return False
+def can_edit_session(user: User, session) -> bool:
+    """Record or edit a unit's session (anything with a `unit_id`)."""
+    return user.role == ADMIN or (user.role in (SUPERVISOR, STAFF) and session.unit_id == user.unit_id)
 
 
-def get_session_or_404(user: User, session_id: int, action: str = "view"):
+def can_intake_at_session(user: User, session) -> bool:
+    return can_intake_case(user, session.unit_id)
 
+
+SESSION_CHECKS = {
+    "view": lambda user, session: True,  # loaded through the scope
+    "edit": can_edit_session,
+    "intake": can_intake_at_session,
+}
+
+
+def get_session_or_404(user: User, session_id: int, action: str = "view") -> OutreachSession:
     stmt = sessions_visible_to(user).where(OutreachSession.id == session_id)
-    session = db.session.execute(stmt).scalar_one_or_none()
-    if session is None:
-        abort(404)
-    if not can_session(user, action, session):
-        abort(403)
-    return session
+    return _load_or_404(stmt, SESSION_CHECKS[action], user)
 
 
 def units_for_sessions(user: User) -> list[Unit]:
@@ -359,7 +492,7 @@ def session_staff_choices(unit_id: int) -> list[User]:
     """Who may be recorded as present at a unit's session: its active desk people."""
     stmt = (
         select(User)
-        .where(User.unit_id == unit_id, User.active.is_(True), User.role.in_([SUPERVISOR, STAFF, INTERN]))
+        .where(User.unit_id == unit_id, User.active.is_(True), User.role.in_(UNIT_DESK_ROLES))
         .order_by(User.full_name)
     )
     return list(db.session.scalars(stmt))
@@ -369,51 +502,40 @@ def groups_visible_to(user: User) -> Select:
     return applicants_visible_to(user).where(Applicant.kind == "group")
 
 
-def can_group(user: User, action: str, group: Applicant) -> bool:
-    """view (loaded through the scope) | edit (members) | intake (a further case)."""
-    if action == "view":
+def can_edit_group(user: User, group: Applicant) -> bool:
+    """Add members: the Direktorat's admins, or the desk of a unit that recorded or serves the group."""
+    if user.role == ADMIN:
         return True
-    if action == "edit":
-        if user.role == ADMIN:
-            return True
-        if user.role not in (SUPERVISOR, STAFF):
-            return False
-        return group.created_by_unit_id == user.unit_id or bool(
-            db.session.scalar(
-                select(exists().where(Case.applicant_id == group.id, Case.unit_id == user.unit_id))
-            )
-        )
-    if action == "intake":
-        return user.role in DESK_ROLES
-    return False
+    if user.role not in (SUPERVISOR, STAFF):
+        return False
+    return group.created_by_unit_id == user.unit_id or bool(
+        db.session.scalar(select(exists().where(Case.applicant_id == group.id, Case.unit_id == user.unit_id)))
+    )
+
+
+def can_intake_for_group(user: User, group: Applicant) -> bool:
+    """Open a further case for a group."""
+    return user.role in DESK_ROLES
+
+
+GROUP_CHECKS = {
+    "view": lambda user, group: True,  # loaded through the scope
+    "edit": can_edit_group,
+    "intake": can_intake_for_group,
+}
 
 
 def get_group_or_404(user: User, group_id: int, action: str = "view") -> Applicant:
-    group = db.session.execute(groups_visible_to(user).where(Applicant.id == group_id)).scalar_one_or_none()
-    if group is None:
-        abort(404)
-    if not can_group(user, action, group):
-        abort(403)
-    return group
+    stmt = groups_visible_to(user).where(Applicant.id == group_id)
+    return _load_or_404(stmt, GROUP_CHECKS[action], user)
 
 
-def shown_nik_value(user: User, nik: str | None) -> str:
-    """Any NIK (a group's contact person, a member, a session attendee), masked like an applicant's."""
-    if not nik:
-        return ""
-    return mask_middle(nik, 4, 2) if masks_pii(user) else nik
-
-
-# ---------------------------------------------------------------- intern logbook (krs/worklog)
+# ================================================================ intern logbook
 # intern: own entries only; supervisor: own unit's interns (reviews them); viewer: read all;
 # admin: all; staff: no logbook.
 
 
-def _worklog_models():
-    return models
-
-
-def _worklog_user_scope(user: User, user_column):
+def _logbook_user_scope(user: User, user_column):
     """A WHERE clause on a column holding an intern's user id; None means every intern."""
     if is_national(user):
         return None
@@ -424,79 +546,84 @@ def _worklog_user_scope(user: User, user_column):
     return false()  # staff: nothing
 
 
-def interns_visible_to(user: User) -> Select:
-    stmt = select(User).where(User.role == INTERN)
-    scope = _worklog_user_scope(user, User.id)
+def _logbook_scoped(user: User, model, user_column) -> Select:
+    stmt = select(model)
+    scope = _logbook_user_scope(user, user_column)
     return stmt if scope is None else stmt.where(scope)
+
+
+def interns_visible_to(user: User) -> Select:
+    return _logbook_scoped(user, User, User.id).where(User.role == INTERN)
 
 
 def worklog_entries_visible_to(user: User) -> Select:
-    m = _worklog_models()
-    stmt = select(m.WorkLogEntry)
-    scope = _worklog_user_scope(user, m.WorkLogEntry.user_id)
-    return stmt if scope is None else stmt.where(scope)
+    return _logbook_scoped(user, WorkLogEntry, WorkLogEntry.user_id)
 
 
 def work_weeks_visible_to(user: User) -> Select:
-    m = _worklog_models()
-    stmt = select(m.WorkWeek)
-    scope = _worklog_user_scope(user, m.WorkWeek.user_id)
-    return stmt if scope is None else stmt.where(scope)
+    return _logbook_scoped(user, WorkWeek, WorkWeek.user_id)
 
 
 def placements_visible_to(user: User) -> Select:
-    m = _worklog_models()
-    stmt = select(m.Placement)
-    scope = _worklog_user_scope(user, m.Placement.user_id)
-    return stmt if scope is None else stmt.where(scope)
+    return _logbook_scoped(user, Placement, Placement.user_id)
 
 
-def can_worklog(user: User, action: str, intern: User | None = None) -> bool:
-    """Logbook actions on an intern's records: write (own entries, submit), review, manage placements."""
-    role = user.role
-    if action == "view":
-        return (
-            intern is not None
-            and db.session.execute(interns_visible_to(user).where(User.id == intern.id)).first() is not None
-        )
-    if action == "write":
-        return role == INTERN and intern is not None and intern.id == user.id
-    if action in ("review", "manage_placement"):
-        if role == ADMIN:
-            return True
-        return role == SUPERVISOR and (intern is None or intern.unit_id == user.unit_id)
-    return False
+def can_view_logbook(user: User, intern: User | None) -> bool:
+    return (
+        intern is not None
+        and db.session.execute(interns_visible_to(user).where(User.id == intern.id)).first() is not None
+    )
 
 
-def _load_or_404(user: User, stmt, action: str, intern_of):
-    obj = db.session.execute(stmt).scalar_one_or_none()
-    if obj is None:
-        abort(404)
-    if action != "view" and not can_worklog(user, action, intern_of(obj)):
-        abort(403)
-    return obj
+def can_write_logbook(user: User, intern: User | None) -> bool:
+    """Own entries, and submitting the week: only the intern themself."""
+    return user.role == INTERN and intern is not None and intern.id == user.id
+
+
+def can_review_logbook(user: User, intern: User | None = None) -> bool:
+    """Sign off an intern's week (intern None: whether the user reviews logbooks at all)."""
+    if user.role == ADMIN:
+        return True
+    return user.role == SUPERVISOR and (intern is None or intern.unit_id == user.unit_id)
+
+
+def can_manage_placement(user: User, intern: User | None = None) -> bool:
+    """Record or edit an intern's placement (intern None: whether the user manages any)."""
+    return can_review_logbook(user, intern)
+
+
+# loader checks take the record; they ask about the intern it belongs to
+LOGBOOK_CHECKS = {
+    "view": None,  # loaded through the scope
+    "write": can_write_logbook,
+    "review": can_review_logbook,
+    "manage_placement": can_manage_placement,
+}
+
+
+def _logbook_check(action: str, intern_of):
+    check = LOGBOOK_CHECKS[action]
+    return None if check is None else (lambda user, record: check(user, intern_of(record)))
 
 
 def get_intern_or_404(user: User, intern_id: int, action: str = "view") -> User:
-    return _load_or_404(user, interns_visible_to(user).where(User.id == intern_id), action, lambda u: u)
+    stmt = interns_visible_to(user).where(User.id == intern_id)
+    return _load_or_404(stmt, _logbook_check(action, lambda u: u), user)
 
 
-def get_worklog_entry_or_404(user: User, entry_id: int, action: str = "view"):
-    m = _worklog_models()
-    stmt = worklog_entries_visible_to(user).where(m.WorkLogEntry.id == entry_id)
-    return _load_or_404(user, stmt, action, lambda e: e.intern)
+def get_worklog_entry_or_404(user: User, entry_id: int, action: str = "view") -> WorkLogEntry:
+    stmt = worklog_entries_visible_to(user).where(WorkLogEntry.id == entry_id)
+    return _load_or_404(stmt, _logbook_check(action, lambda e: e.intern), user)
 
 
-def get_work_week_or_404(user: User, week_id: int, action: str = "view"):
-    m = _worklog_models()
-    stmt = work_weeks_visible_to(user).where(m.WorkWeek.id == week_id)
-    return _load_or_404(user, stmt, action, lambda w: w.intern)
+def get_work_week_or_404(user: User, week_id: int, action: str = "view") -> WorkWeek:
+    stmt = work_weeks_visible_to(user).where(WorkWeek.id == week_id)
+    return _load_or_404(stmt, _logbook_check(action, lambda w: w.intern), user)
 
 
-def get_placement_or_404(user: User, placement_id: int, action: str = "view"):
-    m = _worklog_models()
-    stmt = placements_visible_to(user).where(m.Placement.id == placement_id)
-    return _load_or_404(user, stmt, action, lambda p: p.intern)
+def get_placement_or_404(user: User, placement_id: int, action: str = "view") -> Placement:
+    stmt = placements_visible_to(user).where(Placement.id == placement_id)
+    return _load_or_404(stmt, _logbook_check(action, lambda p: p.intern), user)
 
 
 def field_supervisors_for(user: User) -> list[User]:
@@ -507,12 +634,18 @@ def field_supervisors_for(user: User) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
-# ---------------------------------------------------------------- evaluation (issue 4)
+# ================================================================ reports and surveys
+# Reports: national for the Direktorat, own unit for supervisors and staff; interns none.
+
+
+def _unit_scoped(user: User, model) -> Select:
+    stmt = select(model)
+    return stmt if is_national(user) else stmt.where(model.unit_id == user.unit_id)
 
 
 def report_units_for(user: User) -> list[Unit]:
     """The offices whose figures the user may see: all for the Direktorat, their own for the desk."""
-    if user.role in (ADMIN, VIEWER):
+    if is_national(user):
         stmt = select(Unit).where(Unit.kind != "direktorat").order_by(Unit.name)
     elif user.role in (SUPERVISOR, STAFF):
         stmt = select(Unit).where(Unit.id == user.unit_id)
@@ -530,85 +663,41 @@ def report_units_chosen(user: User, requested: list[str]) -> list[Unit]:
 
 
 def surveys_visible_to(user: User) -> Select:
-
-    stmt = select(Survey)
-    if is_national(user):
-        return stmt
-    return stmt.where(Survey.unit_id == user.unit_id)
+    return _unit_scoped(user, Survey)
 
 
 def stats_visible_to(user: User, model) -> Select:
-    """Rows of the maintained dashboard totals (krs.reports.stats.StatDay / StatMonth): all units
-    for the Direktorat, the user's own unit otherwise (they are only read for report users)."""
-    stmt = select(model)
-    if is_national(user):
-        return stmt
-    return stmt.where(model.unit_id == user.unit_id)
+    """Rows of the maintained dashboard totals (StatDay / StatMonth): all units for the
+    Direktorat, the user's own unit otherwise (they are only read for report users)."""
+    return _unit_scoped(user, model)
 
 
 def targets_visible_to(user: User) -> Select:
-
-    stmt = select(UnitTarget)
-    if is_national(user):
-        return stmt
-    return stmt.where(UnitTarget.unit_id == user.unit_id)
+    return _unit_scoped(user, UnitTarget)
 
 
-def may_edit_reference_data(user: User) -> bool:
+def can_edit_reference_data(user: User) -> bool:
     """Service levels and targets are set by the Direktorat's admins; others read them."""
     return user.role == ADMIN
 
 
-def may_invite_survey(user: User, case: Case) -> bool:
-    """The desk that served a closed case may hand the applicant the IKM survey."""
-    if case.status != "closed":
-        return False
-    if user.role == ADMIN:
-        return True
-    if user.role in (SUPERVISOR, STAFF):
-        return case.unit_id == user.unit_id
-    return user.role == INTERN and case.assignee_id == user.id
-
-
-def shows_staff_names(user: User) -> bool:
+def can_see_staff_names(user: User) -> bool:
     """Viewers see aggregates without personal data: usage per staff member is anonymised."""
     return user.role != VIEWER
 
 
-# ---------------------------------------------------------------- programme tools (issue 7)
-# Transfers, workload, notifications, applicant history, saved filters, administration.
+def can_invite_survey(user: User, case: Case) -> bool:
+    """The desk that served a closed case may hand the applicant the IKM survey."""
+    if case.status != "closed":
+        return False
+    return can_follow_up_case(user, case)
 
-ENDPOINTS.update(
-    {
-        "cases.transfer": roles(ADMIN, SUPERVISOR),
-        "cases.transfers": roles(ADMIN, VIEWER, SUPERVISOR),
-        "cases.transfer_review": roles(ADMIN, VIEWER, SUPERVISOR),
-        "cases.workload": roles(ADMIN, SUPERVISOR),
-        "cases.bulk_assign": roles(ADMIN, SUPERVISOR),
-        "cases.save_filter": SIGNED_IN,
-        "cases.delete_filter": SIGNED_IN,
-        "applicants.detail": SIGNED_IN,
-        "notifications.index": SIGNED_IN,
-        "notifications.count": SIGNED_IN,
-        "notifications.mark_read": SIGNED_IN,
-        "admin.index": roles(ADMIN, SUPERVISOR),
-        "admin.units": roles(ADMIN),
-        "admin.unit_new": roles(ADMIN),
-        "admin.unit_edit": roles(ADMIN),
-        "admin.users": roles(ADMIN, SUPERVISOR),
-        "admin.user_new": roles(ADMIN, SUPERVISOR),
-        "admin.user_edit": roles(ADMIN, SUPERVISOR),
-        "admin.user_active": roles(ADMIN, SUPERVISOR),
-        "admin.user_reset_password": roles(ADMIN, SUPERVISOR),
-        "admin.reference": roles(ADMIN),
-        "admin.audit": roles(ADMIN),
-    }
-)
+
+# ================================================================ transfers and workload
 
 
 def transfers_visible_to(user: User) -> Select:
     """Transfers the user may see: the Direktorat all; a supervisor those leaving or entering their unit."""
-
     stmt = select(CaseTransfer)
     if is_national(user):
         return stmt
@@ -616,26 +705,20 @@ def transfers_visible_to(user: User) -> Select:
         return stmt.where(
             or_(CaseTransfer.from_unit_id == user.unit_id, CaseTransfer.to_unit_id == user.unit_id)
         )
-    return stmt.where(CaseTransfer.id.is_(None))
+    return stmt.where(false())
 
 
-def get_transfer_or_404(user: User, transfer_id: int):
-
-    transfer = db.session.execute(
-        transfers_visible_to(user).where(CaseTransfer.id == transfer_id)
-    ).scalar_one_or_none()
-    if transfer is None:
-        abort(404)
-    return transfer
+def get_transfer_or_404(user: User, transfer_id: int) -> CaseTransfer:
+    return _load_or_404(transfers_visible_to(user).where(CaseTransfer.id == transfer_id))
 
 
-def may_decide_transfer(user: User, transfer) -> bool:
+def can_decide_transfer(user: User, transfer: CaseTransfer) -> bool:
     """Only the receiving side decides: its supervisor, or an admin."""
     return user.role == ADMIN or (user.role == SUPERVISOR and transfer.to_unit_id == user.unit_id)
 
 
 def transfer_target_units(user: User, case: Case) -> list[Unit]:
-    if not can(user, "transfer", case):
+    if not can_transfer_case(user, case):
         return []
     stmt = (
         select(Unit)
@@ -647,12 +730,12 @@ def transfer_target_units(user: User, case: Case) -> list[Unit]:
 
 def workload_people(user: User) -> Select:
     """The desk people whose workload the user oversees: own unit for a supervisor, all for an admin."""
-    stmt = select(User).where(User.active.is_(True), User.role.in_([SUPERVISOR, STAFF, INTERN]))
+    stmt = select(User).where(User.active.is_(True), User.role.in_(UNIT_DESK_ROLES))
     if user.role == ADMIN:
         return stmt
     if user.role == SUPERVISOR:
         return stmt.where(User.unit_id == user.unit_id)
-    return stmt.where(User.id.is_(None))
+    return stmt.where(false())
 
 
 def bulk_assignees(user: User) -> list[User]:
@@ -660,17 +743,7 @@ def bulk_assignees(user: User) -> list[User]:
     return list(db.session.scalars(workload_people(user).order_by(User.full_name)))
 
 
-def get_applicant_or_404(user: User, applicant_id: int) -> Applicant:
-    applicant = db.session.execute(
-        applicants_visible_to(user).where(Applicant.id == applicant_id)
-    ).scalar_one_or_none()
-    if applicant is None:
-        abort(404)
-    return applicant
-
-
-def cases_of_applicant_visible_to(user: User, applicant: Applicant) -> Select:
-    return cases_visible_to(user).where(Case.applicant_id == applicant.id)
+# ================================================================ administration
 
 
 def users_manageable_by(user: User) -> Select:
@@ -680,14 +753,16 @@ def users_manageable_by(user: User) -> Select:
         return stmt
     if user.role == SUPERVISOR:
         return stmt.where(User.unit_id == user.unit_id, User.role.in_([STAFF, INTERN]))
-    return stmt.where(User.id.is_(None))
+    return stmt.where(false())
 
 
 def get_managed_user_or_404(user: User, user_id: int) -> User:
-    found = db.session.execute(users_manageable_by(user).where(User.id == user_id)).scalar_one_or_none()
-    if found is None:
-        abort(404)
-    return found
+    return _load_or_404(users_manageable_by(user).where(User.id == user_id))
+
+
+def can_manage_all_users(user: User) -> bool:
+    """Every account of every unit (a supervisor manages their unit's staff and interns)."""
+    return user.role == ADMIN
 
 
 def roles_assignable_by(user: User) -> list[Role]:
@@ -705,8 +780,3 @@ def units_assignable_by(user: User) -> list[Unit]:
     if user.role == SUPERVISOR:
         return list(db.session.scalars(stmt.where(Unit.id == user.unit_id)))
     return []
-
-
-def may_see_phone(user: User) -> bool:
-    """The WhatsApp hand-off needs the number unmasked."""
-    return not masks_pii(user)

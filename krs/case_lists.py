@@ -47,11 +47,7 @@ class CaseFilters:
 
 
 def default_view(user: User) -> str:
-    if user.role in ("staff", "intern"):
-        return "mine"
-    if user.role == "supervisor":
-        return "unassigned"
-    return "all"
+    return access.default_case_view(user)
 
 
 def filters_from_args(args, user: User) -> CaseFilters:
@@ -144,7 +140,7 @@ def search_clause(user: User, q: str):
     digits = q.replace(" ", "").replace("-", "").replace("+", "")
     long_digits = digits.isdigit() and len(digits) > 8
     could_be_number = any(ch.isdigit() or ch == "-" for ch in q) and not long_digits
-    pii = digits.isdigit() and len(digits) >= 6 and access.may_search_pii(user)
+    pii = digits.isdigit() and len(digits) >= 6 and access.can_search_pii(user)
     if not could_be_number and not pii and db.session.get_bind().dialect.name == "postgresql":
         # a name: a correlated EXISTS lets the planner choose — the trigram index for a rare name,
         # or walking the newest cases and stopping at the page for a very common one
@@ -158,7 +154,7 @@ def search_clause(user: User, q: str):
         )
     # groups are found by their contact person too (issue 8): few rows, through the kind index
     applicant_sets = [name_search_ids(q), select(Applicant.id).where(_group_contact_named(q))]
-    if digits.isdigit() and access.may_search_pii(user):
+    if digits.isdigit() and access.can_search_pii(user):
         if len(digits) == 16:
             applicant_sets.append(select(Applicant.id).where(Applicant.nik == digits))
             applicant_sets.append(select(Applicant.id).where(Applicant.contact_nik == digits))

@@ -117,7 +117,7 @@ def open_case(
 ) -> IntakeResult:
     """Register an applicant (or reuse the one with the same NIK) and open a case for them.
 
-    `permitted` is the caller's answer from krs.access: `access.can(actor, "intake", unit_id=unit.id)`.
+    `permitted` is the caller's answer from krs.access: `access.can_intake_case(actor, unit.id)`.
 
     Groups (kind="group") have no NIK of their own: a new group is always a new applicant, and a
     further case of a known group passes it as `existing`. `commit=False` leaves the transaction

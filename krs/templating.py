@@ -62,11 +62,16 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["num"] = fmt_num
     app.jinja_env.filters["pct"] = fmt_percent
     app.jinja_env.globals.update(
-        may_open=lambda endpoint: access.may_open(current_user, endpoint),
-        can=lambda action, case=None: access.can(current_user, action, case),
+        # pure permission checks on the signed-in user (never queries for what to show)
+        can_open_endpoint=lambda endpoint: access.can_open_endpoint(current_user, endpoint),
+        can_view_case=lambda case: access.can_view_case(current_user, case),
+        can_assign_case=lambda case: access.can_assign_case(current_user, case),
+        can_transfer_case=lambda case: access.can_transfer_case(current_user, case),
+        can_decide_transfer=lambda transfer: access.can_decide_transfer(current_user, transfer),
+        can_see_pii=lambda: access.can_see_pii(current_user),
         shown_nik=lambda applicant: access.shown_nik(current_user, applicant),
         masked_nik=lambda applicant: access.mask_middle(applicant.nik, 4, 2),
-        may_reveal_nik=lambda case: access.can(current_user, "reveal_nik", case),
+        can_reveal_nik=lambda case: access.can_reveal_nik(current_user, case),
         shown_phone=lambda applicant: access.shown_phone(current_user, applicant),
         shown_address=lambda applicant: access.shown_address(current_user, applicant),
         krs_names=lambda: {

@@ -26,7 +26,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 @bp.get("")
 def index():
-    return render_template("admin/index.html")
+    return render_template("admin/index.html", manages_all_users=access.can_manage_all_users(current_user))
 
 
 # ---------------------------------------------------------------- units

@@ -14,6 +14,7 @@ from krs.cases import saved_filters, service, transfer, whatsapp, workload
 from krs.cases.desk_forms import BulkAssignForm, SaveFilterForm, TransferDecisionForm, TransferForm
 from krs.cases.routes import bp
 from krs.extensions import db, htmx
+from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.models import Unit, User
 from krs.pagination import id_or_none
 
@@ -21,11 +22,6 @@ from krs.pagination import id_or_none
 @bp.app_template_global()
 def case_whatsapp_link(case, survey_url=None):
     return whatsapp.whatsapp_link(current_user, case, survey_url)
-
-
-@bp.app_template_global()
-def case_pending_transfer(case):
-    return transfer.pending_transfer_of(case)
 
 
 @bp.app_template_global()
@@ -79,7 +75,7 @@ def transfers():
 @bp.route("/transfers/<int:transfer_id>", methods=["GET", "POST"])
 def transfer_review(transfer_id: int):
     item = access.get_transfer_or_404(current_user, transfer_id)
-    may_decide = item.is_pending and access.may_decide_transfer(current_user, item)
+    may_decide = item.is_pending and access.can_decide_transfer(current_user, item)
     form = TransferDecisionForm()
     error = None
     if request.method == "POST":
@@ -119,10 +115,9 @@ def workload_view():
     context = {
         "rows": workload.workload_for(current_user),
         "pending_transfers": transfer.pending_transfers_for(current_user),
+        "shows_unit_column": access.is_national(current_user),
     }
-    if htmx:
-        return render_template("cases/_workload.html", **context)
-    return render_template("cases/workload.html", **context)
+    return render_page_or_fragment("cases/workload.html", {"workload": "cases/_workload.html"}, **context)
 
 
 @bp.post("/bulk-assign")
@@ -146,9 +141,9 @@ def bulk_assign():
             )
         for number, reason in result.refused:
             messages.append(f"{number}: {reason}" if number else reason)
-    if htmx:
-        resp = render_template("cases/_bulk_result.html", result=result, messages=messages)
-        return resp, 200, {"HX-Trigger": "casesChanged"}
+    if fragment := fragment_for({"bulk-result": "cases/_bulk_result.html"}):
+        resp = render_template(fragment, result=result, messages=messages)
+        return resp, 200, {"HX-Trigger": "casesChanged"}  # the list's rows refresh themselves
     ok = bool(result and result.assigned)
     for m in messages:
         flash(m, "success" if ok and m == messages[0] else "error")

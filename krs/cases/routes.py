@@ -29,8 +29,10 @@ from krs.cases.forms import (
     IntakeForm,
     ReopenForm,
 )
-from krs.extensions import db, htmx
+from krs.cases.transfer import pending_transfer_of
+from krs.extensions import db
 from krs.fields import nik_problem, normalise_nik
+from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.models import Attachment, CaseStatus, Channel, Outcome, ServiceType, User
 from krs.storage import get_storage
 from krs.uploads import UploadError, discard, send_stored, store_upload
@@ -52,9 +54,12 @@ def list_cases():
         "filters": filters,
         "today": today_in(current_user.unit.timezone),
         "sla_state": service_levels.sla_state,
+        "shows_unit_column": access.is_national(current_user),
+        "shows_unassigned": access.can_see_unassigned_cases(current_user),
+        "may_search_pii": access.can_search_pii(current_user),
     }
-    if htmx and htmx.target == "case-rows":
-        return render_template("cases/_rows.html", **context)
+    if fragment := fragment_for({"case-rows": "cases/_rows.html"}):  # the filters' live answer
+        return render_template(fragment, **context)
     return render_template(
         "cases/list.html",
         statuses=CaseStatus.choices(),
@@ -97,7 +102,7 @@ def new_case():
                 else ""
             )
             flash(_("Kasus %(number)s tercatat.", number=case.number) + note, "success")
-            if access.can(current_user, "view", case):
+            if access.can_view_case(current_user, case):
                 return redirect(url_for("cases.detail", case_id=case.id))
             return redirect(url_for("cases.list_cases"))
     status = 422 if request.method == "POST" else 200
@@ -115,11 +120,11 @@ def nik_check():
     if nik and not problem:
         found = intake.find_applicant_by_nik(nik)
         if found is not None:
-            visible = access.visible_applicant(current_user, found.id)
+            visible = found if access.can_view_applicant(current_user, found) else None
             if visible is not None:
                 applicant = visible
                 open_cases = service.open_cases_of(current_user, applicant)
-            elif access.may_search_pii(current_user):
+            elif access.can_search_pii(current_user):
                 exists_elsewhere = True
     return render_template(
         "cases/_nik_check.html",
@@ -183,6 +188,7 @@ def _case_context(case, **forms):
         "reopen_form": forms.get("reopen_form") or ReopenForm(formdata=None, version=case.version),
         "today": today_in(case.unit.timezone),
         "sla_state": service_levels.sla_state(case, today_in(case.unit.timezone)),
+        "pending_transfer": pending_transfer_of(case),
         "region_name": regions.full_name(
             case.applicant.province_code,
             case.applicant.regency_code,
@@ -202,11 +208,12 @@ def _outcome_choices(form):
     return form
 
 
+CASE_FRAGMENTS = {"case-body": "cases/_case_body.html"}
+
+
 def _render_case(case, status: int = 200, **forms):
     context = _case_context(case, **forms)
-    if htmx:
-        return render_template("cases/_case_body.html", **context), status
-    return render_template("cases/detail.html", **context), status
+    return render_page_or_fragment("cases/detail.html", CASE_FRAGMENTS, **context), status
 
 
 @bp.get("/<int:case_id>")
@@ -218,13 +225,11 @@ def detail(case_id: int):
 
 def _after_change(case, message: str):
     """htmx: the refreshed case body (with fresh versions in every form); otherwise PRG."""
-    if htmx:
+    if fragment := fragment_for(CASE_FRAGMENTS):
         db.session.refresh(case)
         context = _case_context(case)
         context["notice"] = message
-        resp = current_app.make_response(render_template("cases/_case_body.html", **context))
-        resp.headers["HX-Trigger"] = "caseChanged"
-        return resp
+        return render_template(fragment, **context)
     flash(message, "success")
     return redirect(url_for("cases.detail", case_id=case.id))
 
@@ -358,8 +363,8 @@ def reveal_nik(case_id: int):
     """Show the full NIK (audited): the fragment for htmx, else the case page with it revealed."""
     case = access.get_case_or_404(current_user, case_id, action="reveal_nik")
     nik = service.reveal_nik(current_user, case)
-    if htmx:
-        return render_template("cases/_nik.html", case=case, revealed=nik)
+    if fragment := fragment_for({"nik-*": "cases/_nik.html"}):
+        return render_template(fragment, case=case, revealed=nik)
     return _render_case(case, revealed=nik)
 
 

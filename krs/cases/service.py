@@ -68,7 +68,7 @@ def intake(
 ) -> IntakeResult:
     """Register an applicant (or reuse the one with the same NIK) and open a case for them, if
     the actor may open cases for the unit (krs.intake.open_case says the rest)."""
-    permitted = access.can(actor, "intake", unit_id=unit.id)
+    permitted = access.can_intake_case(actor, unit.id)
     return open_case(actor, unit, applicant_data, case_data, existing, commit, permitted=permitted)
 
 
@@ -311,7 +311,7 @@ def available_actions(user: User, case: Case) -> set[str]:
         "approve_closure": case.status == CaseStatus.CLOSURE_REQUESTED,
         "reopen": case.status == CaseStatus.CLOSED,
     }
-    return {a for a, ok in status_allows.items() if ok and access.can(user, a, case)}
+    return {a for a, ok in status_allows.items() if ok and access.CASE_CHECKS[a](user, case)}
 
 
 def timeline(case: Case) -> list[Event]:

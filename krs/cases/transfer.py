@@ -79,7 +79,7 @@ def request_transfer(
 
 
 def _decidable(actor: User, transfer: CaseTransfer) -> None:
-    if not access.may_decide_transfer(actor, transfer):
+    if not access.can_decide_transfer(actor, transfer):
         raise CaseError(_l("Hanya supervisor unit tujuan yang dapat memutuskan pemindahan ini."))
     if not transfer.is_pending:
         raise CaseError(_l("Pemindahan ini sudah diputuskan."))

@@ -88,7 +88,7 @@ def bulk_assign(actor: User, case_ids: list[int], assignee: User) -> BulkResult:
     for missing in sorted(set(case_ids) - found):
         result.refused.append((str(missing), str(_l("Kasus tidak ditemukan."))))
     for case in cases:
-        if not access.can(actor, "assign", case):
+        if not access.can_assign_case(actor, case):
             result.refused.append((case.number, str(_l("Anda tidak dapat menugaskan kasus ini."))))
             continue
         try:

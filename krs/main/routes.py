@@ -2,6 +2,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import current_user
 from sqlalchemy import text
 
+from krs import access
 from krs.extensions import db
 from krs.main import service
 
@@ -10,7 +11,12 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("main/index.html", home=service.home_for(current_user))
+    return render_template(
+        "main/index.html",
+        home=service.home_for(current_user),
+        shows_mine=access.works_unit_desk(current_user),
+        shows_unassigned=access.can_see_unassigned_cases(current_user),
+    )
 
 
 @bp.get("/healthz")

@@ -49,7 +49,7 @@ def home_for(user: User) -> Home:
         .options(*eager)
         .order_by(Case.resolution_due)
     )
-    if user.role in ("staff", "intern"):
+    if access.works_own_cases(user):
         overdue_stmt = overdue_stmt.where(Case.assignee_id == user.id)
     # capped like the case list: a national backlog of tens of thousands overdue is read only up
     # to the cap (the tile then says "more than 10.000", the cap) instead of counted row by row
@@ -59,7 +59,7 @@ def home_for(user: User) -> Home:
     counts["overdue_capped"] = counts["overdue"] > cap
     counts["overdue_cap"] = cap
     closure_queue = []
-    if user.role in ("admin", "supervisor"):
+    if access.can_approve_closures(user):
         closure_queue = list(
             db.session.scalars(
                 access.cases_visible_to(user)
@@ -86,7 +86,7 @@ def home_for(user: User) -> Home:
     )
     if scope is not None:
         next_stmt = next_stmt.where(scope)
-    if user.role in ("staff", "intern"):
+    if access.works_own_cases(user):
         next_stmt = next_stmt.where(Case.assignee_id == user.id)
     return Home(
         counts=counts,

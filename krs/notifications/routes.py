@@ -6,7 +6,7 @@ from flask import Blueprint, has_request_context, redirect, render_template, req
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
-from krs.extensions import htmx
+from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.models import NotificationKind
 from krs.notifications import service
 from krs.pagination import id_or_none, page_number
@@ -34,15 +34,16 @@ def notification_label(value):
     return NotificationKind(value).label if NotificationKind.has(value) else value
 
 
+LIST_FRAGMENTS = {"notification-list": "notifications/_list.html"}
+
+
 @bp.get("")
 def index():
     page = page_number(request.args.get("page", 1), last=10_000)
     unread_only = request.args.get("unread") == "1"
     result = service.notifications_for(current_user, unread_only=unread_only, page=page)
     context = {"page": result, "unread_only": unread_only}
-    if htmx and htmx.target == "notification-list":
-        return render_template("notifications/_list.html", **context)
-    return render_template("notifications/index.html", **context)
+    return render_page_or_fragment("notifications/index.html", LIST_FRAGMENTS, **context)
 
 
 @bp.get("/count")
@@ -58,8 +59,8 @@ def mark_read():
         service.mark_read(current_user, notification_id)
     elif request.form.get("all") == "1":
         service.mark_read(current_user)
-    if htmx:
+    if fragment := fragment_for(LIST_FRAGMENTS):
         result = service.notifications_for(current_user)
-        resp = render_template("notifications/_list.html", page=result, unread_only=False)
+        resp = render_template(fragment, page=result, unread_only=False)
         return resp, 200, {"HX-Trigger": "notificationsChanged"}
     return redirect(url_for("notifications.index"))

@@ -71,7 +71,7 @@ def supervisors_of(unit_id: int) -> list[int]:
 
 def sync_due_reminders(user: User) -> int:
     """Create a reminder for each of the user's open cases whose latest next-action date has come."""
-    if user.role not in (Role.SUPERVISOR, Role.STAFF, Role.INTERN):
+    if not access.works_unit_desk(user):
         return 0
     today = today_in(user.unit.timezone)
     already = (

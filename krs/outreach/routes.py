@@ -10,7 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from krs import access, regions
-from krs.extensions import db, htmx
+from krs.extensions import db
+from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.intake import CaseError
 from krs.models import Channel, GroupKind, OutreachPhoto, Unit
 from krs.outreach import service
@@ -150,8 +151,8 @@ def _session_context(session, **extra) -> dict:
         "place_name": regions.full_name(
             session.province_code, session.regency_code, session.district_code, session.village_code
         ),
-        "may_edit": access.can_session(current_user, "edit", session),
-        "may_intake": access.can_session(current_user, "intake", session),
+        "may_edit": access.can_edit_session(current_user, session),
+        "may_intake": access.can_intake_at_session(current_user, session),
         "intake_form": extra.pop("intake_form", None) or _intake_form(session),
         "photo_form": extra.pop("photo_form", None) or PhotoForm(formdata=None),
         **extra,
@@ -162,6 +163,9 @@ def _session_context(session, **extra) -> dict:
 def session_detail(session_id: int):
     session = access.get_session_or_404(current_user, session_id)
     return render_template("outreach/session.html", **_session_context(session))
+
+
+INTAKE_FRAGMENTS = {"session-intake": "outreach/_intake_form.html"}
 
 
 @bp.post("/<int:session_id>/intake")
@@ -183,7 +187,7 @@ def session_intake(session_id: int):
             )
             if result.applicant_reused:
                 message += " " + _("Pemohon sudah terdaftar; kasus dikaitkan ke data yang ada.")
-            if htmx:
+            if fragment_for(INTAKE_FRAGMENTS):
                 db.session.refresh(session)
                 page = render_template(
                     "outreach/_intake_result.html",
@@ -194,13 +198,11 @@ def session_intake(session_id: int):
                     notice=message,
                     may_intake=True,
                 )
-                return page, 200, {"HX-Trigger": "sessionChanged"}
+                return page
             flash(message, "success")
             return redirect(url_for("outreach.session_detail", session_id=session.id) + "#session-intake")
-    if htmx:
-        return render_template(
-            "outreach/_intake_form.html", outreach_session=session, intake_form=form, error=error
-        ), 422
+    if fragment := fragment_for(INTAKE_FRAGMENTS):
+        return render_template(fragment, outreach_session=session, intake_form=form, error=error), 422
     if error:
         flash(error, "error")
     return render_template("outreach/session.html", **_session_context(session, intake_form=form)), 422
@@ -292,7 +294,7 @@ def group_context(group, **extra) -> dict:
         "region_name": regions.full_name(
             group.province_code, group.regency_code, group.district_code, group.village_code
         ),
-        "may_edit": access.can_group(current_user, "edit", group),
+        "may_edit": access.can_edit_group(current_user, group),
         "may_intake": bool(access.units_for_intake(current_user)),
         "member_form": extra.pop("member_form", None) or MemberForm(formdata=None),
         **extra,
@@ -303,6 +305,9 @@ def group_context(group, **extra) -> dict:
 def group_detail(group_id: int):
     group = access.get_group_or_404(current_user, group_id)
     return render_template("outreach/group.html", **group_context(group))
+
+
+MEMBER_FRAGMENTS = {"group-members": "outreach/_members.html"}
 
 
 @bp.post("/groups/<int:group_id>/members")
@@ -316,15 +321,13 @@ def add_member(group_id: int):
             db.session.rollback()
             form.nik.errors = [str(exc)]
         else:
-            if htmx:
-                page = render_template(
-                    "outreach/_members.html", **group_context(group, notice=_("Anggota ditambahkan."))
-                )
-                return page, 200, {"HX-Trigger": "groupChanged"}
+            if fragment := fragment_for(MEMBER_FRAGMENTS):
+                return render_template(fragment, **group_context(group, notice=_("Anggota ditambahkan.")))
             flash(_("Anggota ditambahkan."), "success")
             return redirect(url_for("outreach.group_detail", group_id=group.id))
-    template = "outreach/_members.html" if htmx else "outreach/group.html"
-    return render_template(template, **group_context(group, member_form=form)), 422
+    return render_page_or_fragment(
+        "outreach/group.html", MEMBER_FRAGMENTS, **group_context(group, member_form=form)
+    ), 422
 
 
 @bp.route("/groups/<int:group_id>/cases/new", methods=["GET", "POST"])
@@ -346,7 +349,7 @@ def new_group_case(group_id: int):
             flash(str(exc), "error")
         else:
             flash(_("Kasus %(number)s tercatat.", number=result.case.number), "success")
-            if access.can(current_user, "view", result.case):
+            if access.can_view_case(current_user, result.case):
                 return redirect(url_for("cases.detail", case_id=result.case.id))
             return redirect(url_for("outreach.group_detail", group_id=group.id))
     status = 422 if request.method == "POST" else 200

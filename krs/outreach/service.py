@@ -102,7 +102,7 @@ def _log_for_interns(actor: User, session: OutreachSession) -> None:
 def create_session(
     actor: User, unit: Unit, data: dict, staff: list[User], attendee_niks: list[str] | None = None
 ) -> OutreachSession:
-    if not access.can_session(actor, "edit", SimpleNamespace(unit_id=unit.id)):
+    if not access.can_edit_session(actor, SimpleNamespace(unit_id=unit.id)):
         raise OutreachError(_l("Anda tidak dapat mencatat sosialisasi untuk unit ini."))
     attendee_niks = attendee_niks or []
     _check_session_data(data, staff, unit, attendee_niks)
@@ -175,7 +175,7 @@ def intake_at_session(
             applicant_data[name] = getattr(session, name)
     case_data = {**case_data, "channel": Channel.OUTREACH}
     try:
-        permitted = access.can(actor, "intake", unit_id=session.unit.id)
+        permitted = access.can_intake_case(actor, session.unit.id)
         result = open_case(actor, session.unit, applicant_data, case_data, commit=False, permitted=permitted)
         db.session.add(OutreachSessionCase(session_id=session.id, case_id=result.case.id))
         nik = result.case.applicant.nik
@@ -287,7 +287,7 @@ def create_group(
         raise OutreachError(_l("Pilih jenis kelompok."))
     data = {**group_data, "kind": ApplicantKind.GROUP, "nik": None}
     try:
-        permitted = access.can(actor, "intake", unit_id=unit.id)
+        permitted = access.can_intake_case(actor, unit.id)
         result = open_case(actor, unit, data, case_data, commit=False, permitted=permitted)
         for name, nik in members or []:
             db.session.add(GroupMember(group_id=result.case.applicant_id, name=name, nik=nik or None))
@@ -305,7 +305,7 @@ def create_group(
 def open_group_case(actor: User, unit: Unit, group: Applicant, case_data: dict) -> IntakeResult:
     if group.kind != ApplicantKind.GROUP:
         raise OutreachError(_l("Pemohon ini bukan kelompok."))
-    permitted = access.can(actor, "intake", unit_id=unit.id)
+    permitted = access.can_intake_case(actor, unit.id)
     return open_case(actor, unit, {"consent_given": True}, case_data, existing=group, permitted=permitted)
 
 

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from krs import access, case_lists
-from krs.extensions import htmx
+from krs.htmx_views import fragment_for
 from krs.ikm import ELEMENTS
 from krs.models import CaseStatus, Channel, Outcome, ServiceType
 from krs.reports import exports, service
@@ -118,8 +118,8 @@ def tile(name: str):
         abort(404)
     units, period = _selection()
     context = _tile_context(name, units, period)
-    if htmx:
-        return render_template("reports/_tile.html", tile=context)
+    if fragment := fragment_for({"tile-*": "reports/_tile.html"}):  # the page's tile loading itself
+        return render_template(fragment, tile=context)
     all_units = access.report_units_for(current_user)
     return render_template(
         "reports/tile_page.html", tile=context, args=_query_args(units, period, all_units), period=period
@@ -204,7 +204,7 @@ def service_levels(forms: dict | None = None, status: int = 200):
         )
         rows.append((svc, first, resolution, form))
     return render_template(
-        "reports/service_levels.html", rows=rows, editable=access.may_edit_reference_data(current_user)
+        "reports/service_levels.html", rows=rows, editable=access.can_edit_reference_data(current_user)
     ), status
 
 
@@ -252,7 +252,7 @@ def targets(year: int | None = None, forms: dict | None = None, status: int = 20
             form = TargetForm(formdata=None, prefix=f"u{unit.id}", **values)
         rows.append((unit, target, form))
     return render_template(
-        "reports/targets.html", rows=rows, year=year, editable=access.may_edit_reference_data(current_user)
+        "reports/targets.html", rows=rows, year=year, editable=access.can_edit_reference_data(current_user)
     ), status
 
 

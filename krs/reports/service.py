@@ -361,7 +361,7 @@ def _staff_usage(user, unit_ids, recorded: Counter, follow_ups: Counter, in_day:
         .where(User.unit_id.in_(unit_ids), User.role.in_([Role.SUPERVISOR, Role.STAFF, Role.INTERN]))
         .order_by(User.unit_id, User.full_name)
     ).all()
-    show_names = access.shows_staff_names(user)
+    show_names = access.can_see_staff_names(user)
     for n, p in enumerate(people, start=1):
         usage = StaffUsage(
             user_id=p.id,

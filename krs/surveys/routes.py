@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from krs import access
-from krs.extensions import db, htmx, limiter
+from krs.extensions import db, limiter
+from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.models import Unit
 from krs.surveys import service
 from krs.surveys.forms import InviteForm, SurveyForm
@@ -53,6 +54,41 @@ def thanks():
     return render_template("surveys/thanks.html", kiosk=bool(request.args.get("kiosk")))
 
 
+# The case page's survey panel is this blueprint's fragment, loaded into the page by htmx (the
+# cases blueprint knows only its URL); without JavaScript the case page links to it as a page.
+PANEL_FRAGMENTS = {
+    "survey-panel": "surveys/_case_panel.html",
+    "survey-panel-slot": "surveys/_case_panel.html",
+}
+
+
+def _qr_code(url: str) -> str | None:
+    try:
+        import segno
+    except ImportError:  # the QR code is a nicety; the link always works
+        return None
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+
+def _panel_context(case, survey_error: str | None = None) -> dict:
+    panel = service.case_panel_state(current_user, case)
+    pending = panel.get("pending")
+    link = url_for("surveys.answer", token=pending.token, _external=True) if pending else None
+    return {
+        "case": case,
+        "sp": panel,
+        "survey_link": link,
+        "survey_qr": _qr_code(link) if link else None,
+        "survey_error": survey_error,
+    }
+
+
+@bp.get("/cases/<int:case_id>/panel")
+def case_panel(case_id: int):
+    case = access.get_case_or_404(current_user, case_id)
+    return render_page_or_fragment("surveys/case_panel.html", PANEL_FRAGMENTS, **_panel_context(case))
+
+
 @bp.post("/cases/<int:case_id>/invite")
 def invite(case_id: int):
     case = access.get_case_or_404(current_user, case_id)
@@ -65,27 +101,10 @@ def invite(case_id: int):
             service.invite(current_user, case, request.form.get("mode", "link"))
         except service.SurveyError as exc:
             error = str(exc)
-    if htmx:
-        return render_template("surveys/_case_panel.html", case=case, survey_error=error), (
-            422 if error else 200
-        )
+    if fragment := fragment_for(PANEL_FRAGMENTS):
+        return render_template(fragment, **_panel_context(case, error)), (422 if error else 200)
     if error:
         flash(error, "error")
     else:
         flash(_("Survei IKM siap diisi pemohon."), "success")
     return redirect(url_for("cases.detail", case_id=case.id) + "#survey-panel")
-
-
-@bp.app_context_processor
-def survey_helpers():
-    def survey_panel(case):
-        return service.case_panel_state(current_user, case)
-
-    def survey_qr(url: str) -> str | None:
-        try:
-            import segno
-        except ImportError:  # the QR code is a nicety; the link always works
-            return None
-        return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
-
-    return {"survey_panel": survey_panel, "survey_qr": survey_qr}

@@ -54,7 +54,7 @@ def survey_of_case(case: Case) -> Survey | None:
 
 def invite(actor: User, case: Case, mode: str = "link") -> Survey:
     """A fresh one-time survey token for a closed case; earlier unused tokens of the case lapse."""
-    if not access.may_invite_survey(actor, case):
+    if not access.can_invite_survey(actor, case):
         raise SurveyError(_l("Survei hanya dapat dibuat untuk kasus yang sudah ditutup di unit Anda."))
     if mode not in ("link", "kiosk"):
         raise SurveyError(_l("Pilih cara pengisian survei."))
@@ -146,7 +146,7 @@ def case_panel_state(user: User, case: Case) -> dict:
     survey = survey_of_case(case)
     return {
         "show": True,
-        "may_invite": access.may_invite_survey(user, case),
+        "may_invite": access.can_invite_survey(user, case),
         "received": survey is not None and survey.submitted_at is not None,
         "survey": survey,
         "pending": open_survey(survey.token) if survey is not None and survey.submitted_at is None else None,

@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from krs import access
-from krs.extensions import db, htmx
+from krs.extensions import db
 from krs.formats import fmt_date
+from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.models import Placement, Role, Unit, User, WeekStatus, WorkCategory
 from krs.pagination import id_or_none
 from krs.worklog import exports, service
@@ -51,7 +52,7 @@ def _entry_form(intern, week_start: date, form: EntryForm | None = None) -> Entr
 def _logbook_context(intern, week_start: date, form=None, error=None, notice=None) -> dict:
     week = service.week_of(intern, week_start)
     entries = service.entries_of_week(current_user, intern, week_start)
-    may_write = access.can_worklog(current_user, "write", intern) and not (week and week.locked)
+    may_write = access.can_write_logbook(current_user, intern) and not (week and week.locked)
     return {
         "intern": intern,
         "week_start": week_start,
@@ -63,9 +64,7 @@ def _logbook_context(intern, week_start: date, form=None, error=None, notice=Non
         "week_minutes": sum(e.minutes for e in entries),
         "may_write": may_write,
         "may_review": bool(
-            week
-            and week.status == WeekStatus.SUBMITTED
-            and access.can_worklog(current_user, "review", intern)
+            week and week.status == WeekStatus.SUBMITTED and access.can_review_logbook(current_user, intern)
         ),
         "form": _entry_form(intern, week_start, form) if may_write else None,
         "submit_form": SubmitWeekForm(formdata=None, week_start=week_start),
@@ -78,13 +77,15 @@ def _logbook_context(intern, week_start: date, form=None, error=None, notice=Non
     }
 
 
+LOGBOOK_FRAGMENTS = {"week-panel": "worklog/_week.html", "totals": "worklog/_totals.html"}
+
+
 def _render_logbook(intern, week_start: date, status: int = 200, **kw):
     context = _logbook_context(intern, week_start, **kw)
-    if htmx and htmx.target == "week-panel":
-        return render_template("worklog/_week.html", **context), status
-    context["totals"] = service.intern_totals(current_user, intern)
-    context["placements"] = service.placements_of(intern)
-    return render_template("worklog/logbook.html", **context), status
+    if fragment_for(LOGBOOK_FRAGMENTS) != "worklog/_week.html":  # the week panel shows no totals
+        context["totals"] = service.intern_totals(current_user, intern)
+        context["placements"] = service.placements_of(intern)
+    return render_page_or_fragment("worklog/logbook.html", LOGBOOK_FRAGMENTS, **context), status
 
 
 @bp.get("")
@@ -103,10 +104,12 @@ def index():
         "categories": list(WorkCategory),
         "hours": service.hours,
         "review_form": ReviewForm(formdata=None),
+        "may_review": access.can_review_logbook(current_user),
+        "shows_unit_column": access.is_national(current_user),
     }
-    if htmx and htmx.target == "review-queue":
-        return render_template("worklog/_queue.html", **context)
-    return render_template("worklog/overview.html", **context)
+    return render_page_or_fragment(
+        "worklog/overview.html", {"review-queue": "worklog/_queue.html"}, **context
+    )
 
 
 @bp.get("/interns/<int:user_id>")
@@ -116,7 +119,7 @@ def intern_logbook(user_id: int):
 
 
 def _after_week_change(week_start: date, message: str):
-    if htmx:
+    if fragment_for(LOGBOOK_FRAGMENTS):
         # the week panel is the answer; the totals beside it refresh themselves on this event
         resp = current_app.make_response(_render_logbook(current_user, week_start, notice=message))
         resp.headers["HX-Trigger"] = "worklogChanged"
@@ -126,7 +129,7 @@ def _after_week_change(week_start: date, message: str):
 
 
 def _week_refused(week_start: date, message: str, form=None):
-    if htmx:
+    if fragment_for(LOGBOOK_FRAGMENTS):
         return _render_logbook(current_user, week_start, 422, form=form, error=message)
     if form is not None:
         return _render_logbook(current_user, week_start, 422, form=form, error=message)
@@ -231,7 +234,7 @@ def review_week(week_id: int):
                 )
         except service.WorklogError as exc:
             error = str(exc)
-    if htmx and (htmx.target or "").startswith("queue-week-"):
+    if fragment_for({"queue-week-*": "worklog/_queue_row.html"}):
         week.total_minutes = service.minutes_by_week([week.id]).get(week.id, 0)
         html = render_template(
             "worklog/_queue_row.html",
@@ -240,6 +243,7 @@ def review_week(week_id: int):
             hours=service.hours,
             error=error,
             notice=message,
+            shows_unit_column=access.is_national(current_user),
         )
         return html, 422 if error else 200
     flash(error or message, "error" if error else "success")
@@ -266,7 +270,7 @@ def placements():
         "worklog/placements.html",
         placements=rows,
         today=service.today_for(current_user),
-        may_manage=access.can_worklog(current_user, "manage_placement"),
+        may_manage=access.can_manage_placement(current_user),
     )
 
 

@@ -96,7 +96,7 @@ def save_placement(actor: User, data: PlacementData, placement: Placement | None
     intern = db.session.execute(
         access.interns_visible_to(actor).where(User.id == data.user_id)
     ).scalar_one_or_none()
-    if intern is None or not access.can_worklog(actor, "manage_placement", intern):
+    if intern is None or not access.can_manage_placement(actor, intern):
         raise WorklogError(_("Pilih peserta magang dari unit Anda."))
     supervisor = db.session.get(User, data.field_supervisor_id)
     if (
@@ -417,7 +417,7 @@ def case_choices(intern: User) -> list[Case]:
 
 def review_queue(viewer: User) -> list[WorkWeek]:
     """Submitted weeks the viewer may review, oldest first, with their hours."""
-    if not access.can_worklog(viewer, "review"):
+    if not access.can_review_logbook(viewer):
         return []
     stmt = (
         access.work_weeks_visible_to(viewer)

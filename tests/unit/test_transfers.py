@@ -30,7 +30,7 @@ def test_accepted_transfer_moves_the_case_keeping_number_and_history(units, peop
     # both sides see it pending; the case has not moved yet
     assert transfer.pending_transfers_for(people["spv2"]) == [item]
     assert transfer.pending_transfers_for(people["spv3"]) == [item]
-    assert access.can(people["staff2"], "view", case)
+    assert access.can_view_case(people["staff2"], case)
 
     moved = transfer.accept_transfer(people["spv3"], item, "Diterima.")
     assert moved.unit_id == units["jawa3"].id
@@ -41,8 +41,8 @@ def test_accepted_transfer_moves_the_case_keeping_number_and_history(units, peop
     assert len(events) == events_before + 2  # requested + accepted, the old ones intact
     assert [e.data["stage"] for e in events if e.kind == EventKind.TRANSFERRED] == ["accepted", "requested"]
     # visible to the new unit, no longer to the old one
-    assert not access.can(people["staff2"], "view", moved)
-    assert access.can(people["staff3"], "view", moved)
+    assert not access.can_view_case(people["staff2"], moved)
+    assert access.can_view_case(people["staff3"], moved)
     visible_old = db.session.scalars(access.cases_visible_to(people["staff2"])).all()
     assert moved not in visible_old
     actions = db.session.scalars(
@@ -83,8 +83,8 @@ def test_only_the_receiving_side_decides(units, people, make_case):
     item = transfer.request_transfer(people["spv2"], case, units["jawa3"], "Pindah domisili.")
     with pytest.raises(service.CaseError):
         transfer.accept_transfer(people["spv2"], item)  # the sender cannot accept their own request
-    assert access.may_decide_transfer(people["admin"], item)
-    assert not access.may_decide_transfer(people["staff3"], item)
+    assert access.can_decide_transfer(people["admin"], item)
+    assert not access.can_decide_transfer(people["staff3"], item)
 
 
 def test_transfer_rules(units, people, make_case):

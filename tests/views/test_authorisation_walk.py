@@ -74,6 +74,7 @@ EXPECTED: dict[str, object] = {
     "surveys.kiosk": PUBLIC,
     "surveys.thanks": PUBLIC,
     "surveys.invite": (DESK, {"admin"}),
+    "surveys.case_panel": (ALL, {"admin", "viewer"}),  # the case page's panel: the case's scope
     "reports.index": ({"admin", "viewer", "supervisor", "staff"}, None),
     "reports.tile": ({"admin", "viewer", "supervisor", "staff"}, None),
     "reports.ranking": ({"admin", "viewer"}, None),

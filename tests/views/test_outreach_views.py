@@ -13,6 +13,8 @@ from krs.models import Applicant, Case, OutreachSessionCase, Role
 from tests.support import JPEG, add_photo_file, login, make_group, make_session, valid_nik
 
 HX = {"HX-Request": "true"}
+HX_MEMBERS = {**HX, "HX-Target": "group-members"}  # what htmx sends from the group page's member form
+HX_INTAKE = {**HX, "HX-Target": "session-intake"}  # and from the session page's intake form
 
 
 @pytest.fixture(autouse=True)
@@ -122,12 +124,16 @@ def test_adding_a_member_with_htmx_returns_the_member_list(client, people, units
     group = make_group(people["staff"], units["jawa2"]).case.applicant
     login(client, people["staff"])
     resp = client.post(
-        f"/outreach/groups/{group.id}/members", data={"name": "Ibu Ani", "nik": valid_nik(5)}, headers=HX
+        f"/outreach/groups/{group.id}/members",
+        data={"name": "Ibu Ani", "nik": valid_nik(5)},
+        headers=HX_MEMBERS,
     )
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "<html" not in body
     assert "Ibu Ani" in body and "Anggota ditambahkan." in body
-    bad = client.post(f"/outreach/groups/{group.id}/members", data={"name": "X", "nik": "99"}, headers=HX)
+    bad = client.post(
+        f"/outreach/groups/{group.id}/members", data={"name": "X", "nik": "99"}, headers=HX_MEMBERS
+    )
     assert bad.status_code == 422 and "NIK harus 16 digit angka." in bad.get_data(as_text=True)
 
 
@@ -213,7 +219,7 @@ def test_several_intakes_in_a_row_from_the_session_page(client, people, units):
 
     numbers = []
     for n in (1, 2, 3):
-        resp = client.post(f"/outreach/{session.id}/intake", data=intake_form(n), headers=HX)
+        resp = client.post(f"/outreach/{session.id}/intake", data=intake_form(n), headers=HX_INTAKE)
         body = resp.get_data(as_text=True)
         assert resp.status_code == 200 and "<html" not in body
         number = re.search(r"KRS-JAWA2-\d{4}-\d{4}", body).group(0)
@@ -242,7 +248,7 @@ def test_session_intake_errors_stay_in_the_form(client, people, units):
     session = make_session(people["staff"], units["jawa2"], staff=[people["staff"]])
     login(client, people["staff"])
     resp = client.post(
-        f"/outreach/{session.id}/intake", data=intake_form(8, nik="3276", consent_given=""), headers=HX
+        f"/outreach/{session.id}/intake", data=intake_form(8, nik="3276", consent_given=""), headers=HX_INTAKE
     )
     body = resp.get_data(as_text=True)
     assert resp.status_code == 422 and "<html" not in body
@@ -261,7 +267,7 @@ def test_an_intern_present_may_take_in_cases_and_sees_nik_masked(client, people,
     page = client.get(f"/outreach/{session.id}").get_data(as_text=True)
     assert valid_nik(40) not in page and valid_nik(40)[:4] + "••" in page
     assert "Ubah" not in page.split("<h1>")[1][:300]  # interns do not edit sessions
-    resp = client.post(f"/outreach/{session.id}/intake", data=intake_form(41), headers=HX)
+    resp = client.post(f"/outreach/{session.id}/intake", data=intake_form(41), headers=HX_INTAKE)
     assert resp.status_code == 200 and valid_nik(41) not in resp.get_data(as_text=True)
 
 

@@ -84,7 +84,7 @@ def test_workload_page_and_fragment(app, units, desk, make_case):
     make_case(unit=units["jawa2"], status=CaseStatus.ASSIGNED, assignee=desk["staff2"])
     client = _client(app, desk["spv2"])
     full = client.get("/cases/workload").get_data(as_text=True)
-    fragment = client.get("/cases/workload", headers=HX).get_data(as_text=True)
+    fragment = client.get("/cases/workload", headers={**HX, "HX-Target": "workload"}).get_data(as_text=True)
     assert "<html" in full and "<html" not in fragment
     assert "Staf Jawa Dua" in fragment and "Staf Jawa Tiga" not in fragment
     home = client.get("/").get_data(as_text=True)
@@ -99,7 +99,7 @@ def test_bulk_assign_with_and_without_htmx(app, units, desk, make_case):
     resp = client.post(
         "/cases/bulk-assign",
         data={"case_ids": [cases[0].id, cases[1].id], "assignee_id": desk["staff2"].id},
-        headers=HX,
+        headers={**HX, "HX-Target": "bulk-result"},
     )
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "2 kasus ditugaskan" in body and "<html" not in body
@@ -124,7 +124,11 @@ def test_notification_counter_list_and_read(app, units, desk, make_case):
     page = client.get("/notifications").get_data(as_text=True)
     assert "Ditugaskan kepada Anda" in page and case.number in page and f"/cases/{case.id}" in page
     note = notifications.notifications_for(desk["staff2"]).items[0]
-    resp = client.post("/notifications/read", data={"notification_id": note.id}, headers=HX)
+    resp = client.post(
+        "/notifications/read",
+        data={"notification_id": note.id},
+        headers={**HX, "HX-Target": "notification-list"},
+    )
     assert resp.status_code == 200 and "<html" not in resp.get_data(as_text=True)
     assert notifications.unread_count(desk["staff2"]) == 0
     # someone else's notification id changes nothing

@@ -45,11 +45,18 @@ def test_unit_dashboard_shows_only_the_own_unit(client, desk, units):
 def test_tiles_are_fragments_for_htmx_and_pages_without(client, desk):
     people, _ = desk
     login(client, people["spv"])
-    fragment = client.get("/reports/tiles/volume", headers={"HX-Request": "true"}).get_data(as_text=True)
+    fragment = client.get(
+        "/reports/tiles/volume", headers={"HX-Request": "true", "HX-Target": "tile-volume"}
+    ).get_data(as_text=True)
     assert "<html" not in fragment and "<svg" in fragment and "Kasus masuk dan ditutup" in fragment
     page = client.get("/reports/tiles/volume").get_data(as_text=True)
     assert "<html" in page and "Kembali ke laporan" in page
-    assert client.get("/reports/tiles/nope", headers={"HX-Request": "true"}).status_code == 404
+    assert (
+        client.get(
+            "/reports/tiles/nope", headers={"HX-Request": "true", "HX-Target": "tile-nope"}
+        ).status_code
+        == 404
+    )
 
 
 def test_all_tiles_render_inline_without_javascript(client, desk):
@@ -74,19 +81,22 @@ def test_viewer_sees_the_national_ranking_without_personal_data(client, desk, un
     login(client, people["viewer"])
     body = client.get("/reports/ranking").get_data(as_text=True)
     assert "BP2P JAWA2" in body and "BP2P JAWA3" in body
-    usage = client.get("/reports/tiles/usage", headers={"HX-Request": "true"}).get_data(as_text=True)
+    usage = client.get(
+        "/reports/tiles/usage", headers={"HX-Request": "true", "HX-Target": "tile-usage"}
+    ).get_data(as_text=True)
     assert "Rina Staf" not in usage and "Sri Supervisor" not in usage and "Petugas 1" in usage
     login(client, people["admin"])
-    assert "Rina Staf" in client.get("/reports/tiles/usage", headers={"HX-Request": "true"}).get_data(
-        as_text=True
-    )
+    assert "Rina Staf" in client.get(
+        "/reports/tiles/usage", headers={"HX-Request": "true", "HX-Target": "tile-usage"}
+    ).get_data(as_text=True)
 
 
 def test_the_dashboard_numbers_match_the_service(client, desk, units):
     people, _ = desk
     login(client, people["admin"])
     body = client.get(
-        f"/reports/tiles/volume?unit={units['jawa2'].id}", headers={"HX-Request": "true"}
+        f"/reports/tiles/volume?unit={units['jawa2'].id}",
+        headers={"HX-Request": "true", "HX-Target": "tile-volume"},
     ).get_data(as_text=True)
     assert "<strong>2</strong> masuk" in body and "<strong>1</strong> ditutup" in body
 
@@ -451,9 +461,9 @@ def test_people_served_tile_counts_cases_households_and_participants_separately(
     make_session(staff, unit, staff=[staff], held_on=held, participants_count=31, households_count=17)
     login(client, make_user(Role.SUPERVISOR, unit))
     start = (held - timedelta(days=5)).isoformat()
-    frag = client.get(f"/reports/tiles/people?start={start}", headers={"HX-Request": "true"}).get_data(
-        as_text=True
-    )
+    frag = client.get(
+        f"/reports/tiles/people?start={start}", headers={"HX-Request": "true", "HX-Target": "tile-people"}
+    ).get_data(as_text=True)
     assert "<html" not in frag and "Orang yang dilayani" in frag
     assert '<td><strong>Rumah tangga</strong></td><td class="num"><strong>17</strong></td>' in frag
     assert '<td>Peserta sosialisasi</td><td class="num">31</td>' in frag

@@ -293,7 +293,9 @@ def test_revealing_a_full_nik_is_audited(app, world):
     login(client, users["supervisor"])
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert case.applicant.nik not in page and "Tampilkan NIK" in page
-    frag = client.post(f"/cases/{case.id}/reveal-nik", headers={"HX-Request": "true"})
+    frag = client.post(
+        f"/cases/{case.id}/reveal-nik", headers={"HX-Request": "true", "HX-Target": f"nik-{case.id}"}
+    )
     assert frag.status_code == 200 and case.applicant.nik in frag.get_data(as_text=True)
     assert "<html" not in frag.get_data(as_text=True)
     full = client.post(f"/cases/{case.id}/reveal-nik")

@@ -76,10 +76,16 @@ def test_case_page_offers_the_survey_only_after_closure(client, make_case, make_
     login(client, staff)
     assert "Survei kepuasan" not in client.get(f"/cases/{open_case.id}").get_data(as_text=True)
     body = client.get(f"/cases/{closed.id}").get_data(as_text=True)
-    assert "Survei kepuasan" in body and "Buat tautan survei" in body
+    # the panel is the surveys blueprint's fragment, loaded into the case page (a link without JS)
+    panel_url = f"/surveys/cases/{closed.id}/panel"
+    assert "Survei kepuasan" in body and f'hx-get="{panel_url}"' in body and f'href="{panel_url}"' in body
+    panel = client.get(panel_url, headers={"HX-Request": "true", "HX-Target": "survey-panel-slot"})
+    assert "Buat tautan survei" in panel.get_data(as_text=True)
 
     resp = client.post(
-        f"/surveys/cases/{closed.id}/invite", data={"mode": "link"}, headers={"HX-Request": "true"}
+        f"/surveys/cases/{closed.id}/invite",
+        data={"mode": "link"},
+        headers={"HX-Request": "true", "HX-Target": "survey-panel"},
     )
     assert resp.status_code == 200
     fragment = resp.get_data(as_text=True)
@@ -104,6 +110,39 @@ def test_the_survey_link_can_be_handed_over_by_whatsapp(client, make_case, make_
 
     case, survey = _closed_case_with_token(make_case, make_user, units)
     login(client, make_user(Role.STAFF, units["jawa2"]))
-    body = unquote(client.get(f"/cases/{case.id}").get_data(as_text=True))
+    assert f'hx-get="/surveys/cases/{case.id}/panel"' in client.get(f"/cases/{case.id}").get_data(
+        as_text=True
+    )
+    panel = client.get(
+        f"/surveys/cases/{case.id}/panel", headers={"HX-Request": "true", "HX-Target": "survey-panel-slot"}
+    )
+    body = unquote(panel.get_data(as_text=True))  # the case page's survey panel, as htmx loads it
     assert "Kirim tautan survei via WhatsApp" in body
     assert f"/surveys/{survey.token}" in body and "https://wa.me/62" in body
+
+
+def test_survey_panel_is_a_fragment_for_htmx_and_a_page_without(client, make_case, make_user, units):
+    staff = make_user(Role.STAFF, units["jawa2"])
+    closed = make_case(status=CaseStatus.CLOSED)
+    login(client, staff)
+    url = f"/surveys/cases/{closed.id}/panel"
+    fragment = client.get(url, headers={"HX-Request": "true", "HX-Target": "survey-panel-slot"})
+    body = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in body and 'id="survey-panel"' in body
+    assert "Buat tautan survei" in body
+    page = client.get(url).get_data(as_text=True)
+    assert "<html" in page and 'id="survey-panel"' in page and closed.number in page
+    assert f"/cases/{closed.id}" in page  # back to the case
+
+
+def test_survey_panel_follows_the_case_scope(client, make_case, make_user, units):
+    closed_elsewhere = make_case(unit=units["jawa3"], status=CaseStatus.CLOSED)
+    open_case = make_case(status=CaseStatus.IN_PROGRESS)
+    login(client, make_user(Role.STAFF, units["jawa2"]))
+    hx = {"HX-Request": "true", "HX-Target": "survey-panel-slot"}
+    assert client.get(f"/surveys/cases/{closed_elsewhere.id}/panel", headers=hx).status_code == 404
+    empty = client.get(f"/surveys/cases/{open_case.id}/panel", headers=hx)
+    assert empty.status_code == 200 and "survey-panel" not in empty.get_data(as_text=True)
+    login(client, make_user(Role.VIEWER))
+    viewer = client.get(f"/surveys/cases/{closed_elsewhere.id}/panel", headers=hx).get_data(as_text=True)
+    assert 'id="survey-panel"' in viewer and "Buat tautan survei" not in viewer  # reads, never invites
