@@ -119,6 +119,8 @@ ENDPOINTS: dict[str, EndpointRule] = {
     # performance (issue 6): the measuring floor, registered only when KRS_BENCH=1
     "perf.floor": PUBLIC,
     "cases.reveal_nik": roles(ADMIN, SUPERVISOR, STAFF),
+    # reminders outside the app (issue 16, part 5): the supervisor's "Pengingat harian" page
+    "notifications.daily_reminders": roles(ADMIN, SUPERVISOR),
 }
 
 
@@ -710,3 +712,20 @@ def units_assignable_by(user: User) -> list[Unit]:
 def may_see_phone(user: User) -> bool:
     """The WhatsApp hand-off needs the number unmasked."""
     return not masks_pii(user)
+
+
+# ---------------------------------------------------------------- daily reminders (issue 16)
+
+
+def daily_reminder_units(user: User) -> list[Unit]:
+    """Units whose desk's daily digests the user may read and hand over: an admin every active
+    office with a desk, a supervisor their own unit, nobody else."""
+    if user.role == ADMIN:
+        return list(
+            db.session.scalars(
+                select(Unit).where(Unit.active.is_(True), Unit.kind != "direktorat").order_by(Unit.name)
+            )
+        )
+    if user.role == SUPERVISOR:
+        return [user.unit]
+    return []
