@@ -15,7 +15,7 @@ from krs.export_writer import XlsxBook, csv_chunks
 from krs.extensions import db
 from krs.ikm import ELEMENTS
 from krs.models import Applicant, Case, CaseService, CaseStatus, Channel, Outcome, ServiceType, Unit, User
-from krs.reports.service import Report, TargetView, ranking
+from krs.reports.service import Report, TargetView, ikm_profile, ranking
 from krs.service_levels import sla_state_of
 from krs.workdays import local_date, today_in
 
@@ -322,6 +322,13 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 round(float(ikm.ikm_spreadsheet), 2) if ikm.ikm_spreadsheet is not None else None,
             ]
         )
+
+    ws = book.sheet(_("Profil responden IKM"))
+    ws.append([_("Profil responden IKM"), period])
+    ws.append([_("Pertanyaan"), _("Jawaban"), _("Responden"), _("Persen")])
+    for part in ikm_profile(rep.units, rep.period):
+        for label, n, share in part.rows:
+            ws.append([part.title, label, n, share])
 
     ws = book.sheet(_("Target"))
     ws.append([_("Tahun"), targets.year, _("Bagian tahun berjalan (%)"), round(100 * targets.elapsed, 1)])

@@ -298,6 +298,7 @@ def test_evaluation_workbook_has_a_sheet_per_section_with_the_screen_numbers(cli
         "Waktu layanan",
         "Hasil dan rujukan",
         "IKM",
+        "Profil responden IKM",
         "Target",
         "Penggunaan aplikasi",
     ]
