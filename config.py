@@ -52,6 +52,16 @@ class Config:
     KRS_PAGE_SIZE = 25
     KRS_PROXY_FIX = int(os.environ.get("KRS_PROXY_FIX", "0"))  # trusted reverse proxies (nginx: 1)
     KRS_LOG_LEVEL = os.environ.get("KRS_LOG_LEVEL", "INFO")
+    # Mail (the daily digest, krs/notifications/digest.py): the office's SMTP server, through
+    # Flask-Mailman. MAIL_USE_TLS=1 for STARTTLS (port 587); MAIL_USE_SSL=1 for SMTPS (port 465).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "KRS <krs@localhost>")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
     # `make bench` only: serves /_bench/floor, a list-sized page rendered without a database
     KRS_BENCH = os.environ.get("KRS_BENCH") == "1"
 

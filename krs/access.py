@@ -151,6 +151,7 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "notifications.index": SIGNED_IN,
     "notifications.count": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
+    "notifications.daily_reminders": roles(ADMIN, SUPERVISOR),  # daily digests to hand over
     # administration
     "admin.index": roles(ADMIN, SUPERVISOR),
     "admin.units": roles(ADMIN),
@@ -779,4 +780,21 @@ def units_assignable_by(user: User) -> list[Unit]:
         return list(db.session.scalars(stmt))
     if user.role == SUPERVISOR:
         return list(db.session.scalars(stmt.where(Unit.id == user.unit_id)))
+    return []
+
+
+# ---------------------------------------------------------------- daily reminders (issue 16)
+
+
+def reminder_units_visible_to(user: User) -> list[Unit]:
+    """Units whose desk's daily digests the user may read and hand over: an admin every active
+    office with a desk, a supervisor their own unit, nobody else."""
+    if user.role == ADMIN:
+        return list(
+            db.session.scalars(
+                select(Unit).where(Unit.active.is_(True), Unit.kind != "direktorat").order_by(Unit.name)
+            )
+        )
+    if user.role == SUPERVISOR:
+        return [user.unit]
     return []

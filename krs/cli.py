@@ -1,8 +1,8 @@
-"""flask krs seed-demo | create-admin | stats-rebuild | stats-check (+ the commands of CLI_MODULES)"""
+"""flask krs seed-demo | create-admin | stats-rebuild | stats-check | send-digests (+ CLI_MODULES)"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import click
 from flask import Flask
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from krs.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from krs.extensions import db
 from krs.models import Role, Unit, UnitKind, User
+from krs.notifications.digest import send_digests
 from krs.passwords import password_problem
 from krs.reports import service as reports
 from krs.reports import stats
@@ -76,6 +77,28 @@ def register(app: Flask) -> None:
                 f"{len(problems)} angka berbeda; jalankan `flask krs stats-rebuild` lalu periksa lagi."
             )
         click.echo(f"Rekap dasbor sama dengan hitungan langsung ({', '.join(map(str, chosen))}).")
+
+    @group.command("send-digests")
+    @click.option(
+        "--date", "day", default=None, help="Tanggal (YYYY-MM-DD); bawaan: hari ini di zona tiap unit."
+    )
+    def send_digests_cmd(day: str | None):
+        """Kirim pengingat harian lewat email (sekali per petugas per hari)."""
+        try:
+            chosen = date.fromisoformat(day) if day else None
+        except ValueError as exc:
+            raise click.BadParameter("format tanggal YYYY-MM-DD") from exc
+        run = send_digests(chosen)
+        click.echo(
+            f"Pengingat terkirim: {len(run.sent)}; sudah terkirim sebelumnya: {run.already_sent}; "
+            f"tanpa hal menunggu: {run.nothing_waiting}; tanpa email: {len(run.without_email)}."
+        )
+        for username, error in run.failed:
+            click.echo(f"Gagal ke {username}: {error}", err=True)
+        if run.failed:
+            raise click.ClickException(
+                f"{len(run.failed)} pengingat gagal dikirim; dicoba lagi pada perintah berikutnya."
+            )
 
     # Feature modules add their commands here: each has register_commands(group).
     for module in CLI_MODULES:

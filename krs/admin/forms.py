@@ -34,6 +34,9 @@ class UnitForm(FlaskForm):
             self.code.data = self.code.data.strip().upper()
 
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
 class UserForm(FlaskForm):
     username = StringField(
         _l("Nama pengguna"),
@@ -52,12 +55,28 @@ class UserForm(FlaskForm):
         validators=[Optional(), Length(max=200)],
         description=_l("Kosongkan agar dibuatkan otomatis. Pengguna wajib menggantinya saat pertama masuk."),
     )
+    email = StringField(
+        _l("Email (untuk pengingat harian, boleh dikosongkan)"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(EMAIL_PATTERN, message=_l("Alamat email tidak valid.")),
+        ],
+    )
 
 
 class UserEditForm(FlaskForm):
     full_name = StringField(_l("Nama lengkap"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Peran"), validators=[DataRequired()])
     unit_id = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
+    email = StringField(
+        _l("Email (untuk pengingat harian, boleh dikosongkan)"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(EMAIL_PATTERN, message=_l("Alamat email tidak valid.")),
+        ],
+    )
 
 
 class ActiveForm(FlaskForm):

@@ -19,7 +19,7 @@ from krs.pagination import Page
 from krs.passwords import password_problem
 
 UNIT_FIELDS = ["code", "name", "kind", "timezone", "provinces", "active"]
-USER_FIELDS = ["username", "full_name", "role", "unit_id", "active", "must_change_password"]
+USER_FIELDS = ["username", "full_name", "role", "unit_id", "active", "must_change_password", "email"]
 
 
 class AdminError(Exception):
@@ -100,6 +100,7 @@ def create_user(actor: User, data: dict) -> tuple[User, str]:
         active=True,
         must_change_password=True,
     )
+    user.email = (data.get("email") or "").strip() or None
     password = data.get("password") or temporary_password()
     problem = password_problem(user, password)
     if problem:
@@ -120,6 +121,8 @@ def update_user(actor: User, user: User, data: dict) -> User:
     user.full_name = data["full_name"].strip()
     user.role = data["role"]
     user.unit = unit
+    if "email" in data:
+        user.email = (data.get("email") or "").strip() or None
     db.session.flush()
     audit.record(actor, "user.update", "user", user.id, before, audit.snapshot(user, USER_FIELDS))
     db.session.commit()

@@ -105,7 +105,10 @@ def _commit_change(actor: User, case: Case, action: str, before: dict, then=None
         raise ConflictError() from exc
 
 
-def assign_case(actor: User, case: Case, assignee: User, expected_version: int | None = None) -> Case:
+def assign_case(
+    actor: User, case: Case, assignee: User, expected_version: int | None = None, in_batch: bool = False
+) -> Case:
+    """`in_batch`: part of a bulk assignment, whose receivers hear of it once (cases_bulk_assigned)."""
     _check_version(case, expected_version)
     if case.status in (CaseStatus.CLOSED, CaseStatus.CLOSURE_REQUESTED):
         raise CaseError(
@@ -126,7 +129,7 @@ def assign_case(actor: User, case: Case, assignee: User, expected_version: int |
         case,
         "case.assign",
         before,
-        then=lambda: signals.case_assigned.send(actor, case=case, assignee=assignee),
+        then=lambda: signals.case_assigned.send(actor, case=case, assignee=assignee, in_batch=in_batch),
     )
     return case
 

@@ -11,17 +11,8 @@ from sqlalchemy import func, select
 from krs import access
 from krs.extensions import db
 from krs.models import Case, Event, User
+from krs.whatsapp import international_number
 from krs.workdays import today_in
-
-
-def international_number(phone: str | None) -> str | None:
-    """08123… / +628123… / 628123… → 628123…; None when it is not an Indonesian mobile number."""
-    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    if not digits.startswith("628") or not 10 <= len(digits) <= 15:
-        return None
-    return digits
 
 
 def next_appointment(case: Case):

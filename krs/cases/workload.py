@@ -10,7 +10,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from krs import access
+from krs import access, signals
 from krs.cases import service
 from krs.extensions import db
 from krs.models import OPEN_STATUSES, Case, Event, User
@@ -76,7 +76,8 @@ class BulkResult:
 
 
 def bulk_assign(actor: User, case_ids: list[int], assignee: User) -> BulkResult:
-    """Assign each selected case the actor may assign; each is its own change (event + audit row)."""
+    """Assign each selected case the actor may assign; each is its own change (event + audit row).
+    The assignee is told once for the whole batch (signals.cases_bulk_assigned), not once per case."""
     result = BulkResult()
     if not case_ids:
         result.refused.append(("", str(_l("Centang minimal satu kasus yang akan ditugaskan."))))
@@ -92,10 +93,13 @@ def bulk_assign(actor: User, case_ids: list[int], assignee: User) -> BulkResult:
             result.refused.append((case.number, str(_l("Anda tidak dapat menugaskan kasus ini."))))
             continue
         try:
-            service.assign_case(actor, case, assignee)
+            service.assign_case(actor, case, assignee, in_batch=True)
         except service.CaseError as exc:
             db.session.rollback()
             result.refused.append((case.number, str(exc)))
         else:
             result.assigned.append(case)
+    if result.assigned:
+        signals.cases_bulk_assigned.send(actor, cases=result.assigned, assignee=assignee)
+        db.session.commit()
     return result

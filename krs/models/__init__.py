@@ -23,7 +23,7 @@ from krs.models.cases import (
     SavedFilter,
     ServiceType,
 )
-from krs.models.notifications import Notification, NotificationKind
+from krs.models.notifications import DigestSent, Notification, NotificationKind
 from krs.models.outreach import (
     GroupKind,
     GroupMember,
@@ -36,12 +36,13 @@ from krs.models.outreach import (
 from krs.models.people import Applicant, ApplicantKind, Gender, Role, Unit, UnitKind, User
 from krs.models.reference import ReferenceItem, ReferenceList
 from krs.models.reports import ServiceLevel, StatDay, StatMonth, UnitTarget
-from krs.models.surveys import Survey
+from krs.models.surveys import AgeBand, Education, Occupation, Survey
 from krs.models.transfers import CaseTransfer, TransferStatus
 from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
 
 __all__ = [
     "OPEN_STATUSES",
+    "AgeBand",
     "Applicant",
     "ApplicantKind",
     "Attachment",
@@ -53,6 +54,8 @@ __all__ = [
     "CaseTransfer",
     "Channel",
     "Condition",
+    "DigestSent",
+    "Education",
     "Event",
     "EventKind",
     "Gender",
@@ -62,6 +65,7 @@ __all__ = [
     "LandStatus",
     "LoginThrottle",
     "Notification",
+    "Occupation",
     "NotificationKind",
     "Outcome",
     "OutreachAttendee",

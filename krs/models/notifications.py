@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from krs.extensions import db
@@ -20,6 +20,7 @@ class NotificationKind(LabelledEnum):
     TRANSFER_WAITING = "transfer_waiting"
     TRANSFER_DECIDED = "transfer_decided"
     NEXT_ACTION_DUE = "next_action_due"
+    ASSIGNED_MANY = "assigned_many"  # a bulk assignment: one notice per officer, not one per case
 
     @classmethod
     def _labels(cls):
@@ -30,6 +31,7 @@ class NotificationKind(LabelledEnum):
             "transfer_waiting": _l("Pemindahan kasus menunggu keputusan"),
             "transfer_decided": _l("Pemindahan kasus diputuskan"),
             "next_action_due": _l("Tanggal tindakan berikutnya tiba"),
+            "assigned_many": _l("Beberapa kasus ditugaskan kepada Anda"),
         }
 
 
@@ -53,3 +55,16 @@ class Notification(db.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class DigestSent(db.Model):
+    """A daily digest handed to one person for one day (krs.notifications.digest): the row is
+    claimed before the mail goes out, so two runs of `send_digests` never send twice."""
+
+    __tablename__ = "digest_sent"
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_digest_sent_user_day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(10), default="email")
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -6,6 +6,7 @@ sender's transaction: it adds rows to `db.session` and never commits.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from krs import signals
@@ -20,9 +21,22 @@ def on_case_viewed(user: User, case: Case) -> None:
 
 
 @signals.case_assigned.connect
-def on_assigned(actor: User, case: Case, assignee: User) -> None:
-    if assignee.id != actor.id:
+def on_assigned(actor: User, case: Case, assignee: User, in_batch: bool = False) -> None:
+    if assignee.id != actor.id and not in_batch:  # a bulk assignment notifies once (below)
         notify(assignee.id, NotificationKind.ASSIGNED, case, actor.full_name)
+
+
+@signals.cases_bulk_assigned.connect
+def on_bulk_assigned(actor: User, cases: list[Case], assignee: User) -> None:
+    """One notice per officer for a whole bulk assignment: the count and the case numbers."""
+    if assignee.id == actor.id or not cases:
+        return
+    if len(cases) == 1:
+        notify(assignee.id, NotificationKind.ASSIGNED, cases[0], actor.full_name)
+        return
+    numbers = ", ".join(c.number for c in cases)
+    text = _("%(n)s kasus dari %(name)s: %(numbers)s", n=len(cases), name=actor.full_name, numbers=numbers)
+    notify(assignee.id, NotificationKind.ASSIGNED_MANY, None, text if len(text) <= 300 else text[:299] + "…")
 
 
 @signals.closure_requested.connect

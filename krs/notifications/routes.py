@@ -6,10 +6,13 @@ from flask import Blueprint, has_request_context, redirect, render_template, req
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
+from krs import access
 from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.models import NotificationKind
-from krs.notifications import service
+from krs.notifications import digest, service
+from krs.notifications.mail import init_mail
 from krs.pagination import id_or_none, page_number
+from krs.workdays import today_in
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -27,6 +30,11 @@ class PassiveAwareSessionInterface(SecureCookieSessionInterface):
 @bp.record_once
 def _install_session_interface(state):
     state.app.session_interface = PassiveAwareSessionInterface()
+
+
+@bp.record_once
+def _install_mail(state):
+    init_mail(state.app)  # Flask-Mailman from the MAIL_* settings (the daily digest)
 
 
 @bp.app_template_filter("notification_label")
@@ -64,3 +72,23 @@ def mark_read():
         resp = render_template(fragment, page=result, unread_only=False)
         return resp, 200, {"HX-Trigger": "notificationsChanged"}
     return redirect(url_for("notifications.index"))
+
+
+# ---------------------------------------------------------------- daily reminders (issue 16)
+
+
+@bp.get("/reminders")
+def daily_reminders():
+    """ "Pengingat harian": each desk person's digest of today, with a WhatsApp hand-off link for
+    those who get no email. A supervisor sees their own unit; an admin picks a unit."""
+    units = access.reminder_units_visible_to(current_user)
+    chosen = id_or_none(request.args.get("unit", ""))
+    unit = next((u for u in units if u.id == chosen), units[0] if units else None)
+    today = today_in((unit or current_user.unit).timezone)
+    return render_template(
+        "notifications/reminders.html",
+        rows=digest.reminder_rows(unit, today) if unit else [],
+        unit=unit,
+        units=units if len(units) > 1 else [],
+        today=today,
+    )

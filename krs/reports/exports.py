@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from krs import access, case_lists
-from krs.export_writer import XlsxBook, csv_chunks
+from krs.export_writer import DATE_FORMAT, XlsxBook, csv_chunks
 from krs.extensions import db
 from krs.ikm import ELEMENTS
 from krs.models import Applicant, Case, CaseService, CaseStatus, Channel, Outcome, ServiceType, Unit, User
-from krs.reports.service import Report, TargetView, ranking
+from krs.regions import name_of
+from krs.reports.service import Report, TargetView, ikm_profile, ranking
 from krs.service_levels import sla_state_of
 from krs.workdays import local_date, today_in
 
@@ -39,7 +40,40 @@ def case_columns() -> list[str]:
         _("Status batas waktu"),
         _("Hasil"),
         _("Tanggal ditutup"),
+        *region_columns(),
     ]
+
+
+def region_columns() -> list[str]:
+    """The applicant's region, name and Kemendagri code of each level (issue 16: Excel users
+    filter and pivot on them)."""
+    return [
+        _("Provinsi"),
+        _("Kode provinsi"),
+        _("Kabupaten/kota"),
+        _("Kode kabupaten/kota"),
+        _("Kecamatan"),
+        _("Kode kecamatan"),
+        _("Desa/kelurahan"),
+        _("Kode desa/kelurahan"),
+    ]
+
+
+# XLSX of the case list: widths per column, dates shown DD/MM/YYYY (real dates, not text)
+CASE_WIDTHS = (22, 24, 12, 28, 19, 16, 16, 34, 18, 22, 12, 12, 18, 26, 12, 20, 9, 22, 11, 20, 11, 22, 15)
+CASE_DATE_COLUMNS = (2, 10, 11, 14)
+
+
+class _Regions:
+    """Region code -> name, looked up once per distinct code of an export."""
+
+    def __init__(self):
+        self.names: dict[str | None, str | None] = {None: None, "": None}
+
+    def __call__(self, code: str | None) -> str | None:
+        if code not in self.names:
+            self.names[code] = name_of(code) or None
+        return self.names[code]
 
 
 SLA_LABELS = {
@@ -71,7 +105,8 @@ class _Services:
 
 
 def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
-    """The rows of the filtered list (the same statement as the screen), newest first.
+    """The rows of the filtered list (the same statement as the screen), newest first. Dates are
+    `date` values (the CSV writes them ISO, the XLSX as real dates), then the region columns.
 
     One streamed statement of plain columns (`yield_per`: a server-side cursor on PostgreSQL, batches
     of BATCH rows in memory whatever the list's length); the services come aggregated per case in
@@ -105,6 +140,10 @@ def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
             Case.resolution_due,
             Case.outcome,
             Case.closed_at,
+            applicant.province_code,
+            applicant.regency_code,
+            applicant.district_code,
+            applicant.village_code,
             maintain_column_froms=True,
         )
         .join(applicant, applicant.id == Case.applicant_id)
@@ -123,6 +162,8 @@ def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
     today = today_in(user.unit.timezone)
     nik_shown = partial(access.shown_nik_value, user)
     phone_shown = partial(access.shown_phone_value, user)
+    region = _Regions()
+    village_shown = access.can_see_pii(user)  # the village is part of the address: masked like it
 
     for (
         number,
@@ -139,6 +180,10 @@ def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
         resolution_due,
         outcome,
         closed_at,
+        province,
+        regency,
+        district,
+        village,
     ) in db.session.execute(stmt):
         unit_name, tz = units[unit_id]
         sla = sla_shown.get((status, resolution_due))
@@ -147,7 +192,7 @@ def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
         yield [
             number,
             unit_name,
-            local_date(created_at, tz).isoformat(),
+            local_date(created_at, tz),
             name,
             nik_shown(nik) or None,
             phone_shown(phone) or None,
@@ -155,11 +200,19 @@ def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
             shown_services(service_values),
             statuses.get(status, status) or None,
             assignee_name or None,
-            first_response_due.isoformat() if first_response_due else None,
-            resolution_due.isoformat() if resolution_due else None,
+            first_response_due,
+            resolution_due,
             sla,
             outcomes.get(outcome, outcome) if outcome else None,
-            local_date(closed_at, tz).isoformat() if closed_at else None,
+            local_date(closed_at, tz) if closed_at else None,
+            region(province),
+            province or None,
+            region(regency),
+            regency or None,
+            region(district),
+            district or None,
+            region(village) if village_shown else None,
+            (village or None) if village_shown else None,
         ]
 
 
@@ -173,10 +226,21 @@ def cases_xlsx(user: User, filters: case_lists.CaseFilters):
     of being kept in memory."""
     book = XlsxBook()
     ws = book.sheet(_("Kasus"))
-    ws.append(case_columns())
+    ws.column_widths(CASE_WIDTHS)
+    ws.column_formats(dict.fromkeys(CASE_DATE_COLUMNS, DATE_FORMAT))
+    ws.table_header(case_columns())
     for row in case_rows(user, filters):
         ws.append(row)
     return book.spooled()
+
+
+def _table_sheet(book: XlsxBook, title: str, header_row: int = 1):
+    """A sheet of the evaluation: the first column (units) wide, the figures narrower, the rows
+    above the table's header and the header itself frozen."""
+    ws = book.sheet(title)
+    ws.column_widths([32, *[16] * 25])
+    ws.freeze_below(header_row)
+    return ws
 
 
 def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> object:
@@ -185,10 +249,10 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
     total = rep.total
     period = f"{rep.period.start.isoformat()} s.d. {rep.period.end.isoformat()}"
 
-    ws = book.sheet(_("Ringkasan"))
+    ws = _table_sheet(book, _("Ringkasan"), header_row=3)
     ws.append([_("Evaluasi Klinik Rumah Swadaya"), period])
     ws.append([])
-    ws.append(
+    ws.table_header(
         [
             _("Peringkat"),
             _("Unit"),
@@ -244,23 +308,23 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
         ]
     )
 
-    ws = book.sheet(_("Per bulan"))
-    ws.append([_("Bulan"), _("Unit"), _("Kasus masuk"), _("Kasus ditutup")])
+    ws = _table_sheet(book, _("Per bulan"))
+    ws.table_header([_("Bulan"), _("Unit"), _("Kasus masuk"), _("Kasus ditutup")])
     for unit in rep.units:
         f = rep.by_unit[unit.id]
         for month in rep.period.months():
             ws.append([month, unit.name, f.in_per_month.get(month, 0), f.closed_per_month.get(month, 0)])
 
-    ws = book.sheet(_("Tunggakan"))
-    ws.append([_("Unit"), *[s.label for s in CaseStatus if s != CaseStatus.CLOSED], _("Jumlah")])
+    ws = _table_sheet(book, _("Tunggakan"))
+    ws.table_header([_("Unit"), *[s.label for s in CaseStatus if s != CaseStatus.CLOSED], _("Jumlah")])
     for unit in rep.units:
         f = rep.by_unit[unit.id]
         ws.append(
             [unit.name, *[f.backlog.get(s, 0) for s in CaseStatus if s != CaseStatus.CLOSED], f.backlog_total]
         )
 
-    ws = book.sheet(_("Layanan dan kanal"))
-    ws.append([_("Unit"), *[s.label for s in ServiceType], *[c.label for c in Channel]])
+    ws = _table_sheet(book, _("Layanan dan kanal"))
+    ws.table_header([_("Unit"), *[s.label for s in ServiceType], *[c.label for c in Channel]])
     for unit in rep.units:
         f = rep.by_unit[unit.id]
         ws.append(
@@ -271,8 +335,8 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
             ]
         )
 
-    ws = book.sheet(_("Waktu layanan"))
-    ws.append(
+    ws = _table_sheet(book, _("Waktu layanan"))
+    ws.table_header(
         [
             _("Unit"),
             _("Median hari kerja sampai respons pertama"),
@@ -293,14 +357,14 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
             ]
         )
 
-    ws = book.sheet(_("Hasil dan rujukan"))
-    ws.append([_("Unit"), *[o.label for o in Outcome], _("Rujukan")])
+    ws = _table_sheet(book, _("Hasil dan rujukan"))
+    ws.table_header([_("Unit"), *[o.label for o in Outcome], _("Rujukan")])
     for unit in rep.units:
         f = rep.by_unit[unit.id]
         ws.append([unit.name, *[f.outcomes.get(o, 0) for o in Outcome], f.referrals])
 
-    ws = book.sheet(_("IKM"))
-    ws.append(
+    ws = _table_sheet(book, _("IKM"))
+    ws.table_header(
         [
             _("Unit"),
             _("Responden"),
@@ -323,9 +387,16 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
             ]
         )
 
-    ws = book.sheet(_("Target"))
+    ws = _table_sheet(book, _("Profil responden IKM"), header_row=2)
+    ws.append([_("Profil responden IKM"), period])
+    ws.table_header([_("Pertanyaan"), _("Jawaban"), _("Responden"), _("Persen")])
+    for part in ikm_profile(rep.units, rep.period):
+        for label, n, share in part.rows:
+            ws.append([part.title, label, n, share])
+
+    ws = _table_sheet(book, _("Target"), header_row=2)
     ws.append([_("Tahun"), targets.year, _("Bagian tahun berjalan (%)"), round(100 * targets.elapsed, 1)])
-    ws.append(
+    ws.table_header(
         [
             _("Unit"),
             _("Indikator"),
@@ -342,8 +413,8 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 [unit.name, a.label, a.target, a.actual, a.to_date_pct, a.expected_by_now, a.pro_rated_pct]
             )
 
-    ws = book.sheet(_("Penggunaan aplikasi"))
-    ws.append(
+    ws = _table_sheet(book, _("Penggunaan aplikasi"))
+    ws.table_header(
         [
             _("Unit"),
             _("Petugas"),

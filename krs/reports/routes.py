@@ -77,6 +77,8 @@ def _tile_context(name: str, units, period, rep=None):
         context["outcome_items"] = [
             (label, f.outcomes.get(key, 0)) for key, label in labels["outcome"].items()
         ]
+        if name == "ikm":
+            context["profile"] = service.ikm_profile(units, period)
     return context
 
 

@@ -1,15 +1,37 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
+from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from krs.ikm import ELEMENTS
+from krs.models import AgeBand, Education, Gender, Occupation
+
+
+def _optional_choice(label, enum_cls):
+    """A profile question: the enumeration's answers, or none at all (every part is optional)."""
+    return SelectField(
+        label,
+        choices=[("", _l("— tidak diisi —")), *[(m.value, m.label) for m in enum_cls]],
+        validators=[Optional()],
+        validate_choice=True,
+    )
 
 
 class SurveyForm(FlaskForm):
     comment = TextAreaField(
         _l("Saran dan masukan (boleh dikosongkan)"), validators=[Optional(), Length(max=2000)]
     )
+
+    # respondent profile of the standard IKM report (PermenPANRB 14/2017): all optional
+    age_band = _optional_choice(_l("Usia"), AgeBand)
+    sex = _optional_choice(_l("Jenis kelamin"), Gender)
+    education = _optional_choice(_l("Pendidikan terakhir"), Education)
+    occupation = _optional_choice(_l("Pekerjaan utama"), Occupation)
+
+    def profile(self) -> dict:
+        return {
+            name: getattr(self, name).data or None for name in ("age_band", "sex", "education", "occupation")
+        }
 
     def answers(self) -> dict:
         return {e.code: getattr(self, e.code).data for e in ELEMENTS}

@@ -23,7 +23,7 @@ def _answer(token: str, kiosk: bool):
     form = SurveyForm()
     if form.validate_on_submit():
         try:
-            service.submit(token, form.answers(), form.comment.data)
+            service.submit(token, form.answers(), form.comment.data, form.profile())
         except service.SurveyError as exc:
             return render_template("surveys/invalid.html", kiosk=kiosk, message=str(exc)), 409
         return redirect(url_for("surveys.thanks", kiosk=1 if kiosk else None))

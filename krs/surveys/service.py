@@ -14,7 +14,19 @@ from sqlalchemy import func, select, update
 from krs import access, audit
 from krs.extensions import db
 from krs.ikm import CODES, IkmResult, ikm_from_sums
-from krs.models import Case, Event, EventKind, Survey, Unit, User, utcnow
+from krs.models import (
+    AgeBand,
+    Case,
+    Education,
+    Event,
+    EventKind,
+    Gender,
+    Occupation,
+    Survey,
+    Unit,
+    User,
+    utcnow,
+)
 
 LINK_VALID_DAYS = 14
 KIOSK_VALID_HOURS = 4
@@ -101,8 +113,21 @@ def open_survey(token: str) -> Survey | None:
     return survey
 
 
-def submit(token: str, answers: dict, comment: str | None) -> Survey:
-    """Store the raw answers (once) and note on the case's timeline that a survey arrived."""
+PROFILE_ANSWERS = {"age_band": AgeBand, "sex": Gender, "education": Education, "occupation": Occupation}
+
+
+def clean_profile(profile: dict | None) -> dict:
+    """The respondent's profile: each part one of its enumeration's values, or None (not given)."""
+    profile = profile or {}
+    return {
+        name: (v if enum_cls.has(v := profile.get(name)) else None)
+        for name, enum_cls in PROFILE_ANSWERS.items()
+    }
+
+
+def submit(token: str, answers: dict, comment: str | None, profile: dict | None = None) -> Survey:
+    """Store the raw answers and the optional respondent profile (once) and note on the case's
+    timeline that a survey arrived."""
     survey = open_survey(token)
     if survey is None:
         raise SurveyError(_l("Tautan survei ini sudah dipakai atau kedaluwarsa."))
@@ -118,7 +143,12 @@ def submit(token: str, answers: dict, comment: str | None) -> Survey:
     claimed = db.session.execute(
         update(Survey)
         .where(Survey.id == survey.id, Survey.submitted_at.is_(None), Survey.expires_at > now)
-        .values(submitted_at=now, comment=(comment or "").strip()[:2000] or None, **values)
+        .values(
+            submitted_at=now,
+            comment=(comment or "").strip()[:2000] or None,
+            **values,
+            **clean_profile(profile),
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from krs.export_writer import Alignment, Font, XlsxBook
+from krs.export_writer import DATE_FORMAT, Alignment, Font, XlsxBook
 from krs.models import WorkCategory
 from krs.worklog.service import PrintableLogbook, datetime_in
 
@@ -24,17 +24,19 @@ def logbook_xlsx(book: PrintableLogbook) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
 
     def day(value):
-        return ws.cell(value, number_format="DD/MM/YYYY")
+        return ws.cell(value, number_format=DATE_FORMAT)
 
-    ws.append([ws.cell(_("Logbook magang"), font=Font(bold=True, size=14))])
-    for label, value in (
+    about = (
         (_("Nama"), p.intern.full_name),
         (_("Perguruan tinggi"), p.university),
         (_("Program studi"), p.study_programme),
         (_("Unit"), p.unit.name),
         (_("Masa magang"), f"{format_date(p.start_date, 'd MMM y')} – {format_date(p.end_date, 'd MMM y')}"),
         (_("Pembimbing lapangan"), p.field_supervisor.full_name),
-    ):
+    )
+    ws.freeze_below(1 + len(about) + 2)  # title, the placement, a blank row, the entries' header
+    ws.append([ws.cell(_("Logbook magang"), font=Font(bold=True, size=14))])
+    for label, value in about:
         ws.append([ws.cell(label, font=bold), value])
     ws.append([])
     header = [
@@ -46,7 +48,7 @@ def logbook_xlsx(book: PrintableLogbook) -> bytes:
         _("Kasus"),
         _("Catatan"),
     ]
-    ws.append([ws.cell(h, font=bold) for h in header])
+    ws.table_header(header)  # frozen, with an autofilter over the entries
     for e in book.entries:
         span = f"{e.start_time:%H:%M}–{e.end_time:%H:%M}" if e.start_time and e.end_time else ""
         ws.append(
@@ -60,6 +62,7 @@ def logbook_xlsx(book: PrintableLogbook) -> bytes:
                 e.annotation or "",
             ]
         )
+    ws.end_table()
     ws.append([])
     ws.append([ws.cell(_("Jumlah jam disetujui"), font=bold), "", round(book.totals.minutes / 60, 2)])
     for category in WorkCategory:

@@ -15,6 +15,7 @@ def test_each_signal_has_its_receivers_once(app):
     expected = {
         signals.case_viewed: [notification_receivers.on_case_viewed],
         signals.case_assigned: [notification_receivers.on_assigned],
+        signals.cases_bulk_assigned: [notification_receivers.on_bulk_assigned],
         signals.closure_requested: [notification_receivers.on_closure_requested],
         signals.closure_returned: [notification_receivers.on_closure_returned],
         signals.transfer_requested: [notification_receivers.on_transfer_requested],

@@ -109,6 +109,8 @@ EXPECTED: dict[str, object] = {
     "admin.audit": ({"admin"}, None),
     "perf.floor": PUBLIC,  # only registered when KRS_BENCH=1
     "cases.reveal_nik": ({"admin", "supervisor", "staff"}, {"admin"}),
+    # reminders outside the app (issue 16): the supervisor's "Pengingat harian" page
+    "notifications.daily_reminders": ({"admin", "supervisor"}, None),
 }
 
 

@@ -233,6 +233,7 @@ def test_export_rows_hold_every_column_of_the_case(client, desk, make_case):
         "Selesai",
         "Selesai ditangani",
         day(closed.closed_at),
+        *_regions(closed.applicant),
     ]
     assert csv_rows[both.number][6:15] == [
         "Telepon",
@@ -247,8 +248,19 @@ def test_export_rows_hold_every_column_of_the_case(client, desk, make_case):
     ]
     assert csv_rows[fresh.number][8:10] == ["Baru", ""]
     assert len(csv_rows) == len(xlsx_rows) == 4  # Jawa II's cases only
-    for number, row in csv_rows.items():
-        assert ["" if v is None else v for v in xlsx_rows[number]] == row
+    for number, row in csv_rows.items():  # the XLSX holds real dates where the CSV writes ISO text
+        assert [
+            "" if v is None else v.date().isoformat() if isinstance(v, datetime) else v
+            for v in xlsx_rows[number]
+        ] == row
+
+
+def _regions(applicant) -> list[str]:
+    from krs.regions import name_of
+
+    codes = (applicant.province_code, applicant.regency_code, applicant.district_code, applicant.village_code)
+    assert all(codes)
+    return [value for code in codes for value in (name_of(code), code)]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -308,6 +320,7 @@ def test_evaluation_workbook_has_a_sheet_per_section_with_the_screen_numbers(cli
         "Waktu layanan",
         "Hasil dan rujukan",
         "IKM",
+        "Profil responden IKM",
         "Target",
         "Penggunaan aplikasi",
     ]
