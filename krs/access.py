@@ -600,6 +600,8 @@ ENDPOINTS.update(
         "admin.user_edit": roles(ADMIN, SUPERVISOR),
         "admin.user_active": roles(ADMIN, SUPERVISOR),
         "admin.user_reset_password": roles(ADMIN, SUPERVISOR),
+        "admin.user_end_sessions": roles(ADMIN, SUPERVISOR),
+        "admin.work_calendar": roles(ADMIN),
         "admin.reference": roles(ADMIN),
         "admin.audit": roles(ADMIN),
     }

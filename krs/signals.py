@@ -30,3 +30,9 @@ transfer_decided = _signals.signal("transfer-decided", doc="transfer= (accepted 
 outreach_session_saved = _signals.signal(
     "outreach-session-saved", doc="session= (created or changed, flushed, staff present set)"
 )
+
+# administration (sender: the acting user)
+work_calendar_changed = _signals.signal(
+    "work-calendar-changed",
+    doc="year= (collective leave counted differently; the due dates of that year moved, flushed)",
+)
