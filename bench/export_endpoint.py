@@ -30,18 +30,21 @@ def main() -> None:
     from sqlalchemy import select
 
     from krs import create_app
+    from krs.auth import service as auth_service
     from krs.extensions import db
     from krs.models import User
 
     app = create_app()
     with app.app_context():
-        user_id = db.session.scalar(select(User.id).where(User.username == args.user))
-    if user_id is None:
-        sys.exit(f"no user {args.user!r} in this database (seed-demo creates the demo accounts)")
+        user = db.session.scalar(select(User).where(User.username == args.user))
+        if user is None:
+            sys.exit(f"no user {args.user!r} in this database (seed-demo creates the demo accounts)")
+        user_id, session_id = user.id, auth_service.start_session(user)  # a server-side session
     client = app.test_client()
     with client.session_transaction() as sess:
         sess["_user_id"] = str(user_id)
         sess["_fresh"] = True
+        sess[auth_service.SESSION_KEY] = session_id
     url = f"/reports/cases.{args.fmt}?{args.query}"
 
     cpu: list[float] = []

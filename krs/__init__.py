@@ -21,9 +21,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from krs import access, request_log, storage
-from krs.auth.service import sign_in_refusal
+from krs.auth import service as auth_service
 from krs.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
-from krs.models import User
 
 
 def select_locale() -> str:
@@ -130,12 +129,19 @@ def _register_guards(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id))
-        if user and user.active and (refusal := sign_in_refusal(user)):  # placement period over
+        # one query: the user joined with the session record named by the cookie; no record (signed
+        # out, password changed, sessions ended by an admin), no user (issue 13)
+        user = auth_service.user_of_session(int(user_id), session.get(auth_service.SESSION_KEY))
+        if user is None:
+            if session.pop(auth_service.SESSION_KEY, None) is not None:
+                flash(_("Sesi Anda berakhir. Silakan masuk kembali."), "error")
+            session.pop("_user_id", None)
+            return None
+        if user.active and (refusal := auth_service.sign_in_refusal(user)):  # placement period over
             session.pop("_user_id", None)
             flash(refusal, "error")
             return None
-        return user if user and user.active else None
+        return user if user.active else None
 
     @app.before_request
     def refuse_nul_bytes():
@@ -160,6 +166,7 @@ def _register_guards(app: Flask) -> None:
             from flask import flash
             from flask_login import logout_user
 
+            auth_service.end_session(session.get(auth_service.SESSION_KEY))
             logout_user()
             session.clear()
             flash(_("Sesi Anda berakhir. Silakan masuk kembali."), "error")

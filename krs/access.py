@@ -162,6 +162,8 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "admin.user_edit": roles(ADMIN, SUPERVISOR),
     "admin.user_active": roles(ADMIN, SUPERVISOR),
     "admin.user_reset_password": roles(ADMIN, SUPERVISOR),
+    "admin.user_end_sessions": roles(ADMIN, SUPERVISOR),
+    "admin.work_calendar": roles(ADMIN),
     "admin.reference": roles(ADMIN),
     "admin.audit": roles(ADMIN),
     # performance: the measuring floor, registered only when KRS_BENCH=1

@@ -62,3 +62,9 @@ class DigestSection:
 # Receivers only read (no writes) and return DigestSection | list[DigestSection] | None; they must
 # keep to the person's own scope (krs.access), as the digest leaves the app by email or WhatsApp.
 digest_requested = _signals.signal("digest-requested", doc="today=; receivers return DigestSection(s)")
+
+# administration (sender: the acting user)
+work_calendar_changed = _signals.signal(
+    "work-calendar-changed",
+    doc="year= (collective leave counted differently; the due dates of that year moved, flushed)",
+)

@@ -114,7 +114,11 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
+        # migrations count working days with explicit calendars, never by reading the settings
+        # table through the app's own session (another connection, maybe before the table exists)
+        from krs import workdays
+
+        with context.begin_transaction(), workdays.using(workdays.DEFAULT):
             context.run_migrations()
 
 

@@ -28,6 +28,7 @@ from PIL import Image
 from sqlalchemy import event, select, text
 from werkzeug.security import generate_password_hash
 
+from krs.auth import service as auth_service
 from krs.cases import service as case_service
 from krs.cases import transfer
 from krs.extensions import db
@@ -44,6 +45,7 @@ from krs.models import (
     Survey,
     Unit,
     User,
+    UserSession,
     WeekStatus,
     WorkLogEntry,
     WorkWeek,
@@ -140,11 +142,28 @@ def first_user(unit: Unit, role: str) -> User | None:
     ).first()
 
 
-def login(client, user: User) -> None:
-    """Sign a test client in as `user` without the (deliberately slow) password form."""
+def login(client, user: User, new_session: bool = False) -> None:
+    """Sign a test client in as `user` without the (deliberately slow) password form.
+
+    Like a real sign-in it needs a server-side session record (issue 13). The user's newest live
+    record is reused, so the walks that compare the whole database around a request, signing in
+    again for each, see no change from the signing in itself; `new_session` makes a fresh one
+    (two devices of one person)."""
+    session_id = None if new_session else session_record_of(user)
     with client.session_transaction() as sess:
         sess["_user_id"] = str(user.id)
         sess["_fresh"] = True
+        sess[auth_service.SESSION_KEY] = session_id or auth_service.start_session(user)
+
+
+def session_record_of(user: User) -> str | None:
+    """The id of the user's newest session record, if any."""
+    return db.session.scalar(
+        select(UserSession.id)
+        .where(UserSession.user_id == user.id)
+        .order_by(UserSession.created_at.desc())
+        .limit(1)
+    )
 
 
 def valid_nik(n: int, female: bool = False, district: str = "327601") -> str:
@@ -297,8 +316,11 @@ WALK_ROLES = ("admin", "viewer", "supervisor", "staff", "intern")
 
 def walk_world(units, make_user, make_case):
     """Two units, one user per role, an in-progress case in each (the intern's in their unit),
-    each case with a stored attachment: (users by role, {"own": case, "other": case})."""
+    each case with a stored attachment: (users by role, {"own": case, "other": case}). Each user
+    has a session record already, so `login` during a walk adds no row."""
     users = {role: make_user(role, username=f"walk-{role}") for role in WALK_ROLES}
+    for user in users.values():
+        auth_service.start_session(user)
     own = make_case(unit=units["jawa2"], status=CaseStatus.IN_PROGRESS, assignee=users["intern"])
     other = make_case(unit=units["jawa3"], status=CaseStatus.IN_PROGRESS)
     for case in (own, other):
@@ -530,6 +552,7 @@ EXTRA_ARGUMENTS |= {
     ("admin.user_edit", "user_id"): _staff_account_of,
     ("admin.user_active", "user_id"): _staff_account_of,
     ("admin.user_reset_password", "user_id"): _staff_account_of,
+    ("admin.user_end_sessions", "user_id"): _staff_account_of,
 }
 
 

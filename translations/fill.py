@@ -13,6 +13,20 @@ PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "messages.po"
 
 # ruff: noqa: E501 - a message and its translation stay on one line, so a msgid can be found with grep
 NEW = {
+    # issue 13: server-side sessions, collective leave
+    "Cuti bersama dihitung hari libur": "Collective leave counted as a day off",
+    "Konfirmasi akhiri semua sesi.": "Confirm ending all sessions.",
+    "%(n)s sesi %(u)s diakhiri; akun ini harus masuk kembali.": "%(n)s session(s) of %(u)s ended; this account must sign in again.",
+    "Kalender %(y)s disimpan; batas waktu %(n)s kasus dihitung ulang.": "Calendar %(y)s saved; the due dates of %(n)s case(s) were recalculated.",
+    "Pilih tahun yang tersedia lalu simpan lagi.": "Choose one of the years listed and save again.",
+    "Kalender kerja": "Working calendar",
+    "Batas waktu layanan dihitung dalam hari kerja: Sabtu, Minggu dan hari libur nasional tidak dihitung. Cuti bersama juga tidak dihitung, kecuali dimatikan untuk tahun itu. Menyimpan perubahan menghitung ulang batas waktu kasus tahun itu dan angka dasbor.": "Service levels count working days: Saturdays, Sundays and public holidays do not count. Collective leave does not count either, unless switched off for that year. Saving a change recalculates the due dates of that year's cases and the dashboard figures.",
+    "Cuti bersama": "Collective leave",
+    "Belum ada data": "No data yet",
+    "Cuti bersama per tahun: dihitung hari libur atau hari kerja.": "Collective leave per year: counted as days off or as working days.",
+    "Sesi masuk": "Signed-in sessions",
+    "Mengeluarkan akun ini dari semua perangkat (misalnya ponsel hilang atau komputer bersama); pengguna harus masuk kembali.": "Signs this account out on every device (a lost phone, a shared computer); the user must sign in again.",
+    "Akhiri semua sesi": "End all sessions",
     # issue 6: dashboards from maintained totals
     "Dicatat dalam 24 jam (%)": "Entered within 24 hours (%)",
     "Dicatat ≤ 24 jam": "Entered ≤ 24 h",

@@ -2,8 +2,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from krs.fields import MultiCheckboxField
 from krs.models import UnitKind
@@ -102,3 +110,12 @@ class AuditFilterForm(FlaskForm):
     entity = StringField(_l("Entitas"), validators=[Optional(), Length(max=40)])
     date_from = DateField(_l("Dari tanggal"), validators=[Optional()])
     date_to = DateField(_l("Sampai tanggal"), validators=[Optional()])
+
+
+class EndSessionsForm(FlaskForm):
+    confirm = HiddenField(validators=[DataRequired()])
+
+
+class CollectiveLeaveForm(FlaskForm):
+    year = IntegerField(validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    collective_leave_off = BooleanField(_l("Cuti bersama dihitung hari libur"))

@@ -11,6 +11,8 @@ from krs.admin import service
 from krs.admin.forms import (
     ActiveForm,
     AuditFilterForm,
+    CollectiveLeaveForm,
+    EndSessionsForm,
     ReferenceItemForm,
     ResetPasswordForm,
     UnitForm,
@@ -20,6 +22,7 @@ from krs.admin.forms import (
 from krs.extensions import db
 from krs.models import ReferenceList, Role, Unit, UnitKind
 from krs.pagination import page_number
+from krs.workdays import today_in
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -160,6 +163,18 @@ def user_reset_password(user_id: int):
     return render_template("admin/password_shown.html", user=user, password=password, created=False)
 
 
+@bp.post("/users/<int:user_id>/end-sessions")
+def user_end_sessions(user_id: int):
+    user = access.get_managed_user_or_404(current_user, user_id)
+    form = EndSessionsForm()
+    if not form.validate_on_submit() or form.confirm.data != "1":
+        flash(_("Konfirmasi akhiri semua sesi."), "error")
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    ended = service.end_sessions(current_user, user)
+    flash(_("%(n)s sesi %(u)s diakhiri; akun ini harus masuk kembali.", n=ended, u=user.username), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
 # ---------------------------------------------------------------- reference lists
 
 
@@ -213,6 +228,28 @@ def audit():
     return render_template(
         "admin/audit.html", form=form, page=result, args=args, entities=service.audit_entities()
     )
+
+
+# ---------------------------------------------------------------- working calendar (issue 13)
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+def work_calendar():
+    """Per year: whether collective leave (cuti bersama) is a non-working day for due dates."""
+    error = None
+    if request.method == "POST":
+        form = CollectiveLeaveForm()
+        if form.validate_on_submit():
+            year, off = form.year.data, bool(form.collective_leave_off.data)
+            moved = service.set_collective_leave(current_user, year, off)
+            flash(
+                _("Kalender %(y)s disimpan; batas waktu %(n)s kasus dihitung ulang.", y=year, n=moved),
+                "success",
+            )
+            return redirect(url_for("admin.work_calendar") + f"#year-{year}")
+        error = _("Pilih tahun yang tersedia lalu simpan lagi.")
+    years = service.calendar_years(today_in(current_user.unit.timezone))
+    return render_template("admin/calendar.html", years=years, error=error), (422 if error else 200)
 
 
 @bp.app_template_filter("unit_kind_label")

@@ -12,9 +12,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from krs import access, audit
+from krs import access, audit, signals, workdays
 from krs.extensions import db
-from krs.models import AuditLog, Channel, Outcome, ReferenceItem, ReferenceList, Role, ServiceType, Unit, User
+from krs.models import (
+    AuditLog,
+    Channel,
+    Outcome,
+    ReferenceItem,
+    ReferenceList,
+    Role,
+    ServiceType,
+    Unit,
+    User,
+    WorkCalendarYear,
+    end_sessions_of,
+)
 from krs.pagination import Page
 from krs.passwords import password_problem
 
@@ -137,6 +149,8 @@ def set_active(actor: User, user: User, active: bool) -> User:
         return user
     before = audit.snapshot(user, USER_FIELDS)
     user.active = active
+    if not active:
+        db.session.execute(end_sessions_of(user.id))  # signed out everywhere, now
     db.session.flush()
     audit.record(
         actor,
@@ -155,9 +169,19 @@ def reset_password(actor: User, user: User) -> str:
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True
+    db.session.execute(end_sessions_of(user.id))  # the old password's sessions end with it
     audit.record(actor, "user.reset_password", "user", user.id, None, {"must_change_password": True})
     db.session.commit()
     return password
+
+
+def end_sessions(actor: User, user: User) -> int:
+    """Sign the user out everywhere (a lost phone, a shared PC): every session record goes, so
+    every cookie of theirs, copied or not, signs nobody in. The number of sessions ended."""
+    ended = db.session.execute(end_sessions_of(user.id)).rowcount
+    audit.record(actor, "user.end_sessions", "user", user.id, None, {"sessions_ended": ended})
+    db.session.commit()
+    return ended
 
 
 def managed_users(actor: User, q: str = "", include_inactive: bool = True) -> list[User]:
@@ -317,3 +341,51 @@ def audit_entries(f: AuditFilters, tz_name: str, per_page: int = 50) -> Page:
 
 def audit_entities() -> list[str]:
     return list(db.session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity)))
+
+
+# ---------------------------------------------------------------- working calendar (issue 13)
+
+
+@dataclass
+class CalendarYear:
+    year: int
+    collective_leave_off: bool
+    leave_days: list[date]
+
+
+def calendar_years(today: date) -> list[CalendarYear]:
+    """The years an admin may set: last year to next year, and every year set before."""
+    stored = {r.year: r.collective_leave_off for r in db.session.scalars(select(WorkCalendarYear))}
+    years = sorted(set(range(today.year - 1, today.year + 2)) | set(stored))
+    return [CalendarYear(y, stored.get(y, True), workdays.collective_leave_days(y)) for y in years]
+
+
+def set_collective_leave(actor: User, year: int, off: bool) -> int:
+    """Whether collective leave of `year` is a non-working day. The due dates reaching into that
+    year are set again (each keeps its number of working days after the case's opening day) and
+    the dashboard totals are rebuilt (signals.work_calendar_changed), in one transaction.
+    Returns the number of cases whose due dates moved."""
+    old = workdays.stored_calendar()
+    if old.leave_off_in(year) == off:
+        return 0
+    row = db.session.get(WorkCalendarYear, year)
+    if row is None:
+        row = WorkCalendarYear(year=year)
+        db.session.add(row)
+    row.collective_leave_off = off
+    db.session.flush()
+    workdays.forget_calendar()
+    new = workdays.stored_calendar()
+    moved = workdays.move_due_dates(db.session.connection(), old, new, year)
+    db.session.expire_all()  # the cases' due dates changed below the ORM
+    signals.work_calendar_changed.send(actor, year=year)
+    audit.record(
+        actor,
+        "calendar.collective_leave",
+        "work_calendar_year",
+        year,
+        {"year": year, "collective_leave_off": not off},
+        {"year": year, "collective_leave_off": off, "cases_moved": moved},
+    )
+    db.session.commit()
+    return moved

@@ -46,6 +46,7 @@ def login():
         if lang:
             session["lang"] = lang
         login_user(user)
+        session[service.SESSION_KEY] = service.start_session(user)
         session_clock.start()
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
@@ -53,7 +54,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    service.sign_out(current_user)
+    service.sign_out(current_user, session.get(service.SESSION_KEY))
     logout_user()
     session.clear()
     flash(_("Anda telah keluar."), "success")
@@ -65,7 +66,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            service.change_password(current_user, form.current.data, form.new.data)
+            service.change_password(
+                current_user, form.current.data, form.new.data, session.get(service.SESSION_KEY)
+            )
         except service.AuthError as exc:
             form.new.errors = [*form.new.errors, str(exc)]
         else:

@@ -1,18 +1,21 @@
-"""Sign-in rules: password check, last login, password policy, an intern's placement period."""
+"""Sign-in rules: password check, last login, password policy, an intern's placement period; the
+server-side record of each signed-in session (issue 13: sign-out and a password change end
+sessions for good, a copied cookie included)."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from krs import audit
 from krs.extensions import db
-from krs.models import LoginThrottle, Placement, Role, User, utcnow
+from krs.models import LoginThrottle, Placement, Role, User, UserSession, end_sessions_of, utcnow
 from krs.passwords import password_problem
 from krs.workdays import today_in
 
@@ -20,6 +23,9 @@ from krs.workdays import today_in
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_MINUTES = 15
+
+# the key of the session record's id in the (signed) session cookie
+SESSION_KEY = "_krs_sid"
 
 
 class AuthError(Exception):
@@ -140,7 +146,8 @@ def sign_in_refusal(user: User, today: date | None = None) -> str | None:
     )
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str, session_id: str | None = None) -> None:
+    """A new password ends every other session of the user; `session_id` (the one asking) stays."""
     if not user.check_password(current):
         raise AuthError(_l("Kata sandi saat ini salah."))
     problem = password_problem(user, new)
@@ -148,10 +155,51 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AuthError(problem)
     user.set_password(new)
     user.must_change_password = False
-    audit.record(user, "auth.change_password", "user", user.id)
+    ended = db.session.execute(end_sessions_of(user.id, keep=session_id)).rowcount
+    audit.record(user, "auth.change_password", "user", user.id, None, {"other_sessions_ended": ended})
     db.session.commit()
 
 
-def sign_out(user: User) -> None:
+def sign_out(user: User, session_id: str | None) -> None:
+    """Sign-out ends the session on the server: its cookie, copied or not, signs nobody in again."""
+    end_session(session_id, commit=False)
     audit.record(user, "auth.logout", "user", user.id)
     db.session.commit()
+
+
+# ---------------------------------------------------------------- server-side sessions
+
+
+def start_session(user: User, now: datetime | None = None) -> str:
+    """A new session record for a sign-in; its id goes into the session cookie. The user's records
+    older than the absolute session lifetime (dead anyway) are removed on the way."""
+    now = now or utcnow()
+    hours = float(current_app.config.get("KRS_ABSOLUTE_HOURS", 12)) if has_app_context() else 12.0
+    db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.created_at < now - timedelta(hours=hours)
+        )
+    )
+    record = UserSession(id=secrets.token_urlsafe(32), user_id=user.id, created_at=now)
+    db.session.add(record)
+    db.session.commit()
+    return record.id
+
+
+def user_of_session(user_id: int, session_id) -> User | None:
+    """The user of a live session record (one query: the user, its unit and the record), or None
+    when the record is gone (signed out, password changed, sessions ended by an admin)."""
+    if not isinstance(session_id, str) or not session_id:
+        return None
+    return db.session.execute(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.id == session_id)
+    ).scalar_one_or_none()
+
+
+def end_session(session_id: str | None, commit: bool = True) -> None:
+    if isinstance(session_id, str) and session_id:
+        db.session.execute(delete(UserSession).where(UserSession.id == session_id))
+        if commit:
+            db.session.commit()

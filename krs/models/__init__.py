@@ -4,8 +4,9 @@ Feature packages keep no models; they import from here. Timestamps are stored in
 """
 
 from krs.models.audit import AuditLog
-from krs.models.auth import LoginThrottle
+from krs.models.auth import LoginThrottle, UserSession, end_sessions_of
 from krs.models.base import LabelledEnum, utcnow
+from krs.models.calendar import WorkCalendarYear
 from krs.models.cases import (
     OPEN_STATUSES,
     Attachment,
@@ -88,10 +89,13 @@ __all__ = [
     "UnitKind",
     "UnitTarget",
     "User",
+    "UserSession",
     "WeekStatus",
+    "WorkCalendarYear",
     "WorkCategory",
     "WorkLogEntry",
     "WorkWeek",
+    "end_sessions_of",
     "session_staff",
     "utcnow",
     "worklog_entry_case",

@@ -1,0 +1,3 @@
+"""Dashboards, exports and the evaluation. Importing the package connects its signal receivers."""
+
+from krs.reports import receivers  # noqa: F401

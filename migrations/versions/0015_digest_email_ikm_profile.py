@@ -5,7 +5,7 @@ person per day (never sent twice); ikm_survey gains the respondent profile the s
 report asks for: age band, sex, education, occupation (all optional).
 
 Revision ID: 0015_digest_profile
-Revises: 0010_transfer_seq
+Revises: 0011_sessions_calendar
 Create Date: 2026-11-28 10:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_digest_profile'
-down_revision = '0010_transfer_seq'
+down_revision = '0011_sessions_calendar'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,14 @@ from datetime import UTC, date, datetime
 from krs.extensions import db
 from krs.models import ServiceLevel
 from krs.service_levels import days_for, due_dates
-from krs.workdays import add_working_days, is_working_day, local_date, working_days_between
+from krs.workdays import (
+    PUBLIC_HOLIDAYS_ONLY,
+    add_working_days,
+    is_working_day,
+    local_date,
+    using,
+    working_days_between,
+)
 
 
 def test_independence_day_and_the_weekend_are_skipped():
@@ -16,11 +23,17 @@ def test_independence_day_and_the_weekend_are_skipped():
 
 
 def test_idul_fitri_holidays_are_skipped():
-    # 2025: Idul Fitri on Mon 31 Mar and Tue 1 Apr; Fri 28 Mar + 1 working day is Wed 2 Apr
-    assert not is_working_day(date(2025, 3, 31)) and not is_working_day(date(2025, 4, 1))
-    assert add_working_days(date(2025, 3, 28), 1) == date(2025, 4, 2)
+    # 2025: Idul Fitri on Mon 31 Mar and Tue 1 Apr; counting public holidays only (collective
+    # leave set to working days for the year), Fri 28 Mar + 1 working day is Wed 2 Apr
+    old = PUBLIC_HOLIDAYS_ONLY
+    assert not is_working_day(date(2025, 3, 31), old) and not is_working_day(date(2025, 4, 1), old)
+    assert add_working_days(date(2025, 3, 28), 1, old) == date(2025, 4, 2)
     # Thu 20 Mar -> Tue 8 Apr: 21, 24-28 (6), 2-4 Apr (9), 7-8 Apr (11)
-    assert working_days_between(date(2025, 3, 20), date(2025, 4, 8)) == 11
+    assert working_days_between(date(2025, 3, 20), date(2025, 4, 8), old) == 11
+    # by default collective leave is off too (issue 13): 28 Mar, 2-4 and 7 Apr 2025 are cuti bersama
+    assert add_working_days(date(2025, 3, 28), 1) == date(2025, 4, 8)
+    # 21, 24-27 (5), 8 Apr (6)
+    assert working_days_between(date(2025, 3, 20), date(2025, 4, 8)) == 6
 
 
 def test_christmas_is_skipped():
@@ -49,7 +62,10 @@ def test_due_dates_follow_the_unit_zone(make_unit):
 def test_due_dates_read_the_admin_edited_service_levels(make_unit):
     unit = make_unit("SL1")
     opened = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Mon 2 Mar 2026, 09:00 WIB
-    assert due_dates(unit, ["house_design"], opened) == (date(2026, 3, 4), date(2026, 3, 24))
+    with using(PUBLIC_HOLIDAYS_ONLY):
+        assert due_dates(unit, ["house_design"], opened) == (date(2026, 3, 4), date(2026, 3, 24))
+    # collective leave off (the default): 18, 20, 23 and 24 Mar 2026 are cuti bersama
+    assert due_dates(unit, ["house_design"], opened) == (date(2026, 3, 4), date(2026, 3, 30))
     db.session.add(ServiceLevel(service="house_design", first_response_days=1, resolution_days=3))
     db.session.commit()
     assert due_dates(unit, ["house_design"], opened) == (date(2026, 3, 3), date(2026, 3, 5))

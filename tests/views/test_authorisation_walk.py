@@ -105,6 +105,8 @@ EXPECTED: dict[str, object] = {
     "admin.user_edit": ({"admin", "supervisor"}, {"admin"}),
     "admin.user_active": ({"admin", "supervisor"}, {"admin"}),
     "admin.user_reset_password": ({"admin", "supervisor"}, {"admin"}),
+    "admin.user_end_sessions": ({"admin", "supervisor"}, {"admin"}),  # issue 13
+    "admin.work_calendar": ({"admin"}, None),  # issue 13
     "admin.reference": ({"admin"}, None),
     "admin.audit": ({"admin"}, None),
     "perf.floor": PUBLIC,  # only registered when KRS_BENCH=1

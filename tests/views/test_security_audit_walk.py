@@ -222,6 +222,17 @@ _admin_builders = {
             "user.reset_password",
         )
     ],
+    "admin.user_end_sessions": [  # issue 13
+        lambda env: (
+            "supervisor",
+            f"/admin/users/{_fresh_staff(env).id}/end-sessions",
+            {"confirm": "1"},
+            "user.end_sessions",
+        )
+    ],
+    "admin.work_calendar": [  # issue 13: collective leave of 2026 counted as working days
+        lambda env: ("admin", "/admin/calendar", {"year": "2026"}, "calendar.collective_leave")
+    ],
     "admin.reference": [
         lambda env: (
             "admin",
