@@ -13,6 +13,8 @@ PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "messages.po"
 
 # ruff: noqa: E501 - a message and its translation stay on one line, so a msgid can be found with grep
 NEW = {
+    # issue 13 (2): applicants held per office
+    "Pemohon sudah terdaftar di unit ini. Kasus baru akan dikaitkan ke data pemohon tersebut.": "The applicant is already registered at this unit. The new case will be linked to that record.",
     # issue 6: dashboards from maintained totals
     "Dicatat dalam 24 jam (%)": "Entered within 24 hours (%)",
     "Dicatat ≤ 24 jam": "Entered ≤ 24 h",
