@@ -19,6 +19,7 @@ from krs import audit
 from krs.extensions import db
 from krs.models import (
     Applicant,
+    ApplicantKind,
     Case,
     CaseCounter,
     CaseService,
@@ -101,8 +102,35 @@ class IntakeResult:
     applicant_reused: bool
 
 
-def find_applicant_by_nik(nik: str) -> Applicant | None:
-    return db.session.execute(select(Applicant).where(Applicant.nik == nik)).scalar_one_or_none()
+def find_applicant_by_nik(nik: str, unit_id: int) -> Applicant | None:
+    """The applicant with this NIK held by this office, if any.
+
+    Applicants are held per office (DESIGN.md §3): a record of another office is never returned,
+    so a desk never learns that another office knows the household, let alone its data."""
+    stmt = select(Applicant).where(Applicant.created_by_unit_id == unit_id, Applicant.nik == nik)
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def applicant_for_unit(actor: User, applicant: Applicant, unit: Unit) -> Applicant:
+    """The record `unit` holds of this applicant, for a case that moves there (a transfer).
+
+    Individuals are held per office: the receiving office reuses its own record with the same NIK
+    if it has one (as it is), else gets its own copy of the one the case came with. The giving
+    office keeps its record untouched. Groups have no NIK and keep their members: they stay one
+    record, as before."""
+    if applicant.kind == ApplicantKind.GROUP or applicant.created_by_unit_id == unit.id:
+        return applicant
+    own = find_applicant_by_nik(applicant.nik, unit.id) if applicant.nik else None
+    if own is not None:
+        return own
+    copy = Applicant(created_by_unit_id=unit.id)
+    for name in ["kind", "nik", "consent_given", "consent_at", *APPLICANT_FIELDS]:
+        setattr(copy, name, getattr(applicant, name))
+    db.session.add(copy)
+    db.session.flush()
+    created = {"name": copy.name, "copied_from": applicant.id}
+    audit.record(actor, "applicant.create", "applicant", copy.id, None, created)
+    return copy
 
 
 def open_case(
@@ -115,7 +143,10 @@ def open_case(
     *,
     permitted: bool,
 ) -> IntakeResult:
-    """Register an applicant (or reuse the one with the same NIK) and open a case for them.
+    """Register an applicant (or reuse this office's one with the same NIK) and open a case.
+
+    A NIK held only by another office starts this office's own record from `applicant_data`
+    (what the applicant says now); nothing is read from the other office's record.
 
     `permitted` is the caller's answer from krs.access: `access.can_intake_case(actor, unit.id)`.
 
@@ -124,7 +155,7 @@ def open_case(
     open for a caller that links the case to more records (an outreach session) before committing.
 
     Two desks registering the same new household at the same moment both find no applicant;
-    the second insert then breaks the unique NIK. It is retried once, now reusing the applicant
+    the second insert then breaks the unique (office, NIK). It is retried once, now reusing the applicant
     the first desk created, so both cases are kept and neither desk sees an error.
     """
     args = (actor, unit, applicant_data, case_data, existing, commit, permitted)
@@ -135,7 +166,7 @@ def open_case(
     except IntegrityError:
         db.session.rollback()
         nik = applicant_data.get("nik")
-        if not nik or find_applicant_by_nik(nik) is None:
+        if not nik or find_applicant_by_nik(nik, unit.id) is None:
             raise
         return _open_case(*args)
 
@@ -160,7 +191,7 @@ def _open_case(
     now = utcnow()
     applicant = existing
     if applicant is None and applicant_data.get("nik"):
-        applicant = find_applicant_by_nik(applicant_data["nik"])
+        applicant = find_applicant_by_nik(applicant_data["nik"], unit.id)
     reused = applicant is not None
     if applicant is None:
         applicant = Applicant(created_by_unit_id=unit.id, consent_at=now)

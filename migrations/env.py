@@ -108,18 +108,36 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite: batch mode rebuilds a table (copy, drop, rename); with the app's foreign keys on,
+        # the drop fails on rows that refer to it or cascades to them. The pragma only changes
+        # outside a transaction, so it is set before and restored after; references are checked
+        # once at the end instead (https://alembic.sqlalchemy.org/en/latest/batch.html).
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        # migrations count working days with explicit calendars, never by reading the settings
-        # table through the app's own session (another connection, maybe before the table exists)
-        from krs import workdays
+            # migrations count working days with explicit calendars, never by reading the settings
+            # table through the app's own session (another connection, maybe before it exists)
+            from krs import workdays
 
-        with context.begin_transaction(), workdays.using(workdays.DEFAULT):
-            context.run_migrations()
+            with context.begin_transaction(), workdays.using(workdays.DEFAULT):
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+                    if broken:
+                        raise RuntimeError(f'foreign keys broken by the migration: {broken[:5]}')
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -27,6 +27,8 @@ NEW = {
     "Sesi masuk": "Signed-in sessions",
     "Mengeluarkan akun ini dari semua perangkat (misalnya ponsel hilang atau komputer bersama); pengguna harus masuk kembali.": "Signs this account out on every device (a lost phone, a shared computer); the user must sign in again.",
     "Akhiri semua sesi": "End all sessions",
+    # issue 13 (2): applicants held per office
+    "Pemohon sudah terdaftar di unit ini. Kasus baru akan dikaitkan ke data pemohon tersebut.": "The applicant is already registered at this unit. The new case will be linked to that record.",
     # issue 6: dashboards from maintained totals
     "Dicatat dalam 24 jam (%)": "Entered within 24 hours (%)",
     "Dicatat ≤ 24 jam": "Entered ≤ 24 h",

@@ -111,29 +111,44 @@ def new_case():
 
 @bp.get("/nik-check")
 def nik_check():
-    """Inline validation of the NIK field: its structure, and any applicant already registered."""
+    """Inline validation of the NIK field: its structure, and whether the office the case is taken
+    in for already holds the applicant (applicants are held per office, DESIGN.md §3).
+
+    Only that office's record counts: a NIK known to another office answers "new applicant", as
+    intake will start this office's own record. Interns get the same answer as staff; the name,
+    NIK and open cases are shown only for a record the user may see."""
     nik = normalise_nik(request.args.get("nik", ""))
     problem = nik_problem(nik) if nik else None
     applicant = None
     open_cases = []
-    exists_elsewhere = False
+    registered = False
     if nik and not problem:
-        found = intake.find_applicant_by_nik(nik)
+        unit = _intake_unit(request.args.get("unit_id", type=int))
+        found = intake.find_applicant_by_nik(nik, unit.id) if unit is not None else None
         if found is not None:
-            visible = found if access.can_view_applicant(current_user, found) else None
-            if visible is not None:
-                applicant = visible
+            registered = True
+            applicant = found if access.can_view_applicant(current_user, found) else None
+            if applicant is not None:
                 open_cases = service.open_cases_of(current_user, applicant)
-            elif access.can_search_pii(current_user):
-                exists_elsewhere = True
     return render_template(
         "cases/_nik_check.html",
         nik=nik,
         problem=problem,
         applicant=applicant,
         open_cases=open_cases,
-        exists_elsewhere=exists_elsewhere,
+        registered=registered,
     )
+
+
+def _intake_unit(unit_id: int | None):
+    """The unit the intake form is for: the one chosen if the user may take cases in for it,
+    else the user's own, else the first the user may."""
+    units = access.units_for_intake(current_user)
+    for wanted in (unit_id, current_user.unit_id):
+        unit = next((u for u in units if u.id == wanted), None)
+        if unit is not None:
+            return unit
+    return units[0] if units else None
 
 
 REGION_LEVELS = {

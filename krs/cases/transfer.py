@@ -2,7 +2,10 @@
 
 On acceptance the case moves to the other unit with its number, timeline and audit trail intact,
 unassigned and back to `new` so the receiving supervisor assigns it (DESIGN.md §4); the old unit
-no longer sees it. Authorisation (who may request or decide) is in krs.access.
+no longer sees it. Applicants are held per office (DESIGN.md §3): the case is linked to the
+receiving office's own record of the household (its existing one with the same NIK, else a copy
+of the giving office's), and the giving office keeps its record. Authorisation (who may request
+or decide) is in krs.access.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from krs import access, audit, signals
 from krs.cases.service import CASE_AUDIT_FIELDS, CaseError, _check_version, _commit_change, _event
 from krs.extensions import db
+from krs.intake import applicant_for_unit
 from krs.models import Case, CaseStatus, CaseTransfer, EventKind, TransferStatus, Unit, User, utcnow
 
 TRANSFERABLE = (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS)
@@ -99,6 +103,8 @@ def accept_transfer(actor: User, transfer: CaseTransfer, comment: str = "") -> C
     transfer.decided_at = utcnow()
     transfer.decision_comment = (comment or "").strip() or None
     case.unit = transfer.to_unit
+    # applicants are held per office: the receiving office works on its own record
+    case.applicant = applicant_for_unit(actor, case.applicant, transfer.to_unit)
     case.assignee = None
     case.status = CaseStatus.NEW
     _event(

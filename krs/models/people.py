@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -119,13 +120,20 @@ class User(UserMixin, db.Model):
 
 
 class Applicant(db.Model):
-    """A household (individual) or a group. Groups keep their contact person in the individual fields."""
+    """A household (individual) or a group. Groups keep their contact person in the individual fields.
+
+    Held per office (DESIGN.md §3): a NIK is unique within the office that holds the record
+    (`created_by_unit_id`), not nationally. Another office registering the same household gets
+    its own record from what the applicant says there; households are counted once nationally
+    by distinct NIK (krs.households).
+    """
 
     __tablename__ = "applicant"
+    __table_args__ = (UniqueConstraint("created_by_unit_id", "nik", name="uq_applicant_unit_nik"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default=ApplicantKind.INDIVIDUAL, index=True)
     name: Mapped[str] = mapped_column(String(150))
-    nik: Mapped[str | None] = mapped_column(String(16), unique=True)
+    nik: Mapped[str | None] = mapped_column(String(16), index=True)
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     gender: Mapped[str | None] = mapped_column(String(1))
     birth_date: Mapped[date | None] = mapped_column(Date)
@@ -142,7 +150,8 @@ class Applicant(db.Model):
     # group applicants (krs/outreach): name, kind, village codes, contact person, member households
     group_kind: Mapped[str | None] = mapped_column(String(30))
     contact_name: Mapped[str | None] = mapped_column(String(150))
-    # the contact person's NIK: not in `nik`, which is unique and names the household that applies
+    # the contact person's NIK: not in `nik`, which names the household that applies; the contact
+    # is an individual applicant of the same office found by this NIK
     contact_nik: Mapped[str | None] = mapped_column(String(16), index=True)
     member_households: Mapped[int | None] = mapped_column(Integer)
     created_by_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)

@@ -289,6 +289,7 @@ def group_context(group, **extra) -> dict:
     return {
         "group": group,
         "members": service.members_of(group),
+        "contact": service.group_contact(current_user, group),
         "cases": service.group_cases(current_user, group),
         "sessions": service.group_sessions(current_user, group),
         "region_name": regions.full_name(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from krs import access, audit, signals
 from krs.extensions import db
 from krs.households import ServedCounts, people_served_many
-from krs.intake import CaseError, IntakeResult, open_case
+from krs.intake import CaseError, IntakeResult, find_applicant_by_nik, open_case
 from krs.models import (
     Applicant,
     ApplicantKind,
@@ -328,6 +328,17 @@ def members_of(group: Applicant) -> list[GroupMember]:
             select(GroupMember).where(GroupMember.group_id == group.id).order_by(GroupMember.id)
         )
     )
+
+
+def group_contact(user: User, group: Applicant) -> Applicant | None:
+    """The contact person as an individual applicant of the group's office, found by NIK
+    (DESIGN.md §3), when the user may see that record; never another office's record."""
+    if not group.contact_nik:
+        return None
+    contact = find_applicant_by_nik(group.contact_nik, group.created_by_unit_id)
+    if contact is None:
+        return None
+    return contact if access.can_view_applicant(user, contact) else None
 
 
 def group_cases(user: User, group: Applicant) -> list[Case]:

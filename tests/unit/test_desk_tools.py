@@ -117,9 +117,11 @@ def test_applicant_history_scope(units, make_user, make_case):
     staff2 = make_user(Role.STAFF, units["jawa2"])
     staff3 = make_user(Role.STAFF, units["jawa3"])
     first = make_case(unit=units["jawa2"], nik="3276015005900011")
-    make_case(unit=units["jawa3"], nik="3276015005900011")  # the same household at another office
-    applicant = first.applicant
-    visible2 = db.session.scalars(access.cases_of_applicant_visible_to(staff2, applicant)).all()
-    visible3 = db.session.scalars(access.cases_of_applicant_visible_to(staff3, applicant)).all()
-    assert [c.unit_id for c in visible2] == [units["jawa2"].id]
-    assert [c.unit_id for c in visible3] == [units["jawa3"].id]
+    other = make_case(unit=units["jawa3"], nik="3276015005900011")  # the same household at another office
+    # held per office (issue 13, 2): each office has its own record, and sees only its own cases
+    assert other.applicant_id != first.applicant_id
+    for applicant in (first.applicant, other.applicant):
+        visible2 = db.session.scalars(access.cases_of_applicant_visible_to(staff2, applicant)).all()
+        visible3 = db.session.scalars(access.cases_of_applicant_visible_to(staff3, applicant)).all()
+        assert [c.unit_id for c in visible2] == ([units["jawa2"].id] if applicant is first.applicant else [])
+        assert [c.unit_id for c in visible3] == ([units["jawa3"].id] if applicant is other.applicant else [])

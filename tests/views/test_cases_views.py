@@ -213,7 +213,8 @@ def test_nik_check_does_not_reveal_another_units_applicant(make_user, make_case,
     frag = login_as(make_user(Role.STAFF, units["jawa2"])).get(f"/cases/nik-check?nik={case.applicant.nik}")
     text = frag.get_data(as_text=True)
     assert "Warga Jawa Tiga" not in text and case.number not in text
-    assert "unit lain" in text
+    # held per office (issue 13, 2): not even that another office knows the NIK
+    assert "unit lain" not in text and "sudah terdaftar" not in text and "Pemohon baru" in text
 
 
 def test_region_options_chain(make_user, login_as, units):

@@ -278,12 +278,18 @@ def test_nik_check_does_not_tell_an_intern_about_applicants_they_cannot_see(app,
     for applicant in (other_unit, same_unit_hidden):
         body = client.get(f"/cases/nik-check?nik={applicant.nik}").get_data(as_text=True)
         assert applicant.name not in body
-        assert "sudah terdaftar" not in body
     visible = client.get(f"/cases/nik-check?nik={cases['own'].applicant.nik}").get_data(as_text=True)
     assert cases["own"].applicant.nik not in visible  # the intern's own case: masked even here
+    # issue 13 (2): applicants are held per office, and the check answers interns as it answers
+    # staff: "registered" only where the user's office holds the NIK, never a word of another office
     staff = app.test_client()
     login(staff, users["staff"])
-    assert "sudah terdaftar" in staff.get(f"/cases/nik-check?nik={other_unit.nik}").get_data(as_text=True)
+    for who in (client, staff):
+        elsewhere = who.get(f"/cases/nik-check?nik={other_unit.nik}").get_data(as_text=True)
+        assert "sudah terdaftar" not in elsewhere and "unit lain" not in elsewhere
+        assert other_unit.name not in elsewhere and "Pemohon baru" in elsewhere
+        here = who.get(f"/cases/nik-check?nik={same_unit_hidden.nik}").get_data(as_text=True)
+        assert "sudah terdaftar" in here
 
 
 def test_revealing_a_full_nik_is_audited(app, world):
