@@ -119,6 +119,20 @@ ENDPOINTS: dict[str, EndpointRule] = {
     # performance (issue 6): the measuring floor, registered only when KRS_BENCH=1
     "perf.floor": PUBLIC,
     "cases.reveal_nik": roles(ADMIN, SUPERVISOR, STAFF),
+    # ---- issue 16 (h16a): receipts, public status page, referrals, letterhead logo ----
+    "cases.receipt": roles(*DESK_ROLES),
+    "cases.revoke_status_link": roles(*DESK_ROLES),
+    "public.status": PUBLIC,  # the receipt's QR: status and next step only, rate-limited
+    "admin.unit_logo": SIGNED_IN,  # the letterhead logo holds no personal data
+    "referrals.waiting": SIGNED_IN,
+    "referrals.case_panel": SIGNED_IN,
+    "referrals.new_referral": roles(*DESK_ROLES),
+    "referrals.detail": SIGNED_IN,
+    "referrals.answer": roles(*DESK_ROLES),
+    "referrals.letter": roles(*DESK_ROLES),
+    "referrals.tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
+    "referrals.agencies": roles(ADMIN),
+    "referrals.edit_agency": roles(ADMIN),
 }
 
 
@@ -710,3 +724,49 @@ def units_assignable_by(user: User) -> list[Unit]:
 def may_see_phone(user: User) -> bool:
     """The WhatsApp hand-off needs the number unmasked."""
     return not masks_pii(user)
+
+
+# ---------------------------------------------------------------- referrals and receipts (issue 16, h16a)
+# A referral is seen by whoever sees its case (so it follows a transferred case); it is written and
+# answered by those who may follow the case up. Receipts and status links: the same desk.
+
+
+def referrals_visible_to(user: User) -> Select:
+    stmt = select(models.Referral).join(Case, models.Referral.case_id == Case.id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def can_referral(user: User, action: str, case: Case) -> bool:
+    """view | write (a new referral, an answer, the letter) on a case the user can see."""
+    if action == "view":
+        return can(user, "view", case)
+    if action == "write":
+        return user.role in DESK_ROLES and can(user, "follow_up", case)
+    return False
+
+
+def get_referral_or_404(user: User, referral_id: int, action: str = "view"):
+    referral = db.session.execute(
+        referrals_visible_to(user).where(models.Referral.id == referral_id)
+    ).scalar_one_or_none()
+    if referral is None:
+        abort(404)
+    if action != "view" and not can_referral(user, action, referral.case):
+        abort(403)
+    return referral
+
+
+def referral_signers(case: Case) -> list[User]:
+    """Who may sign a referral letter of the case: its office's active supervisors and staff."""
+    stmt = (
+        select(User)
+        .where(User.unit_id == case.unit_id, User.active.is_(True), User.role.in_([SUPERVISOR, STAFF]))
+        .order_by(User.role, User.full_name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def may_print_receipt(user: User, case: Case) -> bool:
+    """The intake receipt and its status link (print, revoke): the desk that follows the case up."""
+    return user.role in DESK_ROLES and can(user, "follow_up", case)
