@@ -50,6 +50,22 @@ class Config:
     KRS_MINISTRY_NAME = os.environ.get("KRS_MINISTRY_NAME", "Kementerian Perumahan dan Kawasan Permukiman")
     KRS_DIRECTORATE_NAME = os.environ.get("KRS_DIRECTORATE_NAME", "Direktorat Rumah Swadaya")
     KRS_PAGE_SIZE = 25
+    # Public pages (survey, the receipt's status QR) are linked under this address, e.g.
+    # https://krs.pkp.go.id (no trailing slash); empty = the address the request came in on.
+    KRS_PUBLIC_URL = os.environ.get("KRS_PUBLIC_URL", "").rstrip("/")
+    # A referral waiting longer than this many working days for the agency's answer is overdue.
+    KRS_REFERRAL_ANSWER_DAYS = int(os.environ.get("KRS_REFERRAL_ANSWER_DAYS", "10"))
+    # Programmes a referral is for (code, label); names change with regulations: keep them here.
+    KRS_REFERRAL_PROGRAMMES = (
+        ("bsps", "BSPS (Bantuan Stimulan Perumahan Swadaya)"),
+        ("flpp", "KPR FLPP"),
+        ("bp2bt", "BP2BT"),
+        ("tapera", "Tapera"),
+        ("baznas", "Bantuan BAZNAS"),
+        ("pbg", "PBG / perizinan"),
+        ("land_title", "Sertifikat tanah"),
+        ("other", "Lainnya"),
+    )
     KRS_PROXY_FIX = int(os.environ.get("KRS_PROXY_FIX", "0"))  # trusted reverse proxies (nginx: 1)
     KRS_LOG_LEVEL = os.environ.get("KRS_LOG_LEVEL", "INFO")
     # Mail (the daily digest, krs/notifications/digest.py): the office's SMTP server, through

@@ -67,6 +67,8 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     from krs.main.routes import bp as main_bp
     from krs.notifications.routes import bp as notifications_bp
     from krs.outreach.routes import bp as outreach_bp
+    from krs.public.routes import bp as public_bp
+    from krs.referrals.routes import bp as referrals_bp
     from krs.reports import stats as _stats  # noqa: F401  (the totals kept on every flush)
     from krs.reports.routes import bp as reports_bp
     from krs.surveys.routes import bp as surveys_bp
@@ -82,6 +84,8 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(applicants_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(public_bp)  # issue 16: /status/<token>
+    app.register_blueprint(referrals_bp)  # issue 16: /referrals
 
     from krs import cli, form_messages, perf, templating
 

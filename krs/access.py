@@ -33,6 +33,7 @@ from krs.models import (
     CaseTransfer,
     OutreachSession,
     Placement,
+    Referral,
     Role,
     Survey,
     Unit,
@@ -168,6 +169,20 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "admin.audit": roles(ADMIN),
     # performance: the measuring floor, registered only when KRS_BENCH=1
     "perf.floor": PUBLIC,
+    # ---- issue 16 (h16a): receipts, public status page, referrals, letterhead logo ----
+    "cases.receipt": roles(*DESK_ROLES),
+    "cases.revoke_status_link": roles(*DESK_ROLES),
+    "public.status": PUBLIC,  # the receipt's QR: status and next step only, rate-limited
+    "admin.unit_logo": SIGNED_IN,  # the letterhead logo holds no personal data
+    "referrals.waiting": SIGNED_IN,
+    "referrals.case_panel": SIGNED_IN,
+    "referrals.new_referral": roles(*DESK_ROLES),
+    "referrals.detail": SIGNED_IN,
+    "referrals.answer": roles(*DESK_ROLES),
+    "referrals.letter": roles(*DESK_ROLES),
+    "referrals.tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
+    "referrals.agencies": roles(ADMIN),
+    "referrals.edit_agency": roles(ADMIN),
 }
 
 
@@ -800,3 +815,45 @@ def reminder_units_visible_to(user: User) -> list[Unit]:
     if user.role == SUPERVISOR:
         return [user.unit]
     return []
+
+
+# ================================================================ referrals and receipts
+# A referral is seen by whoever sees its case (so it follows a transferred case); it is written and
+# answered by those who may follow the case up. Receipts and status links: the same desk.
+
+
+def referrals_visible_to(user: User) -> Select:
+    stmt = select(Referral).join(Case, Referral.case_id == Case.id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def can_view_referrals(user: User, case: Case) -> bool:
+    return can_view_case(user, case)
+
+
+def can_write_referral(user: User, case: Case) -> bool:
+    """A new referral, an answer, the letter: on a case the user may follow up."""
+    return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+def get_referral_or_404(user: User, referral_id: int, action: str = "view"):
+    referral = _load_or_404(referrals_visible_to(user).where(Referral.id == referral_id))
+    if action == "write" and not can_write_referral(user, referral.case):
+        abort(404)
+    return referral
+
+
+def referral_signers(case: Case) -> list[User]:
+    """Who may sign a referral letter of the case: its office's active supervisors and staff."""
+    stmt = (
+        select(User)
+        .where(User.unit_id == case.unit_id, User.active.is_(True), User.role.in_([SUPERVISOR, STAFF]))
+        .order_by(User.role, User.full_name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def can_print_receipt(user: User, case: Case) -> bool:
+    """The intake receipt and its status link (print, revoke): the desk that follows the case up."""
+    return user.role in DESK_ROLES and can_follow_up_case(user, case)

@@ -28,11 +28,13 @@ from PIL import Image
 from sqlalchemy import event, select, text
 from werkzeug.security import generate_password_hash
 
+from krs import public_links
 from krs.auth import service as auth_service
 from krs.cases import service as case_service
 from krs.cases import transfer
 from krs.extensions import db
 from krs.models import (
+    Agency,
     Applicant,
     Attachment,
     Case,
@@ -41,6 +43,7 @@ from krs.models import (
     OutreachSession,
     OutreachSessionCase,
     Placement,
+    Referral,
     Role,
     Survey,
     Unit,
@@ -51,6 +54,7 @@ from krs.models import (
     WorkWeek,
 )
 from krs.outreach import service as outreach_service
+from krs.referrals import service as referral_service
 from krs.storage import get_storage
 from krs.surveys.service import new_token
 from krs.uploads import StoredFile
@@ -553,6 +557,70 @@ EXTRA_ARGUMENTS |= {
     ("admin.user_active", "user_id"): _staff_account_of,
     ("admin.user_reset_password", "user_id"): _staff_account_of,
     ("admin.user_end_sessions", "user_id"): _staff_account_of,
+}
+
+
+# issue 16 (h16a): a referral of the case, an agency, a live status link, a unit logo
+
+
+def _agency_for_walk(case=None):
+    agency = db.session.scalars(select(Agency).where(Agency.name == "Dinas Perkim Walk")).first()
+    if agency is None:
+        agency = Agency(name="Dinas Perkim Walk", kind="dinas_perkim", regency_code="32.73")
+        db.session.add(agency)
+        db.session.commit()
+    return agency
+
+
+def _referral_of(case) -> int:
+    found = db.session.scalars(select(Referral).where(Referral.case_id == case.id)).first()
+    if found is not None:
+        return found.id
+    signer = db.session.scalars(
+        select(User).where(User.unit_id == case.unit_id, User.role.in_([Role.SUPERVISOR, Role.STAFF]))
+    ).first() or db.session.get(User, case.created_by_id)
+    referral = referral_service.create_referral(
+        signer,
+        case,
+        referral_service.ReferralData(
+            agency=_agency_for_walk(),
+            programme="bsps",
+            letter_date=case.created_at.date(),
+            purpose="Mohon verifikasi calon penerima BSPS.",
+            signer=signer,
+        ),
+    )
+    return referral.id
+
+
+def _status_token_of(case) -> str:
+    return public_links.ensure_status_link(db.session.get(User, case.created_by_id), case).token
+
+
+def _unit_with_logo(case) -> int:
+    unit = db.session.get(Unit, case.unit_id)
+    if not unit.logo_stored_name:
+        get_storage().save(f"logo{unit.id}.png", _real_png(), "image/png")
+        unit.logo_stored_name, unit.logo_content_type = f"logo{unit.id}.png", "image/png"
+        db.session.commit()
+    return unit.id
+
+
+def _real_png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (18, 53, 91)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+SCOPED_ARGUMENTS |= {"referral_id"}
+EXTRA_ARGUMENTS |= {
+    ("referrals.case_panel", "case_id"): lambda case: case.id,
+    ("referrals.detail", "referral_id"): _referral_of,
+    ("referrals.answer", "referral_id"): _referral_of,
+    ("referrals.letter", "referral_id"): _referral_of,
+    ("referrals.edit_agency", "agency_id"): lambda case: _agency_for_walk().id,
+    ("public.status", "token"): _status_token_of,
+    ("admin.unit_logo", "unit_id"): _unit_with_logo,
 }
 
 

@@ -22,7 +22,11 @@ from krs.admin.forms import (
 from krs.extensions import db
 from krs.models import ReferenceList, Role, Unit, UnitKind
 from krs.pagination import page_number
+from krs.storage import get_storage
+from krs.uploads import UploadError, discard, send_stored, store_upload
 from krs.workdays import today_in
+
+LOGO_MAX_BYTES = 1024 * 1024
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -64,16 +68,34 @@ def unit_edit(unit_id: int):
 def _save_unit(unit: Unit | None):
     form = _unit_form(unit)
     if form.validate_on_submit():
+        logo = None
         try:
-            saved = service.save_unit(current_user, unit, form.data)
+            upload = form.logo.data
+            if upload and getattr(upload, "filename", ""):
+                logo = store_upload(upload, get_storage(), LOGO_MAX_BYTES)
+            saved = service.save_unit(current_user, unit, form.data, logo=logo)
+        except UploadError as exc:
+            form.logo.errors = [str(exc)]
         except service.AdminError as exc:
             db.session.rollback()
-            form.code.errors = [*form.code.errors, str(exc)]
+            if logo is not None:
+                discard(get_storage(), [logo])
+            target = form.logo if logo is not None else form.code
+            target.errors = [*target.errors, str(exc)]
         else:
             flash(_("Unit %(name)s disimpan.", name=saved.name), "success")
             return redirect(url_for("admin.units"))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/unit_form.html", form=form, unit=unit), status
+
+
+@bp.get("/units/<int:unit_id>/logo")
+def unit_logo(unit_id: int):
+    """The letterhead logo (no personal data): any signed-in user prints it on receipts and letters."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not unit.logo_stored_name:
+        abort(404)
+    return send_stored(get_storage(), unit.logo_stored_name, unit.logo_content_type, "logo")
 
 
 # ---------------------------------------------------------------- accounts

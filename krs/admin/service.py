@@ -30,8 +30,36 @@ from krs.models import (
 from krs.pagination import Page
 from krs.passwords import password_problem
 
-UNIT_FIELDS = ["code", "name", "kind", "timezone", "provinces", "active"]
-USER_FIELDS = ["username", "full_name", "role", "unit_id", "active", "must_change_password", "email"]
+LETTERHEAD_FIELDS = [
+    "letterhead_name",
+    "letterhead_address",
+    "letterhead_city",
+    "letterhead_phone",
+    "letterhead_email",
+    "referral_number_format",
+]
+UNIT_FIELDS = [
+    "code",
+    "name",
+    "kind",
+    "timezone",
+    "provinces",
+    "active",
+    *LETTERHEAD_FIELDS,
+    "logo_stored_name",
+]
+USER_FIELDS = [
+    "username",
+    "full_name",
+    "role",
+    "unit_id",
+    "active",
+    "must_change_password",
+    "nip",
+    "position",
+    "email",
+]
+LOGO_TYPES = ("image/png", "image/jpeg")
 
 
 class AdminError(Exception):
@@ -45,7 +73,15 @@ def all_units() -> list[Unit]:
     return list(db.session.scalars(select(Unit).order_by(Unit.kind, Unit.name)))
 
 
-def save_unit(actor: User, unit: Unit | None, data: dict) -> Unit:
+def _nip_taken(nip: str | None, user: User | None) -> bool:
+    if not nip:
+        return False
+    owner = db.session.scalar(select(User.id).where(User.nip == nip))
+    return owner is not None and (user is None or owner != user.id)
+
+
+def save_unit(actor: User, unit: Unit | None, data: dict, logo=None) -> Unit:
+    """`logo`: a krs.uploads.StoredFile already in the store (or None to keep the current one)."""
     code = data["code"].strip().upper()
     clash = db.session.scalar(select(Unit.id).where(func.upper(Unit.code) == code))
     if clash is not None and (unit is None or clash != unit.id):
@@ -63,6 +99,14 @@ def save_unit(actor: User, unit: Unit | None, data: dict) -> Unit:
     unit.timezone = data["timezone"]
     unit.provinces = ",".join(sorted(data.get("provinces") or []))
     unit.active = bool(data.get("active"))
+    for name in LETTERHEAD_FIELDS:
+        setattr(unit, name, (data.get(name) or "").strip() or None)
+    if logo is not None:
+        if logo.content_type not in LOGO_TYPES:
+            raise AdminError(_l("Logo harus gambar PNG atau JPG."))
+        unit.logo_stored_name, unit.logo_content_type = logo.stored_name, logo.content_type
+    elif data.get("remove_logo"):
+        unit.logo_stored_name = unit.logo_content_type = None
     db.session.flush()
     audit.record(
         actor,
@@ -104,6 +148,8 @@ def create_user(actor: User, data: dict) -> tuple[User, str]:
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username)):
         raise AdminError(_l("Nama pengguna %(u)s sudah dipakai.", u=username))
     unit = _check_role_and_unit(actor, data["role"], data["unit_id"])
+    if _nip_taken(data.get("nip"), None):
+        raise AdminError(_l("NIP ini sudah tercatat pada akun lain."))
     user = User(
         username=username,
         full_name=data["full_name"].strip(),
@@ -111,6 +157,8 @@ def create_user(actor: User, data: dict) -> tuple[User, str]:
         unit=unit,
         active=True,
         must_change_password=True,
+        nip=data.get("nip") or None,
+        position=(data.get("position") or "").strip() or None,
     )
     user.email = (data.get("email") or "").strip() or None
     password = data.get("password") or temporary_password()
@@ -129,7 +177,11 @@ def update_user(actor: User, user: User, data: dict) -> User:
     if user.id == actor.id and (data["role"] != user.role or data["unit_id"] != user.unit_id):
         raise AdminError(_l("Anda tidak dapat mengubah peran atau unit akun Anda sendiri."))
     unit = _check_role_and_unit(actor, data["role"], data["unit_id"])
+    if _nip_taken(data.get("nip"), user):
+        raise AdminError(_l("NIP ini sudah tercatat pada akun lain."))
     before = audit.snapshot(user, USER_FIELDS)
+    user.nip = data.get("nip") or None
+    user.position = (data.get("position") or "").strip() or None
     user.full_name = data["full_name"].strip()
     user.role = data["role"]
     user.unit = unit

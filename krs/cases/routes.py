@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import segno
 from flask import (
     Blueprint,
     abort,
@@ -17,10 +18,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
-from krs import access, case_lists, intake, reference_data, regions, service_levels
-from krs.cases import service
+from krs import access, case_lists, intake, public_links, reference_data, regions, service_levels
+from krs.cases import service, whatsapp
 from krs.cases.forms import (
     AssignForm,
     ClosureDecisionForm,
@@ -392,6 +394,48 @@ def attachment(case_id: int, attachment_id: int):
     if att is None:
         abort(404)
     return send_stored(get_storage(), att.stored_name, att.content_type, att.original_name)
+
+
+# ---------------------------------------------------------------- receipt and status link (issue 16)
+
+
+@bp.app_template_global()
+def can_print_receipt(case) -> bool:
+    return access.can_print_receipt(current_user, case)
+
+
+@bp.get("/<int:case_id>/receipt")
+def receipt(case_id: int):
+    """The intake receipt (tanda terima) for the browser to print, with the QR of the public
+    status page; the status link is made the first time it is printed."""
+    case = access.get_case_or_404(current_user, case_id)
+    if not access.can_print_receipt(current_user, case):
+        abort(403)
+    link = public_links.ensure_status_link(current_user, case)
+    status_url = public_links.public_url("public.status", token=link.token)
+    return render_template(
+        "cases/receipt.html",
+        case=case,
+        unit=case.unit,
+        status_url=status_url,
+        qr_svg=Markup(segno.make(status_url, error="m").svg_inline(scale=4, border=2)),
+        next_step=public_links.next_step_for(case),
+        received_on=case.created_at,
+        officer=case.assignee or case.created_by,
+        today=today_in(case.unit.timezone),
+        whatsapp=whatsapp.whatsapp_link(current_user, case, status_url=status_url),
+    )
+
+
+@bp.post("/<int:case_id>/status-link/revoke")
+def revoke_status_link(case_id: int):
+    """Cabut tautan status: the printed QR stops working; a new receipt carries a new link."""
+    case = access.get_case_or_404(current_user, case_id)
+    if not access.can_print_receipt(current_user, case):
+        abort(403)
+    public_links.revoke_status_link(current_user, case)
+    flash(_("Tautan status lama dicabut. Cetak ulang tanda terima untuk tautan yang baru."), "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
 
 
 # The supervisor's tools (transfers, workload, bulk assign, saved filters) live in their own module.

@@ -24,7 +24,7 @@ def next_appointment(case: Case):
     )
 
 
-def message_for(case: Case, survey_url: str | None = None) -> str:
+def message_for(case: Case, survey_url: str | None = None, status_url: str | None = None) -> str:
     lines = [
         _("Yth. Bapak/Ibu %(name)s,", name=case.applicant.name),
         _(
@@ -38,16 +38,20 @@ def message_for(case: Case, survey_url: str | None = None) -> str:
         lines.append(
             _("Jadwal tindak lanjut berikutnya: %(date)s.", date=format_date(appointment, "d MMM y"))
         )
+    if status_url:  # the receipt's public status page (issue 16)
+        lines.append(_("Pantau status permohonan Anda di: %(url)s", url=status_url))
     if survey_url:
         lines.append(_("Mohon isi survei kepuasan layanan: %(url)s", url=survey_url))
     return "\n".join(lines)
 
 
-def whatsapp_link(user: User, case: Case, survey_url: str | None = None) -> str | None:
+def whatsapp_link(
+    user: User, case: Case, survey_url: str | None = None, status_url: str | None = None
+) -> str | None:
     """The hand-off link, only where a number is known and the user may see it unmasked."""
     if not access.can_see_phone(user):
         return None
     number = international_number(case.applicant.phone)
     if number is None:
         return None
-    return f"https://wa.me/{number}?text={quote(message_for(case, survey_url))}"
+    return f"https://wa.me/{number}?text={quote(message_for(case, survey_url, status_url))}"

@@ -36,12 +36,28 @@ from krs.models.outreach import (
 )
 from krs.models.people import Applicant, ApplicantKind, Gender, Role, Unit, UnitKind, User
 from krs.models.reference import ReferenceItem, ReferenceList
+from krs.models.referrals import (
+    OPEN_ANSWERS,
+    Agency,
+    AgencyKind,
+    Referral,
+    ReferralAnswer,
+    ReferralCounter,
+    StatusLink,
+)
 from krs.models.reports import ServiceLevel, StatDay, StatMonth, UnitTarget
 from krs.models.surveys import AgeBand, Education, Occupation, Survey
 from krs.models.transfers import CaseTransfer, TransferStatus
 from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
 
 __all__ = [
+    "OPEN_ANSWERS",
+    "Agency",
+    "AgencyKind",
+    "Referral",
+    "ReferralAnswer",
+    "ReferralCounter",
+    "StatusLink",
     "OPEN_STATUSES",
     "AgeBand",
     "Applicant",

@@ -83,6 +83,25 @@ class Unit(db.Model):
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
     provinces: Mapped[str] = mapped_column(String(200), default="")  # comma-separated province codes
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # letterhead (issue 16): printed on receipts and referral letters; the city is the place of
+    # signature ("Bandung, 27 November 2026"); the logo is an upload in krs/storage.py
+    letterhead_name: Mapped[str | None] = mapped_column(String(200))
+    letterhead_address: Mapped[str | None] = mapped_column(String(400))  # lines separated by newlines
+    letterhead_city: Mapped[str | None] = mapped_column(String(80))
+    letterhead_phone: Mapped[str | None] = mapped_column(String(60))
+    letterhead_email: Mapped[str | None] = mapped_column(String(120))
+    logo_stored_name: Mapped[str | None] = mapped_column(String(80))
+    logo_content_type: Mapped[str | None] = mapped_column(String(40))
+    # referral letter numbers: {seq} {unit} {month} (Roman) {year}; empty = the default of krs.referrals
+    referral_number_format: Mapped[str | None] = mapped_column(String(80))
+
+    @property
+    def letterhead_title(self) -> str:
+        return self.letterhead_name or self.name
+
+    @property
+    def letterhead_lines(self) -> list[str]:
+        return [line.strip() for line in (self.letterhead_address or "").splitlines() if line.strip()]
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
@@ -90,6 +109,7 @@ class Unit(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("nip", name="uq_user_account_nip"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)
     full_name: Mapped[str] = mapped_column(String(120))
@@ -101,6 +121,9 @@ class User(UserMixin, db.Model):
     email: Mapped[str | None] = mapped_column(String(254))  # optional: the daily digest (issue 16)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # civil servants sign letters with their NIP (18 digits) and position (jabatan), issue 16
+    nip: Mapped[str | None] = mapped_column(String(18))
+    position: Mapped[str | None] = mapped_column(String(120))
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 

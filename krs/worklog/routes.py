@@ -15,6 +15,7 @@ from krs.formats import fmt_date
 from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.models import Placement, Role, Unit, User, WeekStatus, WorkCategory
 from krs.pagination import id_or_none
+from krs.workdays import today_in
 from krs.worklog import exports, service
 from krs.worklog.forms import EntryForm, FollowUpEntryForm, PlacementForm, ReviewForm, SubmitWeekForm
 
@@ -325,7 +326,12 @@ def print_logbook(placement_id: int):
     placement = access.get_placement_or_404(current_user, placement_id)
     book = service.printable_logbook(current_user, placement)
     return render_template(
-        "worklog/print.html", book=book, p=placement, hours=service.hours, categories=list(WorkCategory)
+        "worklog/print.html",
+        book=book,
+        p=placement,
+        hours=service.hours,
+        categories=list(WorkCategory),
+        signed_on=today_in(placement.unit.timezone),  # place and date of the signature (issue 16)
     )
 
 

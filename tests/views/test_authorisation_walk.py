@@ -113,6 +113,20 @@ EXPECTED: dict[str, object] = {
     "cases.reveal_nik": ({"admin", "supervisor", "staff"}, {"admin"}),
     # reminders outside the app (issue 16): the supervisor's "Pengingat harian" page
     "notifications.daily_reminders": ({"admin", "supervisor"}, None),
+    # issue 16 (h16a): receipts and status links, the public status page, referrals, letterhead logo
+    "cases.receipt": (DESK, {"admin"}),
+    "cases.revoke_status_link": (DESK, {"admin"}),
+    "public.status": PUBLIC,
+    "admin.unit_logo": (ALL, None),
+    "referrals.waiting": (ALL, None),
+    "referrals.case_panel": (ALL, NATIONAL),
+    "referrals.new_referral": (DESK, {"admin"}),
+    "referrals.detail": (ALL, NATIONAL),
+    "referrals.answer": (DESK, {"admin"}),
+    "referrals.letter": (DESK, {"admin"}),
+    "referrals.tile": ({"admin", "viewer", "supervisor", "staff"}, None),
+    "referrals.agencies": ({"admin"}, None),
+    "referrals.edit_agency": ({"admin"}, None),
 }
 
 

@@ -612,8 +612,83 @@ _worklog_builders = {
     ],
 }
 
+# issue 16 (h16a): status links, referrals, agencies
+
+
+def _agency(name="Dinas Perkim Walk"):
+    from krs.models import Agency
+
+    found = db.session.scalars(select(Agency).where(Agency.name == name)).first()
+    if found is None:
+        found = Agency(name=name, kind="dinas_perkim")
+        db.session.add(found)
+        db.session.commit()
+    return found
+
+
+def _letter_day():
+    return date.today() - timedelta(days=1)
+
+
+def _referral(env):
+    from krs.referrals import service as referral_service
+
+    staff = env["users"]["staff"]
+    data = referral_service.ReferralData(_agency(), "bsps", _letter_day(), "Mohon verifikasi.", staff)
+    return referral_service.create_referral(staff, _case(env, CaseStatus.NEW), data)
+
+
+_referral_builders = {
+    "cases.revoke_status_link": [
+        lambda env: (
+            "staff",
+            f"/cases/{_case(env, CaseStatus.NEW).id}/status-link/revoke",
+            {},
+            "status_link.revoke",
+        )
+    ],
+    "referrals.agencies": [
+        lambda env: (
+            "admin",
+            "/referrals/agencies",
+            {"name": "BAZNAS Walk", "kind": "baznas"},
+            "agency.create",
+        )
+    ],
+    "referrals.edit_agency": [
+        lambda env: (
+            "admin",
+            f"/referrals/agencies/{_agency().id}",
+            {"name": "Bank Walk", "kind": "bank", "active": "y"},
+            "agency.update",
+        )
+    ],
+    "referrals.new_referral": [
+        lambda env: (
+            "staff",
+            f"/referrals/cases/{_case(env, CaseStatus.NEW).id}/new",
+            {
+                "agency_id": str(_agency().id),
+                "programme": "bsps",
+                "letter_date": _letter_day().isoformat(),
+                "purpose": "Mohon verifikasi calon penerima.",
+                "signer_id": str(env["users"]["staff"].id),
+            },
+            "referral.create",
+        )
+    ],
+    "referrals.answer": [
+        lambda env: (
+            "staff",
+            f"/referrals/{_referral(env).id}/answer",
+            {"answer_code": "accepted", "answer_date": _letter_day().isoformat()},
+            "referral.answer",
+        )
+    ],
+}
+
 BUILDERS |= _admin_builders | _desk_builders | _outreach_builders | _reports_builders | _survey_builders
-BUILDERS |= _worklog_builders
+BUILDERS |= _worklog_builders | _referral_builders
 
 
 @pytest.fixture

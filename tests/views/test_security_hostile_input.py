@@ -79,7 +79,11 @@ ERROR_MARKERS = ("field-error", 'role="alert"', "flash-error", "alert-error", "e
 REFUSAL_MAY_TOUCH = {"auth.login": {"login_throttle", "audit_log"}}
 # GETs that change a table on purpose: opening a case marks the user's notifications about it read
 # (a read receipt, like opening a message), so the first visit of an assignee changes that table.
-GET_MAY_TOUCH = {"cases.detail": {"notification"}}
+GET_MAY_TOUCH = {
+    "cases.detail": {"notification"},
+    # issue 16: the first print of a receipt makes the case's status link (once, audited)
+    "cases.receipt": {"status_link", "audit_log"},
+}
 QUERY_NAMES = ["q", "status", "service", "channel", "assignee", "unit", "view", "page", "nik", "next"]
 
 
