@@ -33,7 +33,7 @@ from krs.models.outreach import (
     OutreachSessionCase,
     session_staff,
 )
-from krs.models.people import Applicant, ApplicantKind, Gender, Role, Unit, UnitKind, User
+from krs.models.people import Applicant, ApplicantKind, ApplicantMerge, Gender, Role, Unit, UnitKind, User
 from krs.models.reference import ReferenceItem, ReferenceList
 from krs.models.reports import ServiceLevel, StatDay, StatMonth, UnitTarget
 from krs.models.surveys import Survey
@@ -44,6 +44,7 @@ __all__ = [
     "OPEN_STATUSES",
     "Applicant",
     "ApplicantKind",
+    "ApplicantMerge",
     "Attachment",
     "AuditLog",
     "Case",
