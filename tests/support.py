@@ -28,11 +28,13 @@ from PIL import Image
 from sqlalchemy import event, select, text
 from werkzeug.security import generate_password_hash
 
+from krs import applicant_records
 from krs.cases import service as case_service
 from krs.cases import transfer
 from krs.extensions import db
 from krs.models import (
     Applicant,
+    ApplicantMerge,
     Attachment,
     Case,
     CaseStatus,
@@ -530,7 +532,20 @@ EXTRA_ARGUMENTS |= {
     ("admin.user_edit", "user_id"): _staff_account_of,
     ("admin.user_active", "user_id"): _staff_account_of,
     ("admin.user_reset_password", "user_id"): _staff_account_of,
+    ("applicants.edit", "applicant_id"): lambda case: case.applicant_id,
+    ("applicants.unmerge", "merge_id"): lambda case: _merge_for_walk(case),
 }
+
+
+def _merge_for_walk(case) -> int:
+    """A merge of two fresh records of the case's unit (made once), for the unmerge route."""
+    found = db.session.scalars(select(ApplicantMerge).order_by(ApplicantMerge.id)).first()
+    if found is not None:
+        return found.id
+    spv = first_user(case.unit, Role.SUPERVISOR)
+    keep = create_case(case.unit, name="Walk Gabung").applicant
+    other = create_case(case.unit, name="Walk Gabung").applicant
+    return applicant_records.merge_applicants(spv, keep, other, {}, "Data ganda.").id
 
 
 # ---------------------------------------------------------------- queries, fingerprints, forms

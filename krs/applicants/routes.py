@@ -144,8 +144,10 @@ def _default_picks(a: Applicant, b: Applicant) -> dict:
 @bp.route("/merge", methods=["GET", "POST"])
 def merge():
     """Two records side by side; the desk chooses the record that stays and each value it keeps."""
-    a = access.get_mergeable_applicant_or_404(current_user, request.args.get("a", type=int) or 0)
-    b = access.get_mergeable_applicant_or_404(current_user, request.args.get("b", type=int) or 0)
+    if not (request.args.get("a", type=int) and request.args.get("b", type=int)):
+        return redirect(url_for("applicants.duplicates"))  # the pairs to choose from
+    a = access.get_mergeable_applicant_or_404(current_user, request.args.get("a", type=int))
+    b = access.get_mergeable_applicant_or_404(current_user, request.args.get("b", type=int))
     if a.id == b.id or applicant_records.office_of(a) != applicant_records.office_of(b):
         abort(404)
     form = MergeForm() if request.method == "POST" else MergeForm(formdata=None)

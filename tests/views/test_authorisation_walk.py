@@ -109,6 +109,12 @@ EXPECTED: dict[str, object] = {
     "admin.audit": ({"admin"}, None),
     "perf.floor": PUBLIC,  # only registered when KRS_BENCH=1
     "cases.reveal_nik": ({"admin", "supervisor", "staff"}, {"admin"}),
+    # issue 14: corrections (interns: the house data of their assigned case) and merges
+    "cases.edit_case": (DESK, {"admin"}),
+    "applicants.edit": ({"admin", "supervisor", "staff"}, None),
+    "applicants.duplicates": ({"admin", "supervisor"}, None),
+    "applicants.merge": ({"admin", "supervisor"}, None),
+    "applicants.unmerge": ({"admin"}, None),
 }
 
 
