@@ -49,8 +49,10 @@ EDITABLE_FIELDS = [
     "monthly_income",
     "household_size",
 ]
-# What a returning applicant may tell anew at intake (the NIK is how they were found).
-RETURNING_FIELDS = [f for f in EDITABLE_FIELDS if f not in ("nik", "birth_date")]
+# What a returning applicant may tell anew at intake: the NIK is how they were found, and a name
+# written differently at the desk ("Siti A.") is an abbreviation far more often than a new name
+# (a real change of name is a correction on the applicant's page).
+RETURNING_FIELDS = [f for f in EDITABLE_FIELDS if f not in ("nik", "birth_date", "name")]
 
 FIELD_LABELS = {
     "nik": _l("NIK"),
