@@ -104,8 +104,13 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "cases.bulk_assign": roles(ADMIN, SUPERVISOR),
     "cases.save_filter": SIGNED_IN,
     "cases.delete_filter": SIGNED_IN,
+    "cases.edit_case": roles(*DESK_ROLES),  # interns: house data of their assigned cases only
     # applicants
     "applicants.detail": SIGNED_IN,
+    "applicants.edit": roles(ADMIN, SUPERVISOR, STAFF),
+    "applicants.duplicates": roles(ADMIN, SUPERVISOR),
+    "applicants.merge": roles(ADMIN, SUPERVISOR),
+    "applicants.unmerge": roles(ADMIN),
     # outreach sessions and groups
     "outreach.index": SIGNED_IN,
     "outreach.new_session": roles(ADMIN, SUPERVISOR, STAFF),
@@ -344,6 +349,21 @@ CASE_CHECKS = {
 }
 
 
+# Corrections (issue 14). Staff, supervisors and admins correct a case of the office; an intern,
+# whose right on a case is the follow-up of one assigned to them (§5), corrects its house data only
+# (they are the ones who go to the house).
+def can_edit_case(user: User, case: Case) -> bool:
+    return can_request_closure(user, case)
+
+
+def can_edit_case_house(user: User, case: Case) -> bool:
+    return can_edit_case(user, case) or (user.role == INTERN and case.assignee_id == user.id)
+
+
+CASE_CHECKS["edit"] = can_edit_case
+CASE_CHECKS["edit_house"] = can_edit_case_house
+
+
 def get_case_or_404(user: User, case_id: int, action: str = "view") -> Case:
     """A case the user may see and act on as `action` (a CASE_CHECKS name); 404 otherwise."""
     return _load_or_404(cases_visible_to(user).where(Case.id == case_id), CASE_CHECKS[action], user)
@@ -408,6 +428,39 @@ def get_applicant_or_404(user: User, applicant_id: int) -> Applicant:
 
 def cases_of_applicant_visible_to(user: User, applicant: Applicant) -> Select:
     return cases_visible_to(user).where(Case.applicant_id == applicant.id)
+
+
+def can_edit_applicant(user: User, applicant: Applicant) -> bool:
+    """Correct an individual applicant of one's office (admins: any office)."""
+    if applicant.kind != "individual" or user.role not in (ADMIN, SUPERVISOR, STAFF):
+        return False
+    return user.role == ADMIN or applicant.created_by_unit_id == user.unit_id
+
+
+def can_merge_applicants(user: User, office_id: int | None = None) -> bool:
+    """Merge two records of one person: the office's supervisor, or an admin."""
+    if user.role == ADMIN:
+        return True
+    return user.role == SUPERVISOR and (office_id is None or office_id == user.unit_id)
+
+
+def can_unmerge_applicants(user: User) -> bool:
+    """Undo a merge: admins only."""
+    return user.role == ADMIN
+
+
+def get_editable_applicant_or_404(user: User, applicant_id: int) -> Applicant:
+    return _load_or_404(
+        applicants_visible_to(user).where(Applicant.id == applicant_id), can_edit_applicant, user
+    )
+
+
+def get_mergeable_applicant_or_404(user: User, applicant_id: int) -> Applicant:
+    return _load_or_404(
+        applicants_visible_to(user).where(Applicant.id == applicant_id),
+        lambda u, a: a.kind == "individual" and can_merge_applicants(u, a.created_by_unit_id),
+        user,
+    )
 
 
 def can_see_pii(user: User) -> bool:

@@ -28,7 +28,7 @@ from PIL import Image
 from sqlalchemy import event, select, text
 from werkzeug.security import generate_password_hash
 
-from krs import public_links
+from krs import applicant_records, public_links
 from krs.auth import service as auth_service
 from krs.cases import service as case_service
 from krs.cases import transfer
@@ -36,6 +36,7 @@ from krs.extensions import db
 from krs.models import (
     Agency,
     Applicant,
+    ApplicantMerge,
     Attachment,
     Case,
     CaseStatus,
@@ -557,6 +558,8 @@ EXTRA_ARGUMENTS |= {
     ("admin.user_active", "user_id"): _staff_account_of,
     ("admin.user_reset_password", "user_id"): _staff_account_of,
     ("admin.user_end_sessions", "user_id"): _staff_account_of,
+    ("applicants.edit", "applicant_id"): lambda case: case.applicant_id,
+    ("applicants.unmerge", "merge_id"): lambda case: _merge_for_walk(case),
 }
 
 
@@ -622,6 +625,17 @@ EXTRA_ARGUMENTS |= {
     ("public.status", "token"): _status_token_of,
     ("admin.unit_logo", "unit_id"): _unit_with_logo,
 }
+
+
+def _merge_for_walk(case) -> int:
+    """A merge of two fresh records of the case's unit (made once), for the unmerge route."""
+    found = db.session.scalars(select(ApplicantMerge).order_by(ApplicantMerge.id)).first()
+    if found is not None:
+        return found.id
+    spv = first_user(case.unit, Role.SUPERVISOR)
+    keep = create_case(case.unit, name="Walk Gabung").applicant
+    other = create_case(case.unit, name="Walk Gabung").applicant
+    return applicant_records.merge_applicants(spv, keep, other, {}, "Data ganda.").id
 
 
 # ---------------------------------------------------------------- queries, fingerprints, forms

@@ -5,12 +5,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from lokal import parse_nik
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    DecimalField,
     HiddenField,
     SelectField,
     StringField,
@@ -21,15 +19,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from krs.fields import (
     EMPTY_CHOICE,
-    PHONE,
+    ApplicantFields,
+    IndonesianDecimalField,
     MultiCheckboxField,
-    RegionFields,
     WholeNumberField,
-    check_nik,
-    normalise_phone,
 )
-from krs.intake import APPLICANT_FIELDS, HOUSE_FIELDS
-from krs.models import Channel, Condition, EventKind, Gender, LandStatus, Outcome, Priority, ServiceType
+from krs.intake import HOUSE_FIELDS
+from krs.models import Channel, Condition, EventKind, LandStatus, Outcome, Priority, ServiceType
 
 # The plausible span of dates typed on the case desk (the KRS programme started in the 2010s).
 EARLIEST_ACTIVITY = date(2000, 1, 1)
@@ -40,35 +36,9 @@ def _optional_choices(choices):
     return [*EMPTY_CHOICE, *choices]
 
 
-class IntakeForm(RegionFields, FlaskForm):
-    region_order_message = _l("Pilih alamat berurutan: provinsi, kabupaten/kota, kecamatan, lalu desa.")
+class RequestFields:
+    """A case's request fields, for a FlaskForm to mix in (the intake and the case's edit)."""
 
-    unit_id = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
-    # applicant
-    name = StringField(_l("Nama pemohon"), validators=[DataRequired(), Length(max=150)])
-    nik = StringField(_l("NIK"), validators=[DataRequired(), Length(max=24)])
-    phone = StringField(_l("Nomor HP/WA"), validators=[Optional(), PHONE])
-    gender = SelectField(
-        _l("Jenis kelamin"), choices=_optional_choices(Gender.choices()), validators=[Optional()]
-    )
-    address = StringField(_l("Alamat (jalan, RT/RW)"), validators=[Optional(), Length(max=250)])
-    occupation = StringField(_l("Pekerjaan"), validators=[Optional(), Length(max=100)])
-    monthly_income = WholeNumberField(
-        _l("Penghasilan rumah tangga per bulan (Rp)"),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=1_000_000_000, message=_l("Isi angka 0–1.000.000.000.")),
-        ],
-    )
-    household_size = WholeNumberField(
-        _l("Jumlah anggota rumah tangga"),
-        validators=[Optional(), NumberRange(min=1, max=50, message=_l("Isi angka 1–50."))],
-    )
-    consent_given = BooleanField(
-        _l("Pemohon menyetujui pemrosesan data pribadinya untuk layanan KRS (UU 27/2022 tentang PDP)"),
-        validators=[DataRequired(message=_l("Persetujuan pemrosesan data pribadi wajib dicentang."))],
-    )
-    # case
     channel = SelectField(_l("Kanal"), choices=Channel.choices(), validators=[DataRequired()])
     service_types = MultiCheckboxField(
         _l("Jenis layanan"),
@@ -77,11 +47,15 @@ class IntakeForm(RegionFields, FlaskForm):
     )
     description = TextAreaField(_l("Uraian permohonan"), validators=[DataRequired(), Length(max=5000)])
     priority = SelectField(_l("Prioritas"), choices=Priority.choices(), default="normal")
-    # house
+
+
+class HouseFields:
+    """A case's house data, for a FlaskForm to mix in (the intake and the case's edit)."""
+
     land_status = SelectField(
         _l("Status tanah"), choices=_optional_choices(LandStatus.choices()), validators=[Optional()]
     )
-    floor_area_m2 = DecimalField(
+    floor_area_m2 = IndonesianDecimalField(
         _l("Luas lantai (m²)"),
         places=1,
         validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Isi luas 1–10.000 m²."))],
@@ -103,20 +77,26 @@ class IntakeForm(RegionFields, FlaskForm):
     sanitation = StringField(_l("Sanitasi (jamban/septik tank)"), validators=[Optional(), Length(max=100)])
     electricity = StringField(_l("Listrik"), validators=[Optional(), Length(max=100)])
 
-    def validate_nik(self, field):
-        check_nik(field)
+    def house_data(self) -> dict:
+        return {name: _blank_to_none(getattr(self, name).data) for name in HOUSE_FIELDS}
+
+
+def _blank_to_none(value):
+    return None if value in (None, "") else value
+
+
+class IntakeForm(ApplicantFields, RequestFields, HouseFields, FlaskForm):
+    unit_id = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
+    consent_given = BooleanField(
+        _l("Pemohon menyetujui pemrosesan data pribadinya untuk layanan KRS (UU 27/2022 tentang PDP)"),
+        validators=[DataRequired(message=_l("Persetujuan pemrosesan data pribadi wajib dicentang."))],
+    )
+    # the desk's answer to "data berubah" (a returning applicant with new data): update | keep
+    applicant_changes = HiddenField()
 
     def applicant_data(self) -> dict:
         # the birth date is read from the NIK, not typed
-        names = ["nik", *(name for name in APPLICANT_FIELDS if name != "birth_date")]
-        data = {name: (getattr(self, name).data or None) for name in names}
-        data["name"] = data["name"].strip()
-        data["phone"] = normalise_phone(data["phone"])
-        info = parse_nik(data["nik"])
-        if info.birth_date:
-            data["birth_date"] = date.fromisoformat(info.birth_date)
-        if not data["gender"] and info.gender:
-            data["gender"] = info.gender
+        data = self.applicant_fields_data()
         data["consent_given"] = bool(self.consent_given.data)
         data["kind"] = "individual"
         return data
@@ -183,3 +163,36 @@ class ClosureDecisionForm(VersionedForm):
 
 class ReopenForm(VersionedForm):
     reason = TextAreaField(_l("Alasan dibuka kembali"), validators=[DataRequired(), Length(max=2000)])
+
+
+# ---------------------------------------------------------------- corrections (issue 14)
+
+
+class CaseEditForm(RequestFields, HouseFields, VersionedForm):
+    """A case's request and house data corrected after saving: the intake's very fields, a reason."""
+
+    reason = TextAreaField(
+        _l("Alasan perubahan"),
+        validators=[DataRequired(message=_l("Tuliskan alasan perubahan.")), Length(max=2000)],
+    )
+
+    def changes(self) -> dict:
+        data = {
+            "channel": self.channel.data,
+            "priority": self.priority.data or "normal",
+            "description": (self.description.data or "").strip(),
+            "service_types": sorted(str(s) for s in self.service_types.data or []),
+        }
+        return {**data, **self.house_data()}
+
+
+class HouseEditForm(HouseFields, VersionedForm):
+    """The house data alone: what an intern may correct on a case assigned to them."""
+
+    reason = TextAreaField(
+        _l("Alasan perubahan"),
+        validators=[DataRequired(message=_l("Tuliskan alasan perubahan.")), Length(max=2000)],
+    )
+
+    def changes(self) -> dict:
+        return self.house_data()

@@ -21,13 +21,24 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from krs import access, case_lists, intake, public_links, reference_data, regions, service_levels
+from krs import (
+    access,
+    applicant_records,
+    case_lists,
+    intake,
+    public_links,
+    reference_data,
+    regions,
+    service_levels,
+)
 from krs.cases import service, whatsapp
 from krs.cases.forms import (
     AssignForm,
+    CaseEditForm,
     ClosureDecisionForm,
     ClosureRequestForm,
     FollowUpForm,
+    HouseEditForm,
     IntakeForm,
     ReopenForm,
 )
@@ -92,9 +103,22 @@ def new_case():
         unit = next((u for u in units if u.id == form.unit_id.data), None)
         if unit is None:
             abort(404)
+        applicant_data = form.applicant_data()
+        returning, changes = _returning_applicant(unit, applicant_data)
+        if changes and form.applicant_changes.data not in ("update", "keep"):
+            # "data berubah": the desk confirms what changed before anything is saved
+            return render_template(
+                "cases/new.html", form=form, returning_changes=changes, field_labels=service.FIELD_LABELS
+            ), 200
         try:
-            result = service.intake(current_user, unit, form.applicant_data(), form.case_data())
-        except service.CaseError as exc:
+            if changes and form.applicant_changes.data == "update":
+                result = service.intake_with_new_data(
+                    current_user, unit, applicant_data, form.case_data(), returning
+                )
+            else:
+                result = service.intake(current_user, unit, applicant_data, form.case_data())
+        except (service.CaseError, applicant_records.RecordError) as exc:
+            db.session.rollback()
             flash(str(exc), "error")
         else:
             case = result.case
@@ -109,6 +133,19 @@ def new_case():
             return redirect(url_for("cases.list_cases"))
     status = 422 if request.method == "POST" else 200
     return render_template("cases/new.html", form=form), status
+
+
+def _returning_applicant(unit, applicant_data: dict):
+    """A NIK already known in this office, and what the applicant now tells differently from it."""
+    found = intake.find_applicant_by_nik(applicant_data.get("nik") or "")
+    if (
+        found is None
+        or applicant_records.office_of(found) != unit.id
+        or found.merged_into_id is not None
+        or not access.can_edit_applicant(current_user, found)
+    ):
+        return None, []
+    return found, applicant_records.returning_changes(found, applicant_data)
 
 
 @bp.get("/nik-check")
@@ -214,6 +251,10 @@ def _case_context(case, **forms):
         ),
         "error": forms.get("error"),
         "revealed": forms.get("revealed"),
+        # corrections (issue 14)
+        "may_edit_case": access.can_edit_case_house(current_user, case),
+        "may_edit_applicant": access.can_edit_applicant(current_user, case.applicant),
+        "field_labels": service.FIELD_LABELS,
     }
 
 
@@ -436,6 +477,50 @@ def revoke_status_link(case_id: int):
     public_links.revoke_status_link(current_user, case)
     flash(_("Tautan status lama dicabut. Cetak ulang tanda terima untuk tautan yang baru."), "success")
     return redirect(url_for("cases.detail", case_id=case.id))
+
+
+# ---------------------------------------------------------------- corrections (issue 14)
+
+
+def _edit_choices(form, case):
+    """The intake's choices, plus a retired value the case still holds (so it is not lost)."""
+    if hasattr(form, "channel"):
+        form.channel.choices = reference_data.active_choices("channel", Channel.choices())
+        if case.channel not in [c[0] for c in form.channel.choices]:
+            form.channel.choices.append((case.channel, case.channel))
+        form.service_types.choices = reference_data.active_choices("service_type", ServiceType.choices())
+        known = {c[0] for c in form.service_types.choices}
+        form.service_types.choices += [(s, s) for s in case.service_types if s not in known]
+    return form
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+def edit_case(case_id: int):
+    """Correct a case's request and house data (interns: the house data of their assigned case)."""
+    case = access.get_case_or_404(current_user, case_id, action="edit_house")
+    form_class = CaseEditForm if access.can_edit_case(current_user, case) else HouseEditForm
+    if request.method == "GET":
+        data = {name: getattr(case, name) for name in service.EDITABLE_CASE_FIELDS}
+        form = _edit_choices(form_class(formdata=None, data=data, version=case.version), case)
+    else:
+        form = _edit_choices(form_class(), case)
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            changed = service.edit_case(
+                current_user, case, form.changes(), form.reason.data, form.expected_version()
+            )
+        except service.CaseError as exc:
+            db.session.rollback()
+            error = str(exc)
+            status = 409 if isinstance(exc, service.ConflictError) else 422
+        else:
+            flash(_("Data kasus diperbarui (%(n)s isian).", n=len(changed)), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("cases/edit.html", case=case, form=form, error=error), status
 
 
 # The supervisor's tools (transfers, workload, bulk assign, saved filters) live in their own module.

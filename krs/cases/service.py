@@ -15,13 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from krs import access, audit, signals
+from krs import access, applicant_records, audit, signals
 from krs.extensions import db
-from krs.intake import CaseError, IntakeResult, open_case
+from krs.intake import HOUSE_FIELDS, CaseError, IntakeResult, open_case
 from krs.models import (
     OPEN_STATUSES,
     Applicant,
     Case,
+    CaseService,
     CaseStatus,
     Event,
     EventKind,
@@ -70,6 +71,33 @@ def intake(
     the actor may open cases for the unit (krs.intake.open_case says the rest)."""
     permitted = access.can_intake_case(actor, unit.id)
     return open_case(actor, unit, applicant_data, case_data, existing, commit, permitted=permitted)
+
+
+def intake_with_new_data(
+    actor: User, unit: Unit, applicant_data: dict, case_data: dict, applicant: Applicant
+) -> IntakeResult:
+    """A returning applicant of this office whose phone, address, ... changed, the desk having
+    confirmed the changes: the case is opened and the record corrected in one transaction, with
+    the same trail as an edit (a timeline event on the new case, an audit row with the reason)."""
+    result = intake(actor, unit, applicant_data, case_data, existing=applicant, commit=False)
+    db.session.flush()
+    reason = str(_l("Data baru dari pemohon saat penerimaan kasus %(number)s", number=result.case.number))
+    new_values = {
+        name: value for name, _old, value in applicant_records.returning_changes(applicant, applicant_data)
+    }
+    if new_values:
+        applicant_records.edit_applicant(
+            actor,
+            applicant,
+            new_values,
+            reason,
+            None,
+            action="applicant.update_at_intake",
+            event_cases=[result.case],
+            commit=False,
+        )
+    db.session.commit()
+    return result
 
 
 # ---------------------------------------------------------------- lifecycle
@@ -325,3 +353,72 @@ def timeline(case: Case) -> list[Event]:
         .order_by(Event.occurred_at.desc(), Event.id.desc())
     )
     return list(db.session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- corrections (issue 14)
+
+EDITABLE_CASE_FIELDS = ["channel", "priority", "description", "service_types", *HOUSE_FIELDS]
+
+
+def edit_case(actor: User, case: Case, data: dict, reason: str, expected_version: int | None) -> dict:
+    """Correct a case's request or house data (any status: a correction is not a step of the
+    lifecycle). Only the changed fields are written and audited (before/after, with the reason), a
+    timeline event names them; a stale version is a conflict, never a silent overwrite. The due
+    dates stay as set at intake. Returns the changed fields (name → new value)."""
+    _check_version(case, expected_version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseError(_l("Tuliskan alasan perubahan."))
+    fields = [name for name in EDITABLE_CASE_FIELDS if name in data]
+    current = {name: getattr(case, name) for name in fields}
+    before, after = applicant_records.changed_fields(_Values(current), data, fields)
+    if not after:
+        raise CaseError(_l("Tidak ada data yang berubah."))
+    if "service_types" in after:
+        wanted = set(after["service_types"])
+        if not wanted:
+            raise CaseError(_l("Pilih minimal satu jenis layanan."))
+        for service in list(case.services):
+            if service.service not in wanted:
+                case.services.remove(service)
+        have = {s.service for s in case.services}
+        case.services.extend(CaseService(service=s) for s in sorted(wanted - have))
+    for name, value in after.items():
+        if name != "service_types":
+            setattr(case, name, value)
+    case.updated_at = utcnow()  # bumps the version even when only the services changed
+    _event(actor, case, EventKind.CASE_EDITED, body=reason, data={"fields": list(after)})
+    try:
+        db.session.flush()
+        audit.record(actor, "case.edit", "case", case.id, before, {**after, "reason": reason})
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConflictError() from exc
+    return after
+
+
+class _Values:
+    """Attribute access over a dict (the case's current values, services as a list)."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+
+# the names a correction's timeline entry shows for the fields it changed
+FIELD_LABELS = {
+    **applicant_records.FIELD_LABELS,
+    "channel": _l("Kanal"),
+    "priority": _l("Prioritas"),
+    "description": _l("Uraian"),
+    "service_types": _l("Layanan"),
+    "land_status": _l("Status tanah"),
+    "floor_area_m2": _l("Luas lantai"),
+    "occupants": _l("Penghuni"),
+    "roof_condition": _l("Kondisi atap"),
+    "wall_condition": _l("Kondisi dinding"),
+    "floor_condition": _l("Kondisi lantai"),
+    "water_source": _l("Air minum"),
+    "sanitation": _l("Sanitasi"),
+    "electricity": _l("Listrik"),
+}

@@ -34,7 +34,7 @@ from krs.models.outreach import (
     OutreachSessionCase,
     session_staff,
 )
-from krs.models.people import Applicant, ApplicantKind, Gender, Role, Unit, UnitKind, User
+from krs.models.people import Applicant, ApplicantKind, ApplicantMerge, Gender, Role, Unit, UnitKind, User
 from krs.models.reference import ReferenceItem, ReferenceList
 from krs.models.referrals import (
     OPEN_ANSWERS,
@@ -62,6 +62,7 @@ __all__ = [
     "AgeBand",
     "Applicant",
     "ApplicantKind",
+    "ApplicantMerge",
     "Attachment",
     "AuditLog",
     "Case",

@@ -137,6 +137,10 @@ class EventKind(LabelledEnum):
     TRANSFERRED = "transferred"
     ATTACHMENT_ADDED = "attachment_added"
     SURVEY_RECEIVED = "survey_received"
+    CASE_EDITED = "case_edited"  # corrections (issue 14)
+    APPLICANT_EDITED = "applicant_edited"
+    APPLICANT_MERGED = "applicant_merged"
+    APPLICANT_UNMERGED = "applicant_unmerged"
 
     @classmethod
     def _labels(cls):
@@ -157,6 +161,10 @@ class EventKind(LabelledEnum):
             "transferred": _l("Dipindahkan"),
             "attachment_added": _l("Lampiran ditambahkan"),
             "survey_received": _l("Survei diterima"),
+            "case_edited": _l("Data kasus diubah"),
+            "applicant_edited": _l("Data pemohon diubah"),
+            "applicant_merged": _l("Data pemohon digabung"),
+            "applicant_unmerged": _l("Penggabungan pemohon dibatalkan"),
         }
 
     @classmethod

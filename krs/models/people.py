@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -179,5 +180,33 @@ class Applicant(db.Model):
     member_households: Mapped[int | None] = mapped_column(Integer)
     created_by_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # corrections (issue 14): the version an edit form carries (checked and bumped by the edit
+    # itself, not by every write), and the record this one was merged into (kept, never deleted)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("applicant.id"), index=True)
 
     cases: Mapped[list[Case]] = relationship(back_populates="applicant")
+
+
+class ApplicantMerge(db.Model):
+    """Two records of one person in an office made one (issue 14): which record survived, which was
+    merged into it, the values each had before, the cases that moved, and, once an admin undid it,
+    who and when. Enough to put everything back."""
+
+    __tablename__ = "applicant_merge"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("applicant.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("applicant.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(2000))
+    survivor_before: Mapped[dict] = mapped_column(JSON)
+    merged_before: Mapped[dict] = mapped_column(JSON)
+    survivor_after: Mapped[dict] = mapped_column(JSON)
+    moved_case_ids: Mapped[list] = mapped_column(JSON)
+    merged_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    unmerged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    unmerged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    survivor: Mapped[Applicant] = relationship(foreign_keys=[survivor_id])
+    merged: Mapped[Applicant] = relationship(foreign_keys=[merged_id])
+    merged_by: Mapped[User] = relationship(foreign_keys=[merged_by_id])

@@ -18,8 +18,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from krs.fields import (
     EMPTY_CHOICE,
-    PHONE,
     MultiCheckboxField,
+    PhoneField,
     RegionFields,
     WholeNumberField,
     check_nik,
@@ -98,7 +98,7 @@ class SessionIntakeForm(FlaskForm):
 
     nik = StringField(_l("NIK"), validators=[DataRequired(), Length(max=24)])
     name = StringField(_l("Nama"), validators=[DataRequired(), Length(max=150)])
-    phone = StringField(_l("Nomor HP/WA"), validators=[Optional(), PHONE])
+    phone = PhoneField(_l("Nomor HP/WA"), validators=[Optional()])
     gender = SelectField(
         _l("Jenis kelamin"), choices=EMPTY_CHOICE + Gender.choices(), validators=[Optional()]
     )
@@ -174,7 +174,7 @@ class GroupForm(RegionFields, GroupCaseForm):
     )
     contact_name = StringField(_l("Nama narahubung"), validators=[DataRequired(), Length(max=150)])
     contact_nik = StringField(_l("NIK narahubung"), validators=[DataRequired(), Length(max=24)])
-    phone = StringField(_l("Nomor HP/WA narahubung"), validators=[DataRequired(), PHONE])
+    phone = PhoneField(_l("Nomor HP/WA narahubung"), validators=[DataRequired()])
     members = TextAreaField(
         _l("Daftar anggota (opsional): satu per baris, nama lalu NIK dipisah koma"),
         validators=[Optional(), Length(max=40000)],

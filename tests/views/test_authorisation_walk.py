@@ -127,6 +127,12 @@ EXPECTED: dict[str, object] = {
     "referrals.tile": ({"admin", "viewer", "supervisor", "staff"}, None),
     "referrals.agencies": ({"admin"}, None),
     "referrals.edit_agency": ({"admin"}, None),
+    # issue 14: corrections (interns: the house data of their assigned case) and merges
+    "cases.edit_case": (DESK, {"admin"}),
+    "applicants.edit": ({"admin", "supervisor", "staff"}, None),
+    "applicants.duplicates": ({"admin", "supervisor"}, None),
+    "applicants.merge": ({"admin", "supervisor"}, None),
+    "applicants.unmerge": ({"admin"}, None),
 }
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from krs import applicant_records
 from krs.extensions import db
 from krs.models import AuditLog, CaseStatus, Role
 from tests.support import JPEG, TEST_PASSWORD, db_fingerprint, login, make_group, make_session, valid_nik
@@ -687,8 +688,69 @@ _referral_builders = {
     ],
 }
 
+
+# ---------------------------------------------------------------- issue 14: corrections and merges
+
+
+def _applicant_form(applicant, **overrides):
+    data = {
+        "version": str(applicant.version),
+        "name": applicant.name,
+        "phone": "0813-1111-2222",
+        "province_code": applicant.province_code,
+        "regency_code": applicant.regency_code,
+        "district_code": applicant.district_code,
+        "village_code": applicant.village_code,
+        "reason": "Pemohon ganti nomor HP.",
+    }
+    return {**data, **overrides}
+
+
+def _merge(env):
+    keep = _case(env, CaseStatus.NEW, name="Ahmad Fauzi").applicant
+    other = _case(env, CaseStatus.NEW, name="Bapak Ahmad Fauzi").applicant
+    return applicant_records.merge_applicants(env["users"]["supervisor"], keep, other, {}, "Data ganda.")
+
+
+_correction_builders = {
+    "cases.edit_case": [
+        lambda env: (
+            (c := _case(env, CaseStatus.ASSIGNED, assignee=env["users"]["intern"])) and "intern",
+            f"/cases/{c.id}/edit",
+            {"version": str(c.version), "floor_area_m2": "36,5", "reason": "Diukur di lapangan."},
+            "case.edit",
+        )
+    ],
+    "applicants.edit": [
+        lambda env: (
+            (a := _case(env, CaseStatus.NEW).applicant) and "staff",
+            f"/applicants/{a.id}/edit",
+            _applicant_form(a),
+            "applicant.edit",
+        )
+    ],
+    "applicants.merge": [
+        lambda env: (
+            (a := _case(env, CaseStatus.NEW, name="Siti Aminah").applicant)
+            and (b := _case(env, CaseStatus.NEW, name="Ibu Siti Aminah").applicant)
+            and "supervisor",
+            f"/applicants/merge?a={a.id}&b={b.id}",
+            {"survivor": "a", "version_a": "1", "version_b": "1", "reason": "Orang yang sama."},
+            "applicant.merge",
+        )
+    ],
+    "applicants.unmerge": [
+        lambda env: (
+            "admin",
+            f"/applicants/merges/{_merge(env).id}/unmerge",
+            {"reason": "Bukan orang yang sama."},
+            "applicant.unmerge",
+        )
+    ],
+}
+
 BUILDERS |= _admin_builders | _desk_builders | _outreach_builders | _reports_builders | _survey_builders
-BUILDERS |= _worklog_builders | _referral_builders
+BUILDERS |= _worklog_builders | _referral_builders | _correction_builders
 
 
 @pytest.fixture
