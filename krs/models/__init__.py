@@ -9,6 +9,7 @@ from krs.models.base import LabelledEnum, utcnow
 from krs.models.cases import (
     OPEN_STATUSES,
     Attachment,
+    AttachmentKind,
     Case,
     CaseCounter,
     CaseService,
@@ -45,6 +46,7 @@ __all__ = [
     "Applicant",
     "ApplicantKind",
     "Attachment",
+    "AttachmentKind",
     "AuditLog",
     "Case",
     "CaseCounter",

@@ -70,7 +70,7 @@ class _Services:
         return shown
 
 
-def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
+def case_rows(user: User, filters: case_lists.CaseFilters, full_nik: bool = False) -> Iterator[list]:
     """The rows of the filtered list (the same statement as the screen), newest first.
 
     One streamed statement of plain columns (`yield_per`: a server-side cursor on PostgreSQL, batches
@@ -121,7 +121,7 @@ def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
     sla_labels = {key: str(label) for key, label in SLA_LABELS.items()}
     sla_shown: dict[tuple, str] = {}
     today = today_in(user.unit.timezone)
-    nik_shown = partial(access.shown_nik_value, user)
+    nik_shown = (lambda nik: nik) if full_nik else partial(access.shown_nik_value, user)
     phone_shown = partial(access.shown_phone_value, user)
 
     for (
@@ -163,18 +163,18 @@ def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
         ]
 
 
-def csv_stream(user: User, filters: case_lists.CaseFilters) -> Iterator[str]:
+def csv_stream(user: User, filters: case_lists.CaseFilters, full_nik: bool = False) -> Iterator[str]:
     """Streamed through the safe writer: no cell starts a formula, no control character survives."""
-    return csv_chunks(case_columns(), case_rows(user, filters))
+    return csv_chunks(case_columns(), case_rows(user, filters, full_nik))
 
 
-def cases_xlsx(user: User, filters: case_lists.CaseFilters):
+def cases_xlsx(user: User, filters: case_lists.CaseFilters, full_nik: bool = False):
     """A write-only workbook through the safe writer: rows are streamed to a temporary file instead
     of being kept in memory."""
     book = XlsxBook()
     ws = book.sheet(_("Kasus"))
     ws.append(case_columns())
-    for row in case_rows(user, filters):
+    for row in case_rows(user, filters, full_nik):
         ws.append(row)
     return book.spooled()
 
