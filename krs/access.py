@@ -29,6 +29,8 @@ from sqlalchemy import Select, exists, false, or_, select
 from krs.extensions import db
 from krs.models import (
     Applicant,
+    Attachment,
+    AttachmentKind,
     Case,
     CaseTransfer,
     OutreachSession,
@@ -111,6 +113,7 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "applicants.duplicates": roles(ADMIN, SUPERVISOR),
     "applicants.merge": roles(ADMIN, SUPERVISOR),
     "applicants.unmerge": roles(ADMIN),
+    "applicants.reveal_nik": roles(ADMIN, SUPERVISOR, STAFF),
     # outreach sessions and groups
     "outreach.index": SIGNED_IN,
     "outreach.new_session": roles(ADMIN, SUPERVISOR, STAFF),
@@ -491,10 +494,29 @@ def shown_nik(user: User, applicant: Applicant) -> str:
 
 
 def shown_nik_value(user: User, nik: str | None) -> str:
-    """Any NIK (a group's contact person, a member, a session attendee), masked like an applicant's."""
+    """Any NIK (an applicant, a group's contact person, a member, a session attendee) as pages and
+    exports show it: masked for every role (DESIGN.md section 5). Roles that may see it reveal it
+    with an audited action: `can_reveal_nik` (case page), `can_reveal_applicant_nik`,
+    `can_export_full_nik`."""
     if not nik:
         return ""
-    return nik if can_see_pii(user) else mask_middle(nik, 4, 2)
+    return mask_middle(nik, 4, 2)  # for everyone: the full NIK only through an audited reveal
+
+
+def can_reveal_applicant_nik(user: User, applicant: Applicant) -> bool:
+    """The full NIK on the applicant page (the applicant is already in scope: its loader)."""
+    return can_see_pii(user) and bool(applicant.nik)
+
+
+def can_export_full_nik(user: User) -> bool:
+    """A case-list export with full NIKs, asked for explicitly and written to the audit log."""
+    return can_see_pii(user)
+
+
+def can_open_attachment(user: User, attachment: Attachment) -> bool:
+    """A file of a case in scope (its loader); identity documents (KTP/KK scans carry the NIK) only
+    for the roles that may see personal data, never viewers or interns."""
+    return attachment.kind != AttachmentKind.IDENTITY or can_see_pii(user)
 
 
 def shown_phone(user: User, applicant: Applicant) -> str:
@@ -517,6 +539,12 @@ def shown_address(user: User, applicant: Applicant) -> str:
 # ================================================================ outreach and groups
 # Sessions: the Direktorat sees all, a unit's supervisors and staff see their unit's, an intern
 # sees the sessions they were present at. Groups are applicants: the applicant scope applies.
+
+
+def can_see_attendee_names(user: User) -> bool:
+    """Names beside a session's attendee NIKs: not for interns, who see only their own cases'
+    households (an attendee is a household that may have a case the intern may not see)."""
+    return user.role != INTERN
 
 
 def sessions_visible_to(user: User) -> Select:
@@ -786,6 +814,17 @@ def get_transfer_or_404(user: User, transfer_id: int) -> CaseTransfer:
 def can_decide_transfer(user: User, transfer: CaseTransfer) -> bool:
     """Only the receiving side decides: its supervisor, or an admin."""
     return user.role == ADMIN or (user.role == SUPERVISOR and transfer.to_unit_id == user.unit_id)
+
+
+def can_see_transferred_case(user: User, transfer: CaseTransfer) -> bool:
+    """The case behind a transfer (applicant, status, description): the Direktorat, the office that
+    holds the case now, and the receiving office while it decides. After acceptance the office that
+    gave the case away sees only the transfer record (number, dates, decision)."""
+    if is_national(user):
+        return True
+    if transfer.case.unit_id == user.unit_id:
+        return True
+    return transfer.is_pending and transfer.to_unit_id == user.unit_id
 
 
 def transfer_target_units(user: User, case: Case) -> list[Unit]:

@@ -29,6 +29,18 @@ NEW = {
     "Akhiri semua sesi": "End all sessions",
     # issue 13 (2): applicants held per office
     "Pemohon sudah terdaftar di unit ini. Kasus baru akan dikaitkan ke data pemohon tersebut.": "The applicant is already registered at this unit. The new case will be linked to that record.",
+    # issue 13: personal data the same on every page
+    "(ditangani unit lain)": "(handled by another unit)",
+    "Kasus ini kini ditangani %(unit)s; rinciannya hanya terlihat oleh unit tersebut.": "This case is now handled by %(unit)s; its details are visible to that unit only.",
+    ("%(num)d kasus lain dari sosialisasi ini di luar wewenang Anda.", "%(num)d kasus lain dari sosialisasi ini di luar wewenang Anda."): ("%(num)d other case from this session is outside your remit.", "%(num)d other cases from this session are outside your remit."),
+    "Baris %(n)s: NIK tersamar tidak dikenali; tulis NIK lengkapnya.": "Line %(n)s: masked NIK not recognised; type the full NIK.",
+    "NIK disamarkan.": "NIKs are masked.",
+    "XLSX dengan NIK lengkap (tercatat di log audit)": "XLSX with full NIKs (recorded in the audit log)",
+    "Foto/dokumen rumah": "House photo/document",
+    "Dokumen identitas (KTP/KK)": "Identity document (KTP/KK)",
+    "Jenis lampiran": "Attachment type",
+    "Dokumen identitas (tidak ditampilkan untuk peran Anda)": "Identity document (not shown for your role)",
+    "identitas": "identity",
     # issue 6: dashboards from maintained totals
     "Dicatat dalam 24 jam (%)": "Entered within 24 hours (%)",
     "Dicatat ≤ 24 jam": "Entered ≤ 24 h",

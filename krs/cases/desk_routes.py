@@ -103,7 +103,12 @@ def transfer_review(transfer_id: int):
         else:
             error = _("Pilih terima atau tolak.")
     return render_template(
-        "cases/transfer_review.html", transfer=item, may_decide=may_decide, form=form, error=error
+        "cases/transfer_review.html",
+        transfer=item,
+        may_decide=may_decide,
+        shows_case=access.can_see_transferred_case(current_user, item),
+        form=form,
+        error=error,
     ), (422 if error else 200)
 
 

@@ -25,7 +25,16 @@ from krs.fields import (
     WholeNumberField,
 )
 from krs.intake import HOUSE_FIELDS
-from krs.models import Channel, Condition, EventKind, LandStatus, Outcome, Priority, ServiceType
+from krs.models import (
+    AttachmentKind,
+    Channel,
+    Condition,
+    EventKind,
+    LandStatus,
+    Outcome,
+    Priority,
+    ServiceType,
+)
 
 # The plausible span of dates typed on the case desk (the KRS programme started in the 2010s).
 EARLIEST_ACTIVITY = date(2000, 1, 1)
@@ -136,6 +145,9 @@ class FollowUpForm(FlaskForm):
     next_action_date = DateField(_l("Tanggal tindakan berikutnya"), validators=[Optional()])
     body = TextAreaField(_l("Uraian"), validators=[DataRequired(), Length(max=5000)])
     attachment = FileField(_l("Lampiran (foto/PDF, maks. 10 MB)"))
+    attachment_kind = SelectField(
+        _l("Jenis lampiran"), choices=AttachmentKind.choices(), default=AttachmentKind.HOUSE
+    )
 
     # Dates far outside the programme's life overflowed the zone conversion (a 500): refuse them.
     def validate_occurred_at(self, field):

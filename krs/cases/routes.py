@@ -359,6 +359,7 @@ def add_event(case_id: int):
                 duration_minutes=form.duration_minutes.data,
                 next_action_date=form.next_action_date.data,
                 attachments=stored,
+                attachment_kind=form.attachment_kind.data,
             ),
         )
     except UploadError as exc:
@@ -432,7 +433,7 @@ def attachment(case_id: int, attachment_id: int):
     att = db.session.execute(
         select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id)
     ).scalar_one_or_none()
-    if att is None:
+    if att is None or not access.can_open_attachment(current_user, att):
         abort(404)
     return send_stored(get_storage(), att.stored_name, att.content_type, att.original_name)
 

@@ -21,6 +21,8 @@ from krs.intake import HOUSE_FIELDS, CaseError, IntakeResult, open_case
 from krs.models import (
     OPEN_STATUSES,
     Applicant,
+    Attachment,
+    AttachmentKind,
     Case,
     CaseService,
     CaseStatus,
@@ -170,6 +172,7 @@ class FollowUp:
     duration_minutes: int | None = None
     next_action_date: date | None = None
     attachments: list = field(default_factory=list)  # krs.uploads.StoredFile
+    attachment_kind: str = AttachmentKind.HOUSE  # identity documents are kept from viewers and interns
 
 
 def add_follow_up(actor: User, case: Case, follow_up: FollowUp, attempts: int = 8) -> Event:
@@ -211,8 +214,6 @@ def _add_follow_up_once(actor: User, case: Case, follow_up: FollowUp) -> Event:
         case.status = CaseStatus.IN_PROGRESS
     else:
         case.updated_at = utcnow()  # bumps the version: a follow-up is a change to the case
-    from krs.models import Attachment
-
     for stored in follow_up.attachments:
         db.session.add(
             Attachment(
@@ -223,6 +224,7 @@ def _add_follow_up_once(actor: User, case: Case, follow_up: FollowUp) -> Event:
                 content_type=stored.content_type,
                 size_bytes=stored.size_bytes,
                 uploaded_by_id=actor.id,
+                kind=follow_up.attachment_kind,
             )
         )
     db.session.flush()  # StaleDataError here or at commit: the caller reloads and retries

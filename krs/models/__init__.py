@@ -10,6 +10,7 @@ from krs.models.calendar import WorkCalendarYear
 from krs.models.cases import (
     OPEN_STATUSES,
     Attachment,
+    AttachmentKind,
     Case,
     CaseCounter,
     CaseService,
@@ -64,6 +65,7 @@ __all__ = [
     "ApplicantKind",
     "ApplicantMerge",
     "Attachment",
+    "AttachmentKind",
     "AuditLog",
     "Case",
     "CaseCounter",

@@ -324,6 +324,17 @@ class Event(db.Model):
         return self.kind in EventKind.follow_up_kinds()
 
 
+class AttachmentKind(LabelledEnum):
+    """What a file shows (DESIGN.md section 5): identity documents never reach viewers or interns."""
+
+    HOUSE = "rumah"
+    IDENTITY = "identitas"
+
+    @classmethod
+    def _labels(cls):
+        return {"rumah": _l("Foto/dokumen rumah"), "identitas": _l("Dokumen identitas (KTP/KK)")}
+
+
 class Attachment(db.Model):
     __tablename__ = "attachment"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -335,6 +346,7 @@ class Attachment(db.Model):
     size_bytes: Mapped[int] = mapped_column(Integer)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20), default=AttachmentKind.HOUSE, server_default="rumah")
 
     event: Mapped[Event | None] = relationship(back_populates="attachments")
 

@@ -64,12 +64,25 @@ class SessionForm(RegionFields, FlaskForm):
     )
     notes = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=5000)])
 
+    # The edit form shows the recorded NIKs masked (DESIGN.md section 5): a masked line keeps the
+    # recorded NIK it stands for, in the order they were shown. The view fills this in.
+    masked_attendees: dict[str, list[str]] = {}
+
     def validate_attendee_niks(self, field):
         niks = []
+        unused = {mask: list(full) for mask, full in self.masked_attendees.items()}
         for line_no, line in enumerate((field.data or "").splitlines(), start=1):
-            nik = normalise_nik(line)
             if not line.strip():
                 continue
+            if "•" in line:
+                recorded = unused.get(line.strip())
+                if not recorded:
+                    raise ValidationError(
+                        _l("Baris %(n)s: NIK tersamar tidak dikenali; tulis NIK lengkapnya.", n=line_no)
+                    )
+                niks.append(recorded.pop(0))
+                continue
+            nik = normalise_nik(line)
             problem = nik_problem(nik)
             if problem:
                 raise ValidationError(_l("Baris %(n)s: %(problem)s", n=line_no, problem=problem))

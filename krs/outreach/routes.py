@@ -29,7 +29,10 @@ def group_kind_label(value) -> str:
 
 @bp.app_context_processor
 def _masking_helpers() -> dict:
-    return {"shown_nik_value": lambda nik: access.shown_nik_value(current_user, nik)}
+    return {
+        "shown_nik_value": lambda nik: access.shown_nik_value(current_user, nik),
+        "shows_attendee_names": lambda: access.can_see_attendee_names(current_user),
+    }
 
 
 def _date_arg(name: str) -> date | None:
@@ -111,12 +114,18 @@ def new_session():
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
 def edit_session(session_id: int):
     session = access.get_session_or_404(current_user, session_id, action="edit")
+    masked: dict[str, list[str]] = {}
+    for attendee in session.attendees:
+        masked.setdefault(access.shown_nik_value(current_user, attendee.nik), []).append(attendee.nik)
     if request.method == "GET":
         form = SessionForm(obj=session)
         form.staff_ids.data = [u.id for u in session.staff]
-        form.attendee_niks.data = "\n".join(a.nik for a in session.attendees)
+        form.attendee_niks.data = "\n".join(
+            access.shown_nik_value(current_user, a.nik) for a in session.attendees
+        )
     else:
         form = SessionForm()
+    form.masked_attendees = masked
     form.unit_id.data = session.unit_id
     _session_form_choices(form, [session.unit], session.unit_id)
     if form.validate_on_submit():
@@ -147,7 +156,8 @@ def _intake_form(session, formdata=None) -> SessionIntakeForm:
 def _session_context(session, **extra) -> dict:
     return {
         "outreach_session": session,  # not "session": that name is Flask's in templates
-        "cases": service.cases_opened_at(session),
+        "cases": (cases := service.cases_opened_at(current_user, session)),
+        "cases_elsewhere": len(session.session_cases) - len(cases),
         "place_name": regions.full_name(
             session.province_code, session.regency_code, session.district_code, session.village_code
         ),

@@ -205,9 +205,11 @@ def intake_at_session(
     return result
 
 
-def cases_opened_at(session: OutreachSession) -> list[Case]:
+def cases_opened_at(user: User, session: OutreachSession) -> list[Case]:
+    """The cases opened at the session that the user may see (krs.access scope): an intern who was
+    present, or an office that later transferred a case away, does not see the others' names."""
     stmt = (
-        select(Case)
+        access.cases_visible_to(user)
         .join(OutreachSessionCase, OutreachSessionCase.case_id == Case.id)
         .where(OutreachSessionCase.session_id == session.id)
         .options(selectinload(Case.applicant), selectinload(Case.assignee))

@@ -104,7 +104,7 @@ class _Services:
         return shown
 
 
-def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
+def case_rows(user: User, filters: case_lists.CaseFilters, full_nik: bool = False) -> Iterator[list]:
     """The rows of the filtered list (the same statement as the screen), newest first. Dates are
     `date` values (the CSV writes them ISO, the XLSX as real dates), then the region columns.
 
@@ -160,7 +160,7 @@ def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
     sla_labels = {key: str(label) for key, label in SLA_LABELS.items()}
     sla_shown: dict[tuple, str] = {}
     today = today_in(user.unit.timezone)
-    nik_shown = partial(access.shown_nik_value, user)
+    nik_shown = (lambda nik: nik) if full_nik else partial(access.shown_nik_value, user)
     phone_shown = partial(access.shown_phone_value, user)
     region = _Regions()
     village_shown = access.can_see_pii(user)  # the village is part of the address: masked like it
@@ -216,12 +216,12 @@ def case_rows(user: User, filters: case_lists.CaseFilters) -> Iterator[list]:
         ]
 
 
-def csv_stream(user: User, filters: case_lists.CaseFilters) -> Iterator[str]:
+def csv_stream(user: User, filters: case_lists.CaseFilters, full_nik: bool = False) -> Iterator[str]:
     """Streamed through the safe writer: no cell starts a formula, no control character survives."""
-    return csv_chunks(case_columns(), case_rows(user, filters))
+    return csv_chunks(case_columns(), case_rows(user, filters, full_nik))
 
 
-def cases_xlsx(user: User, filters: case_lists.CaseFilters):
+def cases_xlsx(user: User, filters: case_lists.CaseFilters, full_nik: bool = False):
     """A write-only workbook through the safe writer: rows are streamed to a temporary file instead
     of being kept in memory."""
     book = XlsxBook()
@@ -229,7 +229,7 @@ def cases_xlsx(user: User, filters: case_lists.CaseFilters):
     ws.column_widths(CASE_WIDTHS)
     ws.column_formats(dict.fromkeys(CASE_DATE_COLUMNS, DATE_FORMAT))
     ws.table_header(case_columns())
-    for row in case_rows(user, filters):
+    for row in case_rows(user, filters, full_nik):
         ws.append(row)
     return book.spooled()
 

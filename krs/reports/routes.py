@@ -158,20 +158,30 @@ def _download_cookie(resp):
     return resp
 
 
-@bp.get("/cases.<fmt>")
+@bp.route("/cases.<fmt>", methods=["GET", "POST"])
 def export_cases(fmt: str):
+    """The case list as CSV or XLSX with the screen's filters (query string). NIKs are masked; a
+    POST with nik=full (a button, never a link) exports them in full and is written to the audit log."""
     filters = case_lists.filters_from_args(request.args, current_user)
     stamp = _today().isoformat()
     user = current_user._get_current_object()  # the rows ask its role per cell: no proxy look-ups
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    full_nik = (
+        request.method == "POST" and request.form.get("nik") == "full" and access.can_export_full_nik(user)
+    )
+    if full_nik:
+        service.record_full_nik_export(user, fmt, request.query_string.decode("utf-8", "replace"))
     if fmt == "csv":
         resp = Response(
-            stream_with_context(exports.csv_stream(user, filters)), mimetype="text/csv; charset=utf-8"
+            stream_with_context(exports.csv_stream(user, filters, full_nik)),
+            mimetype="text/csv; charset=utf-8",
         )
         resp.headers["Content-Disposition"] = f'attachment; filename="kasus-{stamp}.csv"'
         return _download_cookie(resp)
     if fmt == "xlsx":
         resp = send_file(
-            exports.cases_xlsx(user, filters),
+            exports.cases_xlsx(user, filters, full_nik),
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             as_attachment=True,
             download_name=f"kasus-{stamp}.xlsx",

@@ -831,3 +831,10 @@ def check_totals(years: list[int]) -> list[str]:
         found = differences(report(reader, units, period), fresh_report(reader, units, period))
         problems += [f"{year} {line}" for line in found]
     return problems
+
+
+def record_full_nik_export(user: User, fmt: str, query: str) -> None:
+    """A case-list export with full NIKs is a reveal of every NIK in it: one audit row, committed
+    before the first byte is sent."""
+    audit.record(user, "export.reveal_nik", "case_export", None, None, {"format": fmt, "query": query[:500]})
+    db.session.commit()

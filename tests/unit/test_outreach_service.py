@@ -130,7 +130,7 @@ def test_intake_at_a_session_opens_an_outreach_case_in_the_sessions_village(desk
 
     assert first.case.channel == Channel.OUTREACH
     assert first.case.applicant.village_code == "32.76.01.1007"
-    assert [c.id for c in service.cases_opened_at(session)] == [second.case.id, first.case.id]
+    assert [c.id for c in service.cases_opened_at(staff, session)] == [second.case.id, first.case.id]
     # both households are registered attendees; the session's counts grow to hold them
     assert sorted(a.nik for a in session.attendees) == sorted([valid_nik(11), valid_nik(12)])
     assert session.households_count == 2 and session.participants_count == 2
