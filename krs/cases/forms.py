@@ -136,6 +136,10 @@ class VersionedForm(FlaskForm):
             return None
 
 
+class TakeForm(VersionedForm):
+    """ "Ambil kasus": only the version the page showed."""
+
+
 class AssignForm(VersionedForm):
     assignee_id = SelectField(_l("Petugas"), coerce=int, validators=[InputRequired()])
 
@@ -156,6 +160,7 @@ class FollowUpForm(FlaskForm):
     next_action_date = DateField(_l("Tanggal tindakan berikutnya"), validators=[Optional()])
     body = TextAreaField(_l("Uraian"), validators=[DataRequired(), Length(max=5000)])
     attachment = FileField(_l("Lampiran (foto/PDF, maks. 10 MB)"))
+    take = BooleanField(_l("Ambil kasus ini (jadikan saya petugasnya)"), default=True)
 
     # Dates far outside the programme's life overflowed the zone conversion (a 500): refuse them.
     def validate_occurred_at(self, field):

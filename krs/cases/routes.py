@@ -16,10 +16,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from krs import access, case_lists, intake, reference_data, regions, service_levels
+from krs import access, case_lists, drafts, intake, reference_data, regions, service_levels
 from krs.cases import service
 from krs.cases.forms import (
     AssignForm,
@@ -28,6 +29,7 @@ from krs.cases.forms import (
     FollowUpForm,
     IntakeForm,
     ReopenForm,
+    TakeForm,
 )
 from krs.cases.transfer import pending_transfer_of
 from krs.extensions import db
@@ -39,6 +41,8 @@ from krs.uploads import UploadError, discard, send_stored, store_upload
 from krs.workdays import today_in
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+DRAFT_RESTORED = _l("Isian yang belum tersimpan saat sesi berakhir dikembalikan. Periksa lalu simpan.")
 
 
 def _filters_from_request() -> case_lists.CaseFilters:
@@ -59,7 +63,7 @@ def list_cases():
         "may_search_pii": access.can_search_pii(current_user),
     }
     if fragment := fragment_for({"case-rows": "cases/_rows.html"}):  # the filters' live answer
-        return render_template(fragment, **context)
+        return render_template(fragment, oob=True, **context)  # and the tabs, which keep q
     return render_template(
         "cases/list.html",
         statuses=CaseStatus.choices(),
@@ -79,11 +83,13 @@ def new_case():
     units = access.units_for_intake(current_user)
     if not units:
         abort(403)
-    form = IntakeForm()
+    # a draft kept when the session ended under this form (issue 14): filled in again, once
+    draft = drafts.take(current_user, request.path, "cases.new_case") if request.method == "GET" else None
+    form = IntakeForm(formdata=draft) if draft else IntakeForm()
     form.unit_id.choices = [(u.id, u.name) for u in units]
     form.channel.choices = reference_data.active_choices("channel", Channel.choices())
     form.service_types.choices = reference_data.active_choices("service_type", ServiceType.choices())
-    if request.method == "GET":
+    if request.method == "GET" and not draft:
         form.unit_id.data = current_user.unit_id if current_user.role != "admin" else units[0].id
     form.set_region_choices()
     if form.validate_on_submit():
@@ -106,6 +112,10 @@ def new_case():
                 return redirect(url_for("cases.detail", case_id=case.id))
             return redirect(url_for("cases.list_cases"))
     status = 422 if request.method == "POST" else 200
+    if draft:
+        flash(
+            _("Isian yang belum tersimpan saat sesi berakhir dikembalikan. Periksa lalu simpan."), "success"
+        )
     return render_template("cases/new.html", form=form), status
 
 
@@ -186,6 +196,7 @@ def _case_context(case, **forms):
         "decision_form": forms.get("decision_form")
         or ClosureDecisionForm(formdata=None, version=case.version),
         "reopen_form": forms.get("reopen_form") or ReopenForm(formdata=None, version=case.version),
+        "take_form": forms.get("take_form") or TakeForm(formdata=None, version=case.version),
         "today": today_in(case.unit.timezone),
         "sla_state": service_levels.sla_state(case, today_in(case.unit.timezone)),
         "pending_transfer": pending_transfer_of(case),
@@ -196,6 +207,7 @@ def _case_context(case, **forms):
             case.applicant.village_code,
         ),
         "error": forms.get("error"),
+        "notice": forms.get("notice"),
         "revealed": forms.get("revealed"),
     }
 
@@ -220,6 +232,13 @@ def _render_case(case, status: int = 200, **forms):
 def detail(case_id: int):
     case = access.get_case_or_404(current_user, case_id)
     service.case_viewed(current_user, case)
+    # a follow-up typed when the session ended (issue 14): back in its form, once
+    if draft := drafts.take(current_user, request.path, "cases.add_event"):
+        return _render_case(
+            case,
+            follow_form=FollowUpForm(formdata=draft),
+            notice=DRAFT_RESTORED,
+        )
     return _render_case(case)
 
 
@@ -301,6 +320,7 @@ def add_event(case_id: int):
                 duration_minutes=form.duration_minutes.data,
                 next_action_date=form.next_action_date.data,
                 attachments=stored,
+                take=bool(form.take.data),
             ),
         )
     except UploadError as exc:
@@ -310,6 +330,21 @@ def add_event(case_id: int):
         discard(get_storage(), stored)  # the follow-up was refused: nothing points at its file
         return _refused(case, exc, "follow_form", form)
     return _after_change(case, _("Tindak lanjut tercatat."))
+
+
+@bp.post("/<int:case_id>/take")
+def take(case_id: int):
+    """ "Ambil kasus": a staff member makes an unassigned case of their office their own."""
+    # loaded like a follow-up (the office's case); whether it still lacks an owner: the service
+    case = access.get_case_or_404(current_user, case_id, action="follow_up")
+    form = TakeForm()
+    if not form.validate_on_submit():
+        return _invalid(case, "take_form", form)
+    try:
+        service.take_case(current_user, case, form.expected_version())
+    except service.CaseError as exc:
+        return _refused(case, exc)
+    return _after_change(case, _("Kasus ini sekarang Anda tangani."))
 
 
 @bp.post("/<int:case_id>/close")

@@ -54,7 +54,7 @@ def message_for(case: Case, survey_url: str | None = None) -> str:
 
 def whatsapp_link(user: User, case: Case, survey_url: str | None = None) -> str | None:
     """The hand-off link, only where a number is known and the user may see it unmasked."""
-    if not access.can_see_phone(user):
+    if not access.can_see_phone(user, case):
         return None
     number = international_number(case.applicant.phone)
     if number is None:

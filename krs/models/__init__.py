@@ -23,6 +23,7 @@ from krs.models.cases import (
     SavedFilter,
     ServiceType,
 )
+from krs.models.drafts import FormDraft
 from krs.models.notifications import Notification, NotificationKind
 from krs.models.outreach import (
     GroupKind,
@@ -41,6 +42,7 @@ from krs.models.transfers import CaseTransfer, TransferStatus
 from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
 
 __all__ = [
+    "FormDraft",
     "OPEN_STATUSES",
     "Applicant",
     "ApplicantKind",
