@@ -13,6 +13,26 @@ PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "messages.po"
 
 # ruff: noqa: E501 - a message and its translation stay on one line, so a msgid can be found with grep
 NEW = {
+    # issue 14 (h14b): idle warning and drafts, search whatever the tab, tiles, Ambil kasus
+    "Isian formulir Anda disimpan dan muncul lagi setelah Anda masuk.": "What you typed in the form was kept and comes back after you sign in.",
+    "Ambil kasus ini (jadikan saya petugasnya)": "Take this case (make me its officer)",
+    "Isian yang belum tersimpan saat sesi berakhir dikembalikan. Periksa lalu simpan.": "What you had typed when your session ended is back. Check it, then save.",
+    "Kasus ini sekarang Anda tangani.": "You now handle this case.",
+    "Kasus ini belum memiliki petugas. Ambil kasus atau minta supervisor menugaskannya, lalu ajukan penutupan.": "This case has no officer yet. Take the case or ask a supervisor to assign it, then request closure.",
+    "Hanya kasus yang sedang berjalan yang dapat diambil.": "Only open cases can be taken.",
+    "Kasus ini sudah memiliki petugas atau bukan kasus kantor Anda.": "This case already has an officer or is not your office's case.",
+    "Ambil kasus": "Take case",
+    "Penutupan dapat diajukan setelah kasus memiliki petugas.": "Closure can be requested once the case has an officer.",
+    "Perhatian: kasus ini belum memiliki petugas. Tugaskan dulu, atau kembalikan pengajuan ini.": "Warning: this case has no officer. Assign it first, or return this request.",
+    "diambil oleh %(name)s": "taken by %(name)s",
+    'Pencarian "%(q)s"': 'Search "%(q)s"',
+    "di: %(view)s": "in: %(view)s",
+    "Cari di semua kasus": "Search all cases",
+    "Semua yang berjalan": "All open",
+    "Sesi Anda akan berakhir dalam %(s)s detik karena tidak ada aktivitas.": "Your session ends in %(s)s seconds for lack of activity.",
+    "Tetap masuk": "Stay signed in",
+    "Sesi Anda telah berakhir. Yang sudah Anda ketik tidak hilang: kirim formulirnya, lalu masuk kembali — isiannya akan muncul lagi.": "Your session has ended. What you typed is not lost: send the form, then sign in again — it will be filled in again.",
+    "Kasus belum ditugaskan": "Unassigned cases",
     # issue 6: dashboards from maintained totals
     "Dicatat dalam 24 jam (%)": "Entered within 24 hours (%)",
     "Dicatat ≤ 24 jam": "Entered ≤ 24 h",
