@@ -78,5 +78,5 @@ def expired(now: float | None = None, passive: bool = False) -> bool:
 
 
 def extend(now: float | None = None) -> None:
-    """ "Tetap masuk": this counts as activity, whenever the last stamp was written."""
+    """Tetap masuk: this counts as activity, whenever the last stamp was written."""
     session[SEEN_AT] = now or time.time()

@@ -137,7 +137,7 @@ class VersionedForm(FlaskForm):
 
 
 class TakeForm(VersionedForm):
-    """ "Ambil kasus": only the version the page showed."""
+    """Ambil kasus: only the version the page showed."""
 
 
 class AssignForm(VersionedForm):

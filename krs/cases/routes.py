@@ -334,7 +334,7 @@ def add_event(case_id: int):
 
 @bp.post("/<int:case_id>/take")
 def take(case_id: int):
-    """ "Ambil kasus": a staff member makes an unassigned case of their office their own."""
+    """Ambil kasus: a staff member makes an unassigned case of their office their own."""
     # loaded like a follow-up (the office's case); whether it still lacks an owner: the service
     case = access.get_case_or_404(current_user, case_id, action="follow_up")
     form = TakeForm()

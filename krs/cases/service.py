@@ -137,7 +137,7 @@ def assign_case(actor: User, case: Case, assignee: User, expected_version: int |
 
 
 def take_case(actor: User, case: Case, expected_version: int | None = None) -> Case:
-    """ "Ambil kasus": staff make an unassigned case of their office their own (DESIGN.md §4)."""
+    """Ambil kasus: staff make an unassigned case of their office their own (DESIGN.md §4)."""
     _check_version(case, expected_version)
     if case.status not in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS):
         raise CaseError(_l("Hanya kasus yang sedang berjalan yang dapat diambil."))

@@ -1,10 +1,10 @@
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from krs import pagination
 from krs.auth import session_clock
-from krs.extensions import db
+from krs.extensions import db, htmx
 from krs.main import service
 
 bp = Blueprint("main", __name__)
@@ -49,9 +49,14 @@ def session_status():
 
 @bp.post("/session/stay")
 def stay_signed_in():
-    """ "Tetap masuk": counts as activity, and the warning goes away."""
+    """Tetap masuk: counts as activity, and the warning goes away (htmx: in place, with a
+    `sessionExtended` event; a plain post: back to the home page)."""
     session_clock.extend()
-    return session_status()
+    if not htmx:
+        return redirect(url_for("main.index"))
+    resp = make_response(session_status())
+    resp.headers["HX-Trigger"] = "sessionExtended"
+    return resp
 
 
 @bp.get("/healthz")
