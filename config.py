@@ -25,12 +25,15 @@ class Config:
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
     # Photos lose their EXIF (GPS position of the household's house) unless the office wants it kept.
     KRS_KEEP_IMAGE_LOCATION = os.environ.get("KRS_KEEP_IMAGE_LOCATION") == "1"
-    # Idle timeout: the session cookie is renewed on every request and lapses after this much quiet.
-    PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("KRS_IDLE_MINUTES", "30")))
-    SESSION_REFRESH_EACH_REQUEST = True
+    # Idle timeout: the server ends a session after this much quiet (krs/auth/session_clock.py).
+    KRS_IDLE_MINUTES = float(os.environ.get("KRS_IDLE_MINUTES", "30"))
     # Absolute timeout: a new sign-in after this many hours however busy the session
     # (krs/auth/session_clock.py).
     KRS_ABSOLUTE_HOURS = float(os.environ.get("KRS_ABSOLUTE_HOURS", "12"))
+    # The cookie outlives the idle limit (up to the absolute one): a form posted after the server
+    # ended the session still says whose it was, and is kept as a draft (issue 14).
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=KRS_ABSOLUTE_HOURS)
+    SESSION_REFRESH_EACH_REQUEST = True
     KRS_LOGIN_MAX_FAILURES = 5  # failed sign-ins per account name within 15 minutes before a lock
     KRS_LOGIN_LOCK_MINUTES = 15
     SESSION_COOKIE_HTTPONLY = True

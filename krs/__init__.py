@@ -17,10 +17,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 
-from krs import access, request_log, storage
+from krs import access, drafts, request_log, storage
 from krs.auth import service as auth_service
 from krs.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
@@ -166,21 +166,27 @@ def _register_guards(app: Flask) -> None:
             abort(404)  # an endpoint without a rule in access.py is never served
         if rule.public:
             return None
-        if current_user.is_authenticated and session_clock.expired():
-            from flask import flash
-            from flask_login import logout_user
-
+        passive = request.endpoint in session_clock.PASSIVE_ENDPOINTS
+        in_place = request.endpoint in session_clock.IN_PLACE_ENDPOINTS
+        if passive:
+            request.environ["krs.passive_request"] = True  # a poll: the cookie is left as it is
+        if current_user.is_authenticated and session_clock.expired(passive=passive):
+            if in_place:  # answered in place: the tab stays on its form (issue 14)
+                return _session_ended_in_place()
+            page = _form_page() if request.method == "POST" or htmx else request.full_path
+            if request.method == "POST" and request.blueprint != "auth":
+                drafts.save(current_user.id, page, request.endpoint, request.form)  # never files
             auth_service.end_session(session.get(auth_service.SESSION_KEY))
             logout_user()
             session.clear()
             flash(_("Sesi Anda berakhir. Silakan masuk kembali."), "error")
+            if request.method == "POST":
+                flash(_("Isian formulir Anda disimpan dan muncul lagi setelah Anda masuk."), "success")
+            return _to_sign_in(page)
         if not current_user.is_authenticated:
-            if htmx:
-                # htmx would swap the login page into a fragment: ask for a full redirect instead
-                resp = app.response_class(status=401)
-                resp.headers["HX-Redirect"] = url_for("auth.login")
-                return resp
-            return redirect(url_for("auth.login", next=request.full_path))
+            if in_place and htmx:
+                return _session_ended_in_place()
+            return _to_sign_in(_form_page() if request.method == "POST" or htmx else request.full_path)
         if current_user.must_change_password and request.endpoint not in (
             "auth.change_password",
             "auth.logout",
@@ -189,6 +195,27 @@ def _register_guards(app: Flask) -> None:
         if current_user.role not in rule.roles:
             abort(403)
         return None
+
+    def _form_page() -> str:
+        """The page the request came from (the form's page for a POST), as a path."""
+        current = request.headers.get("HX-Current-URL") if htmx else None
+        referrer = request.referrer if request.method == "POST" else None
+        return drafts.page_of(current or referrer, request.path)
+
+    def _to_sign_in(page: str):
+        if htmx:
+            # htmx would swap the login page into a fragment: ask for a full redirect instead
+            resp = app.response_class(status=401)
+            current = request.headers.get("HX-Current-URL")
+            target = url_for("auth.login", next=page) if current else url_for("auth.login")
+            resp.headers["HX-Redirect"] = target
+            return resp
+        return redirect(url_for("auth.login", next=page))
+
+    def _session_ended_in_place():
+        if request.endpoint in ("main.session_status", "main.stay_signed_in"):
+            return render_template("main/_session_status.html", session_state="ended")
+        return app.response_class(status=204)  # the counter keeps what it shows
 
     @app.after_request
     def security_headers(resp):

@@ -83,6 +83,8 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "main.healthz": PUBLIC,
     "main.set_language": PUBLIC,
     "main.index": SIGNED_IN,
+    "main.session_status": SIGNED_IN,
+    "main.stay_signed_in": SIGNED_IN,
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
@@ -95,6 +97,7 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "cases.assign": roles(ADMIN, SUPERVISOR),
     "cases.add_event": roles(*DESK_ROLES),
     "cases.request_closure": roles(ADMIN, SUPERVISOR, STAFF),
+    "cases.take": roles(STAFF),
     "cases.approve_closure": roles(ADMIN, SUPERVISOR),
     "cases.reopen": roles(ADMIN, SUPERVISOR),
     "cases.attachment": SIGNED_IN,
@@ -252,7 +255,7 @@ def _load_or_404(stmt, check=None, user: User | None = None):
 
 # ================================================================ cases
 # admin: all units; viewer: all units, personal data masked; supervisor and staff: own unit;
-# intern: the cases assigned to them.
+# intern: the cases assigned to them or recorded by them (a case they take in stays in view).
 
 
 def cases_visible_to(user: User) -> Select:
@@ -266,7 +269,7 @@ def case_scope_filter(user: User):
     if is_national(user):
         return None
     if user.role == INTERN:
-        return Case.assignee_id == user.id
+        return or_(Case.assignee_id == user.id, Case.created_by_id == user.id)
     return Case.unit_id == user.unit_id
 
 
@@ -276,7 +279,7 @@ def can_view_case(user: User, case: Case | None) -> bool:
     if is_national(user):
         return True
     if user.role == INTERN:
-        return case.assignee_id == user.id
+        return case.assignee_id == user.id or case.created_by_id == user.id
     return case.unit_id == user.unit_id
 
 
@@ -323,6 +326,12 @@ def can_request_closure(user: User, case: Case) -> bool:
     return user.role == ADMIN or (user.role in (SUPERVISOR, STAFF) and case.unit_id == user.unit_id)
 
 
+def can_take_case(user: User, case: Case) -> bool:
+    """Work needs an owner (DESIGN.md §4): staff take an unassigned case of their office
+    ("Ambil kasus"); supervisors assign instead."""
+    return user.role == STAFF and case.unit_id == user.unit_id and case.assignee_id is None
+
+
 def can_reveal_nik(user: User, case: Case) -> bool:
     """The full NIK, shown on request and audited (never to the roles that see personal data masked)."""
     return can_see_pii(user) and can_request_closure(user, case)
@@ -349,6 +358,7 @@ CASE_CHECKS = {
     "attach": can_attach_to_case,
     "request_closure": can_request_closure,
     "reveal_nik": can_reveal_nik,
+    "take": can_take_case,
 }
 
 
@@ -404,7 +414,8 @@ def assignee_filter_choices(user: User) -> list[User]:
 
 # ================================================================ applicants and personal data
 # An applicant is visible through a visible case, or to the unit that recorded it. NIK, phone and
-# address are masked for interns and viewers.
+# address are masked for interns and viewers; an intern sees the phone and address (never the
+# NIK) of a case assigned to them: they go out to the house (DESIGN.md §5).
 
 
 def applicants_visible_to(user: User) -> Select:
@@ -476,9 +487,17 @@ def can_search_pii(user: User) -> bool:
     return can_see_pii(user)
 
 
-def can_see_phone(user: User) -> bool:
+def can_see_case_contact(user: User, case: Case | None) -> bool:
+    """Phone and address in full on this case: the roles that see personal data, and the intern
+    the case is assigned to (never the NIK)."""
+    if can_see_pii(user):
+        return True
+    return user.role == INTERN and case is not None and case.assignee_id == user.id
+
+
+def can_see_phone(user: User, case: Case | None = None) -> bool:
     """The WhatsApp hand-off needs the number unmasked."""
-    return can_see_pii(user)
+    return can_see_case_contact(user, case)
 
 
 def mask_middle(value: str | None, keep_start: int, keep_end: int) -> str:
@@ -519,7 +538,10 @@ def can_open_attachment(user: User, attachment: Attachment) -> bool:
     return attachment.kind != AttachmentKind.IDENTITY or can_see_pii(user)
 
 
-def shown_phone(user: User, applicant: Applicant) -> str:
+def shown_phone(user: User, applicant: Applicant, case: Case | None = None) -> str:
+    """The applicant's phone; `case`: the case it is shown on (an intern's own case shows it)."""
+    if applicant.phone and case is not None and can_see_case_contact(user, case):
+        return applicant.phone
     return shown_phone_value(user, applicant.phone)
 
 
@@ -530,10 +552,11 @@ def shown_phone_value(user: User, phone: str | None) -> str:
     return phone if can_see_pii(user) else mask_middle(phone, 4, 2)
 
 
-def shown_address(user: User, applicant: Applicant) -> str:
+def shown_address(user: User, applicant: Applicant, case: Case | None = None) -> str:
+    """The street address; `case`: the case it is shown on (an intern's own case shows it)."""
     if not applicant.address:
         return ""
-    return applicant.address if can_see_pii(user) else "•••"
+    return applicant.address if can_see_case_contact(user, case) else "•••"
 
 
 # ================================================================ outreach and groups

@@ -30,6 +30,7 @@ from krs.service_levels import SLA_STATES, sla_clause
 from krs.workdays import today_in
 
 VIEWS = ("mine", "unassigned", "overdue", "all")
+OPEN_STATUS = "open"  # status filter: every open status (the home page's "berjalan" tile)
 FILTER_ARGS = ("q", "status", "service", "channel", "assignee", "sla")  # any of them: the view "all"
 
 
@@ -44,6 +45,11 @@ class CaseFilters:
     unit: str = ""
     page: int = 1
     sla: str = ""  # on_time | due_soon | overdue (open cases against their resolution due date)
+    view_chosen: bool = False  # the view came with the request (a tab, a tile): a filter kept with q
+
+    def query_args(self) -> dict:
+        """The filters as the list's query arguments (the pager's links)."""
+        return {k: v for k, v in self.__dict__.items() if k != "view_chosen"}
 
 
 def default_view(user: User) -> str:
@@ -52,10 +58,15 @@ def default_view(user: User) -> str:
 
 def filters_from_args(args, user: User) -> CaseFilters:
     """The list's filters from a query string (a MultiDict); no view given: "all" when a filter
-    is, else the role's default view."""
+    is, else the role's default view.
+
+    A search covers every case the user may see (issue 14): the role's default view is not
+    applied to `q`; a view the user chose (a tab, a home tile) is, and the page shows it beside
+    the query as a filter that can be removed."""
     page = page_number(args.get("page", 1))
     view = args.get("view")
-    if view not in VIEWS:
+    view_chosen = view in VIEWS
+    if not view_chosen:
         view = "all" if any(args.get(k) for k in FILTER_ARGS) else default_view(user)
     return CaseFilters(
         q=args.get("q", "")[:100],
@@ -67,6 +78,7 @@ def filters_from_args(args, user: User) -> CaseFilters:
         sla=args.get("sla", ""),
         view=view,
         page=page,
+        view_chosen=view_chosen,
     )
 
 
@@ -83,6 +95,8 @@ def filtered_cases(user: User, f: CaseFilters):
         stmt = stmt.where(sla_clause(f.sla, today_in(user.unit.timezone)))
     if CaseStatus.has(f.status):
         stmt = stmt.where(Case.status == f.status)
+    elif f.status == OPEN_STATUS:
+        stmt = stmt.where(Case.status.in_(OPEN_STATUSES))
     if f.channel:
         stmt = stmt.where(Case.channel == f.channel)
     if ServiceType.has(f.service):
@@ -203,6 +217,16 @@ def list_cases(user: User, f: CaseFilters, per_page: int = 25) -> CappedPage:
         )
     rows = _load_page(ids)
     return CappedPage(rows, min(counted or 0, cap), page, per_page, capped=counted > cap)
+
+
+def count_capped(user: User, f: CaseFilters) -> tuple[int, bool]:
+    """How many cases the list with these filters holds, read up to COUNT_CAP + 1 like the list's
+    own count: (the number read, at most COUNT_CAP + 1; whether it passed COUNT_CAP). The home
+    tiles count with it, so a tile and the list it opens cannot differ."""
+    cap = pagination.COUNT_CAP
+    ids = filtered_cases(user, f).order_by(None).with_only_columns(Case.id).limit(cap + 1)
+    counted = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    return counted, counted > cap
 
 
 def _load_page(ids: list[int]) -> list[Case]:

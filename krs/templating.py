@@ -75,8 +75,8 @@ def register(app: Flask) -> None:
         masked_nik=lambda applicant: access.mask_middle(applicant.nik, 4, 2),
         mask_nik=lambda nik: access.shown_nik_value(current_user, nik),
         can_reveal_nik=lambda case: access.can_reveal_nik(current_user, case),
-        shown_phone=lambda applicant: access.shown_phone(current_user, applicant),
-        shown_address=lambda applicant: access.shown_address(current_user, applicant),
+        shown_phone=lambda applicant, case=None: access.shown_phone(current_user, applicant, case),
+        shown_address=lambda applicant, case=None: access.shown_address(current_user, applicant, case),
         krs_names=lambda: {
             "ministry": current_app.config["KRS_MINISTRY_NAME"],
             "directorate": current_app.config["KRS_DIRECTORATE_NAME"],

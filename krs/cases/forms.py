@@ -125,6 +125,10 @@ class VersionedForm(FlaskForm):
             return None
 
 
+class TakeForm(VersionedForm):
+    """Ambil kasus: only the version the page showed."""
+
+
 class AssignForm(VersionedForm):
     assignee_id = SelectField(_l("Petugas"), coerce=int, validators=[InputRequired()])
 
@@ -148,6 +152,7 @@ class FollowUpForm(FlaskForm):
     attachment_kind = SelectField(
         _l("Jenis lampiran"), choices=AttachmentKind.choices(), default=AttachmentKind.HOUSE
     )
+    take = BooleanField(_l("Ambil kasus ini (jadikan saya petugasnya)"), default=True)
 
     # Dates far outside the programme's life overflowed the zone conversion (a 500): refuse them.
     def validate_occurred_at(self, field):

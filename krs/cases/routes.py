@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from krs import (
     access,
     applicant_records,
     case_lists,
+    drafts,
     intake,
     public_links,
     reference_data,
@@ -41,6 +43,7 @@ from krs.cases.forms import (
     HouseEditForm,
     IntakeForm,
     ReopenForm,
+    TakeForm,
 )
 from krs.cases.transfer import pending_transfer_of
 from krs.extensions import db
@@ -52,6 +55,8 @@ from krs.uploads import UploadError, discard, send_stored, store_upload
 from krs.workdays import today_in
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+DRAFT_RESTORED = _l("Isian yang belum tersimpan saat sesi berakhir dikembalikan. Periksa lalu simpan.")
 
 
 def _filters_from_request() -> case_lists.CaseFilters:
@@ -72,7 +77,7 @@ def list_cases():
         "may_search_pii": access.can_search_pii(current_user),
     }
     if fragment := fragment_for({"case-rows": "cases/_rows.html"}):  # the filters' live answer
-        return render_template(fragment, **context)
+        return render_template(fragment, oob=True, **context)  # and the tabs, which keep q
     return render_template(
         "cases/list.html",
         statuses=CaseStatus.choices(),
@@ -92,11 +97,13 @@ def new_case():
     units = access.units_for_intake(current_user)
     if not units:
         abort(403)
-    form = IntakeForm()
+    # a draft kept when the session ended under this form (issue 14): filled in again, once
+    draft = drafts.take(current_user, request.path, "cases.new_case") if request.method == "GET" else None
+    form = IntakeForm(formdata=draft) if draft else IntakeForm()
     form.unit_id.choices = [(u.id, u.name) for u in units]
     form.channel.choices = reference_data.active_choices("channel", Channel.choices())
     form.service_types.choices = reference_data.active_choices("service_type", ServiceType.choices())
-    if request.method == "GET":
+    if request.method == "GET" and not draft:
         form.unit_id.data = current_user.unit_id if current_user.role != "admin" else units[0].id
     form.set_region_choices()
     if form.validate_on_submit():
@@ -132,6 +139,10 @@ def new_case():
                 return redirect(url_for("cases.detail", case_id=case.id))
             return redirect(url_for("cases.list_cases"))
     status = 422 if request.method == "POST" else 200
+    if draft:
+        flash(
+            _("Isian yang belum tersimpan saat sesi berakhir dikembalikan. Periksa lalu simpan."), "success"
+        )
     return render_template("cases/new.html", form=form), status
 
 
@@ -240,6 +251,7 @@ def _case_context(case, **forms):
         "decision_form": forms.get("decision_form")
         or ClosureDecisionForm(formdata=None, version=case.version),
         "reopen_form": forms.get("reopen_form") or ReopenForm(formdata=None, version=case.version),
+        "take_form": forms.get("take_form") or TakeForm(formdata=None, version=case.version),
         "today": today_in(case.unit.timezone),
         "sla_state": service_levels.sla_state(case, today_in(case.unit.timezone)),
         "pending_transfer": pending_transfer_of(case),
@@ -250,6 +262,7 @@ def _case_context(case, **forms):
             case.applicant.village_code,
         ),
         "error": forms.get("error"),
+        "notice": forms.get("notice"),
         "revealed": forms.get("revealed"),
         # corrections (issue 14)
         "may_edit_case": access.can_edit_case_house(current_user, case),
@@ -278,6 +291,13 @@ def _render_case(case, status: int = 200, **forms):
 def detail(case_id: int):
     case = access.get_case_or_404(current_user, case_id)
     service.case_viewed(current_user, case)
+    # a follow-up typed when the session ended (issue 14): back in its form, once
+    if draft := drafts.take(current_user, request.path, "cases.add_event"):
+        return _render_case(
+            case,
+            follow_form=FollowUpForm(formdata=draft),
+            notice=DRAFT_RESTORED,
+        )
     return _render_case(case)
 
 
@@ -360,6 +380,7 @@ def add_event(case_id: int):
                 next_action_date=form.next_action_date.data,
                 attachments=stored,
                 attachment_kind=form.attachment_kind.data,
+                take=bool(form.take.data),
             ),
         )
     except UploadError as exc:
@@ -369,6 +390,21 @@ def add_event(case_id: int):
         discard(get_storage(), stored)  # the follow-up was refused: nothing points at its file
         return _refused(case, exc, "follow_form", form)
     return _after_change(case, _("Tindak lanjut tercatat."))
+
+
+@bp.post("/<int:case_id>/take")
+def take(case_id: int):
+    """Ambil kasus: a staff member makes an unassigned case of their office their own."""
+    # loaded like a follow-up (the office's case); whether it still lacks an owner: the service
+    case = access.get_case_or_404(current_user, case_id, action="follow_up")
+    form = TakeForm()
+    if not form.validate_on_submit():
+        return _invalid(case, "take_form", form)
+    try:
+        service.take_case(current_user, case, form.expected_version())
+    except service.CaseError as exc:
+        return _refused(case, exc)
+    return _after_change(case, _("Kasus ini sekarang Anda tangani."))
 
 
 @bp.post("/<int:case_id>/close")

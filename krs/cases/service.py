@@ -49,6 +49,11 @@ class ConflictError(CaseError):
         )
 
 
+NO_OWNER_FOR_CLOSURE = _l(
+    "Kasus ini belum memiliki petugas. Ambil kasus atau minta supervisor menugaskannya, "
+    "lalu ajukan penutupan."
+)
+
 # ---------------------------------------------------------------- intake
 
 
@@ -164,6 +169,27 @@ def assign_case(
     return case
 
 
+def take_case(actor: User, case: Case, expected_version: int | None = None) -> Case:
+    """Ambil kasus: staff make an unassigned case of their office their own (DESIGN.md §4)."""
+    _check_version(case, expected_version)
+    if case.status not in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS):
+        raise CaseError(_l("Hanya kasus yang sedang berjalan yang dapat diambil."))
+    if not access.can_take_case(actor, case):
+        raise CaseError(_l("Kasus ini sudah memiliki petugas atau bukan kasus kantor Anda."))
+    before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    _own(actor, case)
+    _commit_change(actor, case, "case.take", before)
+    return case
+
+
+def _own(actor: User, case: Case) -> None:
+    """The actor becomes the case's owner, with the timeline saying they took it."""
+    case.assignee = actor
+    if case.status == CaseStatus.NEW:
+        case.status = CaseStatus.ASSIGNED
+    _event(actor, case, EventKind.ASSIGNED, data={"from": None, "to": actor.full_name, "taken": True})
+
+
 @dataclass
 class FollowUp:
     kind: str
@@ -173,6 +199,7 @@ class FollowUp:
     next_action_date: date | None = None
     attachments: list = field(default_factory=list)  # krs.uploads.StoredFile
     attachment_kind: str = AttachmentKind.HOUSE  # identity documents are kept from viewers and interns
+    take: bool = False  # staff on an unassigned case: take it with this follow-up ("ambil kasus ini")
 
 
 def add_follow_up(actor: User, case: Case, follow_up: FollowUp, attempts: int = 8) -> Event:
@@ -195,6 +222,8 @@ def _add_follow_up_once(actor: User, case: Case, follow_up: FollowUp) -> Event:
     if case.status not in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS):
         raise CaseError(_l("Tindak lanjut hanya dapat dicatat pada kasus yang sedang berjalan."))
     before = audit.snapshot(case, CASE_AUDIT_FIELDS)
+    if follow_up.take and access.can_take_case(actor, case):
+        _own(actor, case)
     occurred = follow_up.occurred_at
     if occurred.tzinfo is None:
         occurred = occurred.replace(tzinfo=UTC)
@@ -245,6 +274,8 @@ def request_closure(actor: User, case: Case, outcome: str, summary: str, expecte
     _check_version(case, expected_version)
     if case.status != CaseStatus.IN_PROGRESS:
         raise CaseError(_l("Penutupan hanya dapat diajukan untuk kasus yang sudah ditindaklanjuti."))
+    if case.assignee_id is None:
+        raise CaseError(NO_OWNER_FOR_CLOSURE)
     if not Outcome.has(outcome):
         raise CaseError(_l("Pilih hasil layanan."))
     before = audit.snapshot(case, CASE_AUDIT_FIELDS)
@@ -340,9 +371,10 @@ def available_actions(user: User, case: Case) -> set[str]:
     status_allows = {
         "assign": case.status in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS),
         "follow_up": case.status in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS),
-        "request_closure": case.status == CaseStatus.IN_PROGRESS,
+        "request_closure": case.status == CaseStatus.IN_PROGRESS and case.assignee_id is not None,
         "approve_closure": case.status == CaseStatus.CLOSURE_REQUESTED,
         "reopen": case.status == CaseStatus.CLOSED,
+        "take": case.status in (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS),
     }
     return {a for a, ok in status_allows.items() if ok and access.CASE_CHECKS[a](user, case)}
 

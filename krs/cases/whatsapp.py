@@ -49,7 +49,7 @@ def whatsapp_link(
     user: User, case: Case, survey_url: str | None = None, status_url: str | None = None
 ) -> str | None:
     """The hand-off link, only where a number is known and the user may see it unmasked."""
-    if not access.can_see_phone(user):
+    if not access.can_see_phone(user, case):
         return None
     number = international_number(case.applicant.phone)
     if number is None:

@@ -1,9 +1,10 @@
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from krs import access
-from krs.extensions import db
+from krs import pagination
+from krs.auth import session_clock
+from krs.extensions import db, htmx
 from krs.main import service
 
 bp = Blueprint("main", __name__)
@@ -14,9 +15,48 @@ def index():
     return render_template(
         "main/index.html",
         home=service.home_for(current_user),
-        shows_mine=access.works_unit_desk(current_user),
-        shows_unassigned=access.can_see_unassigned_cases(current_user),
+        count_cap=pagination.COUNT_CAP,
     )
+
+
+@bp.app_context_processor
+def _session_status_delay():
+    def session_status_delay() -> int:
+        """Seconds until the page should first ask about the session (the idle warning)."""
+        left = session_clock.seconds_left() - session_clock.warning_seconds()
+        return max(1, min(int(left), 300))
+
+    return {"session_status_delay": session_status_delay}
+
+
+@bp.get("/session/status")
+def session_status():
+    """The idle warning (issue 14), polled by every page without counting as activity (the guard
+    marks it passive): nothing until a minute before the idle limit, then "Tetap masuk"."""
+    left = session_clock.seconds_left()
+    warn = session_clock.warning_seconds()
+    state = "warning" if left <= warn else "quiet"
+    # ask again when the warning is due (or, warning, when the session would end): activity in
+    # between (another tab, an htmx request) moves the limit, and the next answer sees it
+    recheck = max(1, int(left - warn if state == "quiet" else left + 1))
+    return render_template(
+        "main/_session_status.html",
+        session_state=state,
+        session_left=int(left),
+        session_recheck=min(recheck, 300),
+    )
+
+
+@bp.post("/session/stay")
+def stay_signed_in():
+    """Tetap masuk: counts as activity, and the warning goes away (htmx: in place, with a
+    `sessionExtended` event; a plain post: back to the home page)."""
+    session_clock.extend()
+    if not htmx:
+        return redirect(url_for("main.index"))
+    resp = make_response(session_status())
+    resp.headers["HX-Trigger"] = "sessionExtended"
+    return resp
 
 
 @bp.get("/healthz")

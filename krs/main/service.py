@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, noload
+from werkzeug.datastructures import MultiDict
 
-from krs import access, pagination
+from krs import access, case_lists
 from krs.case_lists import is_latest_follow_up
 from krs.extensions import db
 from krs.models import OPEN_STATUSES, Case, CaseStatus, Event, User
@@ -15,32 +16,59 @@ from krs.workdays import today_in
 
 
 @dataclass
+class Tile:
+    """A home tile: the case list it opens (`args`, the list's own query string) and the number of
+    cases that list holds, counted by the same function (issue 14: a tile and its list agree)."""
+
+    key: str
+    args: dict
+    count: int
+    capped: bool
+
+
+@dataclass
 class Home:
-    counts: dict
+    tiles: list[Tile]
     closure_queue: list
     overdue: list
     next_actions: list
 
+    @property
+    def counts(self) -> dict:
+        """Each tile's count by key, and `<key>_capped`: whether it passed the list's cap."""
+        counts = {t.key: t.count for t in self.tiles}
+        counts.update({f"{t.key}_capped": t.capped for t in self.tiles})
+        return counts
+
+
+def tile_args(user: User) -> list[tuple[str, dict]]:
+    """The tiles this user sees, each with the case-list query it opens: their own open cases
+    (desk people), the unassigned ones (not interns), overdue (their own for staff and interns,
+    whom the home page shows their own work), waiting for closure approval, all open ones."""
+    tiles = []
+    if access.works_unit_desk(user):
+        tiles.append(("mine", {"view": "mine"}))
+    if access.can_see_unassigned_cases(user):
+        tiles.append(("unassigned", {"view": "unassigned"}))
+    overdue = {"view": "overdue"}
+    if access.works_own_cases(user):
+        overdue["assignee"] = str(user.id)
+    tiles.append(("overdue", overdue))
+    tiles.append(("closure_requested", {"status": CaseStatus.CLOSURE_REQUESTED.value}))
+    tiles.append(("open", {"view": "all", "status": case_lists.OPEN_STATUS}))
+    return tiles
+
+
+def home_tiles(user: User) -> list[Tile]:
+    tiles = []
+    for key, args in tile_args(user):
+        count, capped = case_lists.count_capped(user, case_lists.filters_from_args(MultiDict(args), user))
+        tiles.append(Tile(key, args, count, capped))
+    return tiles
+
 
 def home_for(user: User) -> Home:
     today = today_in(user.unit.timezone)
-    # only open statuses: an index range over current work, never a count of every closed case
-    scoped = access.cases_visible_to(user).where(Case.status.in_(OPEN_STATUSES)).subquery()
-    status_counts = dict(
-        db.session.execute(select(scoped.c.status, func.count()).group_by(scoped.c.status)).all()
-    )
-    counts = {
-        "open": sum(v for k, v in status_counts.items() if k in OPEN_STATUSES),
-        "new": status_counts.get(CaseStatus.NEW, 0),
-        "closure_requested": status_counts.get(CaseStatus.CLOSURE_REQUESTED, 0),
-        "mine": db.session.scalar(
-            select(func.count()).select_from(
-                access.cases_visible_to(user)
-                .where(Case.assignee_id == user.id, Case.status.in_(OPEN_STATUSES))
-                .subquery()
-            )
-        ),
-    }
     # the home lists show neither services nor attachments: do not load them (2 statements each)
     eager = (joinedload(Case.applicant), joinedload(Case.assignee), noload(Case.services))
     overdue_stmt = (
@@ -51,13 +79,6 @@ def home_for(user: User) -> Home:
     )
     if access.works_own_cases(user):
         overdue_stmt = overdue_stmt.where(Case.assignee_id == user.id)
-    # capped like the case list: a national backlog of tens of thousands overdue is read only up
-    # to the cap (the tile then says "more than 10.000", the cap) instead of counted row by row
-    cap = pagination.COUNT_CAP
-    capped = overdue_stmt.with_only_columns(Case.id).order_by(None).limit(cap + 1).subquery()
-    counts["overdue"] = db.session.scalar(select(func.count()).select_from(capped))
-    counts["overdue_capped"] = counts["overdue"] > cap
-    counts["overdue_cap"] = cap
     closure_queue = []
     if access.can_approve_closures(user):
         closure_queue = list(
@@ -89,7 +110,7 @@ def home_for(user: User) -> Home:
     if access.works_own_cases(user):
         next_stmt = next_stmt.where(Case.assignee_id == user.id)
     return Home(
-        counts=counts,
+        tiles=home_tiles(user),
         closure_queue=closure_queue,
         overdue=list(db.session.scalars(overdue_stmt.limit(10)).unique()),
         next_actions=list(db.session.scalars(next_stmt).unique()),

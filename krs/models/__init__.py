@@ -25,6 +25,7 @@ from krs.models.cases import (
     SavedFilter,
     ServiceType,
 )
+from krs.models.drafts import FormDraft
 from krs.models.notifications import DigestSent, Notification, NotificationKind
 from krs.models.outreach import (
     GroupKind,
@@ -59,6 +60,7 @@ __all__ = [
     "ReferralAnswer",
     "ReferralCounter",
     "StatusLink",
+    "FormDraft",
     "OPEN_STATUSES",
     "AgeBand",
     "Applicant",

@@ -106,7 +106,11 @@ def test_whatsapp_link_only_for_unmasked_users_and_valid_numbers(units, make_use
     assert parts.netloc == "wa.me" and parts.path == "/6281234567890"
     text = parse_qs(parts.query)["text"][0]
     assert case.number in text and case.applicant.name in text
-    assert whatsapp.whatsapp_link(intern, case) is None  # phone masked for interns
+    # DESIGN.md §5 (issue 14): the intern the case is assigned to reaches the household; on
+    # another case of the unit the phone stays masked for them, and so no link
+    assert whatsapp.whatsapp_link(intern, case) is not None
+    other = make_case(unit=units["jawa2"], status=CaseStatus.ASSIGNED, assignee=staff)
+    assert whatsapp.whatsapp_link(intern, other) is None
     case.applicant.phone = None
     assert whatsapp.whatsapp_link(staff, case) is None
     assert whatsapp.international_number("+62 812-3456-7890") == "6281234567890"

@@ -32,6 +32,8 @@ EXPECTED: dict[str, object] = {
     "auth.logout": (ALL, None),
     "auth.change_password": (ALL, None),
     "main.index": (ALL, None),
+    "main.session_status": (ALL, None),  # issue 14: the idle warning and "Tetap masuk"
+    "main.stay_signed_in": (ALL, None),
     "cases.list_cases": (ALL, None),
     "cases.new_case": (DESK, None),
     "cases.nik_check": (DESK, None),
@@ -41,6 +43,7 @@ EXPECTED: dict[str, object] = {
     "cases.assign": ({"admin", "supervisor"}, {"admin"}),
     "cases.add_event": (DESK, {"admin"}),
     "cases.request_closure": ({"admin", "supervisor", "staff"}, {"admin"}),
+    "cases.take": ({"staff"}, set()),  # issue 14: "Ambil kasus", staff on their office's cases
     "cases.approve_closure": ({"admin", "supervisor"}, {"admin"}),
     "cases.reopen": ({"admin", "supervisor"}, {"admin"}),
     # groups and outreach: other units' sessions and groups are walked in tests/views/test_outreach_views.py

@@ -177,8 +177,12 @@ def test_whatsapp_link_on_case_page(app, units, desk, make_case):
     case = make_case(unit=units["jawa2"], status=CaseStatus.ASSIGNED, assignee=desk["intern2"])
     staff_page = _client(app, desk["staff2"]).get(f"/cases/{case.id}").get_data(as_text=True)
     assert "https://wa.me/6281234567890?text=" in staff_page and "Kirim via WhatsApp" in staff_page
+    # DESIGN.md §5 (issue 14): the intern the case is assigned to reaches the household too;
+    # on a case of the unit that is not theirs, no link
     intern_page = _client(app, desk["intern2"]).get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "wa.me" not in intern_page
+    assert "https://wa.me/6281234567890?text=" in intern_page
+    not_theirs = make_case(unit=units["jawa2"], status=CaseStatus.ASSIGNED, assignee=desk["staff2"])
+    assert _client(app, desk["intern2"]).get(f"/cases/{not_theirs.id}").status_code == 404
 
 
 def test_saved_filters_save_show_delete(app, units, desk):

@@ -15,7 +15,10 @@ from krs.models import AuditLog, CaseStatus, Role
 from tests.support import JPEG, TEST_PASSWORD, db_fingerprint, login, make_group, make_session, valid_nik
 
 # Rules that change nothing but the visitor's own session cookie.
-NO_DATA_CHANGE = {"main.set_language": "the interface language lives in the visitor's own session"}
+NO_DATA_CHANGE = {
+    "main.set_language": "the interface language lives in the visitor's own session",
+    "main.stay_signed_in": "'Tetap masuk' (issue 14) renews the visitor's own session cookie",
+}
 
 # Rules that change data but write no audit row, on purpose; each names the only tables it may change
 # (checked in test_exempt_rules_change_only_their_own_tables).
@@ -85,6 +88,14 @@ BUILDERS = {
             f"/cases/{c.id}/events",
             {"kind": "call", "body": "Menelepon pemohon", "occurred_at": _when(), "duration_minutes": "10"},
             "case.follow_up",
+        )
+    ],
+    "cases.take": [
+        lambda env: (
+            (c := _case(env, CaseStatus.NEW)) and "staff",
+            f"/cases/{c.id}/take",
+            {"version": str(c.version)},
+            "case.take",
         )
     ],
     "cases.request_closure": [
