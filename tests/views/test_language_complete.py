@@ -9,6 +9,7 @@ the case list's applicant names are not checked at all (they are people's data, 
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
@@ -16,9 +17,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from krs.admin.service import ensure_reference_items
+from krs.cases import service as case_service
 from krs.formats import fmt_month_short
+from krs.models import Role
 from tests.support import WALK_ROLES, login, url_for_rule, walk_world
 
 # Indonesian words of the interface that have no place in the English UI (whole words).
@@ -256,3 +260,38 @@ def test_chart_months_are_named_in_the_users_language(app, lang, names):
     with app.test_request_context():
         session["lang"] = lang
         assert " ".join(fmt_month_short(m) for m in ("2026-05", "2026-08", "2026-10")) == names
+
+
+def test_the_audit_log_shows_peoples_words_in_either_language(app, units, make_user, make_case):
+    admin = make_user(Role.ADMIN, username="lang.audit")
+    supervisor = make_user(Role.SUPERVISOR, units["jawa2"])
+    case = make_case(unit=units["jawa2"])
+    staff = make_user(Role.STAFF, units["jawa2"], full_name="Petra Quill")
+    case_service.assign_case(supervisor, case, staff)
+    client = app.test_client()
+    login(client, admin)
+    body = visible_text(client.get("/admin/audit").get_data(as_text=True))
+    assert "Kasus ditugaskan" in body and f"Kasus #{case.id}" in body
+    assert "Status: Baru → Ditugaskan" in body and "Petugas: – → Petra Quill" in body
+    assert "case.assign" not in body and "assignee_id" not in body and "{" not in body
+    with client.session_transaction() as sess:
+        sess["lang"] = "en"
+    body = visible_text(client.get("/admin/audit").get_data(as_text=True))
+    assert "Case assigned" in body and f"Case #{case.id}" in body
+    assert "Status: New → Assigned" in body and "Officer: – → Petra Quill" in body
+
+
+def test_the_evaluation_workbook_speaks_the_users_language(app, units, make_user, make_case):
+    admin = make_user(Role.ADMIN)
+    make_user(Role.INTERN, units["jawa2"])
+    make_case(unit=units["jawa2"])
+    client = app.test_client()
+    login(client, admin)
+    with client.session_transaction() as sess:
+        sess["lang"] = "en"
+    book = load_workbook(io.BytesIO(client.get("/reports/evaluation.xlsx").get_data()))
+    assert "Penggunaan aplikasi" not in book.sheetnames  # the sheets are named in English too
+    usage = list(book[book.sheetnames[-1]].iter_rows(values_only=True))
+    roles = {row[2] for row in usage[1:]}
+    assert roles and roles <= {"Supervisor", "Staff", "Intern"}, roles
+    assert " to " in book[book.sheetnames[0]]["B1"].value
