@@ -341,16 +341,13 @@ def _value(entity: str, key: str, value, names: _Names) -> str:
             return enum_cls(value).label
         if value in OTHER_VALUES:
             return str(OTHER_VALUES[value])
-        if ISO_DATETIME.match(value):
-            try:
+        try:  # a stored value may be anything a form accepted (year 9999 included): shown as is then
+            if ISO_DATETIME.match(value):
                 return fmt_datetime(datetime.fromisoformat(value))
-            except ValueError:
-                return value
-        if ISO_DATE.match(value):
-            try:
+            if ISO_DATE.match(value):
                 return fmt_date(date.fromisoformat(value))
-            except ValueError:
-                return value
+        except (ValueError, OverflowError):
+            return value
     return str(value)
 
 
