@@ -24,6 +24,11 @@ def fmt_date(value: date | datetime | None) -> str:
     return format_date(value, "d MMM y")
 
 
+def fmt_month_short(month: str) -> str:
+    """The short name of a `YYYY-MM` month in the user's language: `Mei` (id), `May` (en)."""
+    return format_date(date(int(month[:4]), int(month[5:7]), 1), "LLL")
+
+
 def fmt_datetime(value: datetime | None, tz_name: str | None = None) -> str:
     """`27 Nov 2026 14:05 WIB` in the given zone (the record's office), else the user's office."""
     if value is None:

@@ -1,7 +1,9 @@
 """Reading the reference lists the admin edits (krs.admin): labels and active choices for forms.
 
 The codes stay the built-in enumerations (they are stored on cases); the table only renames them
-and retires them from new forms. Without rows (a fresh database) the built-in labels apply.
+and retires them from new forms. Without rows (a fresh database) the built-in labels apply, and so
+does a row whose label is still the built-in Indonesian one: it is shown through the catalogue, in
+the user's language (issue 15). Only a label the Direktorat changed is shown as written.
 """
 
 from __future__ import annotations
@@ -10,7 +12,13 @@ from flask import g, has_app_context
 from sqlalchemy import select
 
 from krs.extensions import db
-from krs.models import ReferenceItem
+from krs.models import Channel, LabelledEnum, Outcome, ReferenceItem, ServiceType
+
+BUILT_IN: dict[str, type[LabelledEnum]] = {
+    "service_type": ServiceType,
+    "channel": Channel,
+    "outcome": Outcome,
+}
 
 
 def _rows(list_name: str) -> list[ReferenceItem]:
@@ -26,10 +34,19 @@ def _rows(list_name: str) -> list[ReferenceItem]:
     return cache[list_name]
 
 
+def _renamed(row: ReferenceItem) -> str | None:
+    """The row's label if the Direktorat changed it, else None (the built-in label applies)."""
+    enum_cls = BUILT_IN.get(row.list_name)
+    if enum_cls is not None and enum_cls.indonesian_labels().get(row.code) == row.label:
+        return None
+    return row.label
+
+
 def label_for(list_name: str, code: str | None) -> str | None:
+    """The Direktorat's own label for `code`, or None where the built-in (translated) one applies."""
     for row in _rows(list_name):
         if row.code == code:
-            return row.label
+            return _renamed(row)
     return None
 
 
@@ -41,7 +58,7 @@ def active_choices(
     if not rows:
         return builtin
     return [
-        (code, rows[code].label if code in rows else label)
+        (code, (_renamed(rows[code]) or label) if code in rows else label)
         for code, label in builtin
         if code not in rows or rows[code].active or code == keep
     ]

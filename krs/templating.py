@@ -6,7 +6,7 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from krs import access
-from krs.formats import fmt_date, fmt_datetime, fmt_num, fmt_number, fmt_percent, fmt_rupiah
+from krs.formats import fmt_date, fmt_datetime, fmt_month_short, fmt_num, fmt_number, fmt_percent, fmt_rupiah
 from krs.models import (
     CaseStatus,
     Channel,
@@ -57,6 +57,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["zone_abbr"] = lambda tz: ZONE_ABBREVIATIONS.get(tz, tz)
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
+    app.jinja_env.filters["month_short"] = fmt_month_short
     app.jinja_env.filters["rupiah"] = fmt_rupiah
     app.jinja_env.filters["number"] = fmt_number
     app.jinja_env.filters["num"] = fmt_num

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from krs import access, regions
-from krs.admin import service
+from krs.admin import audit_view, service
 from krs.admin.forms import (
     ActiveForm,
     AuditFilterForm,
@@ -248,7 +248,13 @@ def audit():
     result = service.audit_entries(filters, current_user.unit.timezone)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
-        "admin/audit.html", form=form, page=result, args=args, entities=service.audit_entities()
+        "admin/audit.html",
+        form=form,
+        page=result,
+        lines=audit_view.lines(result.items),
+        args=args,
+        actions=audit_view.action_choices(),
+        entities=audit_view.entity_choices(service.audit_entities()),
     )
 
 

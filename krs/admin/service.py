@@ -267,7 +267,7 @@ def ensure_reference_items(commit: bool = True) -> None:
                     ReferenceItem(
                         list_name=list_name.value,
                         code=member.value,
-                        label=str(member.label),
+                        label=enum_cls.indonesian_labels()[member.value],
                         active=True,
                         sort_order=order,
                     )
@@ -296,7 +296,11 @@ def reference_items(seed: bool = True) -> dict[str, list[ReferenceItem]]:
             stored = {r.code for r in items}
             items += [
                 ReferenceItem(
-                    list_name=list_name.value, code=m.value, label=str(m.label), active=True, sort_order=order
+                    list_name=list_name.value,
+                    code=m.value,
+                    label=enum_cls.indonesian_labels()[m.value],
+                    active=True,
+                    sort_order=order,
                 )
                 for order, m in enumerate(enum_cls)
                 if m.value not in stored

@@ -136,7 +136,7 @@ class AssignForm(VersionedForm):
 class FollowUpForm(FlaskForm):
     kind = SelectField(
         _l("Jenis tindak lanjut"),
-        choices=[(k.value, k.label) for k in EventKind.follow_up_kinds()],
+        choices=[(k.value, k.lazy_label) for k in EventKind.follow_up_kinds()],
         validators=[DataRequired()],
     )
     occurred_at = DateTimeLocalField(

@@ -14,7 +14,18 @@ from krs import access, case_lists
 from krs.export_writer import DATE_FORMAT, XlsxBook, csv_chunks
 from krs.extensions import db
 from krs.ikm import ELEMENTS
-from krs.models import Applicant, Case, CaseService, CaseStatus, Channel, Outcome, ServiceType, Unit, User
+from krs.models import (
+    Applicant,
+    Case,
+    CaseService,
+    CaseStatus,
+    Channel,
+    Outcome,
+    Role,
+    ServiceType,
+    Unit,
+    User,
+)
 from krs.regions import name_of
 from krs.reports.service import Report, TargetView, ikm_profile, ranking
 from krs.service_levels import sla_state_of
@@ -247,7 +258,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
     """The yearly evaluation: one sheet per section, the same figures as the dashboard."""
     book = XlsxBook()
     total = rep.total
-    period = f"{rep.period.start.isoformat()} s.d. {rep.period.end.isoformat()}"
+    period = _("%(start)s s.d. %(end)s", start=rep.period.start.isoformat(), end=rep.period.end.isoformat())
 
     ws = _table_sheet(book, _("Ringkasan"), header_row=3)
     ws.append([_("Evaluasi Klinik Rumah Swadaya"), period])
@@ -429,7 +440,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
             [
                 unit_names.get(s.unit_id, ""),
                 s.name,
-                s.role,
+                Role(s.role).label if Role.has(s.role) else s.role,
                 s.cases_recorded,
                 s.follow_ups,
                 s.entered_within_day_pct,

@@ -11,7 +11,7 @@ def _optional_choice(label, enum_cls):
     """A profile question: the enumeration's answers, or none at all (every part is optional)."""
     return SelectField(
         label,
-        choices=[("", _l("— tidak diisi —")), *[(m.value, m.label) for m in enum_cls]],
+        choices=[("", _l("— tidak diisi —")), *enum_cls.choices()],
         validators=[Optional()],
         validate_choice=True,
     )
