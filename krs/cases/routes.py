@@ -46,7 +46,12 @@ def _filters_from_request() -> case_lists.CaseFilters:
 @bp.get("")
 def list_cases():
     filters = _filters_from_request()
-    page = case_lists.list_cases(current_user, filters, current_app.config["KRS_PAGE_SIZE"])
+    # a case named by its number (or its tail, krs.case_lists.number_in) is one index look-up; a
+    # full page request goes straight to it, the list's live search (htmx) shows its single row
+    hit = case_lists.number_hit(current_user, filters) if filters.q.strip() else None
+    if hit is not None and not htmx:
+        return redirect(url_for("cases.detail", case_id=hit), code=303)
+    page = case_lists.list_cases(current_user, filters, current_app.config["KRS_PAGE_SIZE"], hit=hit)
     context = {
         "page": page,
         "filters": filters,
@@ -57,7 +62,7 @@ def list_cases():
         return render_template("cases/_rows.html", **context)
     return render_template(
         "cases/list.html",
-        statuses=CaseStatus.choices(),
+        statuses=[(case_lists.OPEN, _("Semua kasus berjalan")), *CaseStatus.choices()],
         services=ServiceType.choices(),
         channels=Channel.choices(),
         assignees=access.assignee_filter_choices(current_user),

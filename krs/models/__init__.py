@@ -23,6 +23,7 @@ from krs.models.cases import (
     SavedFilter,
     ServiceType,
 )
+from krs.models.jobs import ExportJob, JobStatus
 from krs.models.notifications import Notification, NotificationKind
 from krs.models.outreach import (
     GroupKind,
@@ -55,9 +56,11 @@ __all__ = [
     "Condition",
     "Event",
     "EventKind",
+    "ExportJob",
     "Gender",
     "GroupKind",
     "GroupMember",
+    "JobStatus",
     "LabelledEnum",
     "LandStatus",
     "LoginThrottle",
