@@ -8,24 +8,27 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
     send_file,
+    session,
     stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from krs import access, case_lists
+from krs import access, case_lists, jobs
 from krs.extensions import htmx
 from krs.ikm import ELEMENTS
-from krs.models import CaseStatus, Channel, Outcome, ServiceType
+from krs.models import CaseStatus, Channel, JobStatus, Outcome, ServiceType
 from krs.reports import exports, service
 from krs.reports.forms import ServiceLevelForm, TargetForm
 from krs.service_levels import level_rows, set_service_level
+from krs.storage import get_storage
 from krs.workdays import today_in
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -158,24 +161,56 @@ def _download_cookie(resp):
 
 @bp.get("/cases.<fmt>")
 def export_cases(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     filters = case_lists.filters_from_args(request.args, current_user)
     stamp = _today().isoformat()
     user = current_user._get_current_object()  # the rows ask its role per cell: no proxy look-ups
+    # a long list is built by the worker (krs/jobs.py): the user watches its progress and downloads
+    # it when ready, instead of waiting on a request that a proxy may cut off
+    above = current_app.config["KRS_EXPORT_JOB_ROWS"]
+    if exports.export_size(user, filters, above) > above:
+        job = jobs.submit(user, "cases", exports.job_params(fmt, request.args, session.get("lang") or "id"))
+        return _download_cookie(redirect(url_for("reports.export_jobs", id=job.id), code=303))
     if fmt == "csv":
-        resp = Response(
-            stream_with_context(exports.csv_stream(user, filters)), mimetype="text/csv; charset=utf-8"
-        )
+        resp = Response(stream_with_context(exports.csv_stream(user, filters)), mimetype=exports.CSV_TYPE)
         resp.headers["Content-Disposition"] = f'attachment; filename="kasus-{stamp}.csv"'
         return _download_cookie(resp)
-    if fmt == "xlsx":
-        resp = send_file(
-            exports.cases_xlsx(user, filters),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            as_attachment=True,
-            download_name=f"kasus-{stamp}.xlsx",
-        )
-        return _download_cookie(resp)
-    abort(404)
+    resp = send_file(
+        exports.cases_xlsx(user, filters),
+        mimetype=exports.XLSX_TYPE,
+        as_attachment=True,
+        download_name=f"kasus-{stamp}.xlsx",
+    )
+    return _download_cookie(resp)
+
+
+@bp.get("/jobs")
+def export_jobs():
+    """The user's export jobs; `?id=` one of them, polled by htmx until its file is ready."""
+    job_id = request.args.get("id", type=int)
+    if job_id is None:
+        return render_template("reports/jobs.html", jobs=jobs.recent_jobs(current_user), job=None)
+    job = jobs.job_for(current_user, job_id)  # only the requester's own jobs exist for them
+    if job is None:
+        abort(404)
+    if htmx:
+        return render_template("reports/_job_progress.html", job=job)
+    return render_template("reports/jobs.html", jobs=None, job=job)
+
+
+@bp.get("/jobs/file")
+def export_job_file():
+    job_id = request.args.get("id", type=int)
+    if job_id is None:
+        return redirect(url_for("reports.export_jobs"))
+    job = jobs.job_for(current_user, job_id)
+    if job is None or job.status != JobStatus.DONE or not job.file_key:
+        abort(404)
+    try:
+        return get_storage().send(job.file_key, job.content_type, job.download_name, as_attachment=True)
+    except FileNotFoundError:
+        abort(404)
 
 
 @bp.get("/evaluation.xlsx")
