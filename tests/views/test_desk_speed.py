@@ -117,8 +117,8 @@ def test_the_number_lookup_reads_the_same_statements_whatever_the_cases(
 
 def test_status_open_lists_every_open_status_and_no_closed_case(make_case, make_user, login_as):
     spv = make_user(Role.SUPERVISOR)
-    open_cases = [make_case(status=s, name=f"Buka {s}") for s in
-                  (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS, CaseStatus.CLOSURE_REQUESTED)]  # fmt: skip
+    statuses = (CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS, CaseStatus.CLOSURE_REQUESTED)
+    open_cases = [make_case(status=s, name=f"Buka {s}") for s in statuses]
     make_case(status=CaseStatus.CLOSED, name="Sudah Tutup")
     page = case_lists.list_cases(spv, case_lists.CaseFilters(view="all", status="open"))
     assert sorted(c.id for c in page.items) == sorted(c.id for c in open_cases)
