@@ -131,7 +131,7 @@ def execute(job_id: int) -> None:
             raise RuntimeError(f"no handler for job kind {job.kind!r}")
         built = handler(job, _progress(job_id))
         key = f"job-{job_id}-{secrets.token_hex(8)}{Path(built.download_name).suffix}"
-        get_storage().save(key, built.file.read(), built.content_type)
+        get_storage().save_file(key, built.file, built.content_type)  # in pieces: memory stays flat
     except Exception as exc:  # noqa: BLE001 - the job's row says it failed; the page shows it
         db.session.rollback()
         job = db.session.get(ExportJob, job_id)
