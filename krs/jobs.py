@@ -30,7 +30,7 @@ from krs.models import ExportJob, JobStatus, User, utcnow
 from krs.storage import get_storage
 
 KEEP = timedelta(hours=24)  # a finished file can be downloaded this long, then it is deleted
-PROGRESS_EVERY = 2_000  # rows between two progress updates of the job's row
+PROGRESS_EVERY = 1_000  # rows between two looks at the clock: the job's row is updated once a second
 
 
 def _make_huey():
