@@ -434,10 +434,11 @@ def write_doc(data: dict) -> None:
             f"(seeded in {run['seed_seconds'] if run['seed_seconds'] is not None else 'reused'} s; "
             f"{run['requests']} requests per scenario, 1 client, gunicorn {run['workers']} workers)\n"
         )
-        lines.append(
-            f"Load average (1, 5, 15 min) at the start: {run.get('load', '?')}; at the end: "
-            f"{run.get('load_end', '?')}.\n"
-        )
+        if run.get("load"):
+            lines.append(
+                f"Load average (1, 5, 15 min) at the start: {run['load']}; at the end: "
+                f"{run.get('load_end', '?')}.\n"
+            )
         lines.append(
             "| scenario | median ms | p95 ms | floor median ms | median × floor | goal × floor | bytes "
             "| target p95 |"

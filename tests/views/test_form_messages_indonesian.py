@@ -9,7 +9,7 @@ import pytest
 
 from krs.models import Role
 from tests.conftest import login
-from tests.outreach_fixtures import make_session
+from tests.support import make_session
 
 HX = {"HX-Request": "true"}
 ENGLISH = (
