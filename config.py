@@ -81,6 +81,14 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "KRS <krs@localhost>")
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
+    # Background jobs (krs/jobs.py, huey): large exports. Queue in REDIS_URL when set (several app
+    # servers), else the SQLite file HUEY_FILENAME (default instance/huey.db); both read by krs.jobs
+    # at import, listed here for reference. The worker: `huey_consumer worker.huey`.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    HUEY_FILENAME = os.environ.get("HUEY_FILENAME") or str(INSTANCE_DIR / "huey.db")
+    HUEY_IMMEDIATE = False  # tests: jobs run at once, inside the request
+    # a case-list export of more rows than this is built by the worker (progress bar, then a link)
+    KRS_EXPORT_JOB_ROWS = int(os.environ.get("KRS_EXPORT_JOB_ROWS", "5000"))
     # `make bench` only: serves /_bench/floor, a list-sized page rendered without a database
     KRS_BENCH = os.environ.get("KRS_BENCH") == "1"
 
@@ -91,6 +99,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "sqlite:///" + str(INSTANCE_DIR / "test.db")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    HUEY_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

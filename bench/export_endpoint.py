@@ -6,6 +6,11 @@ the process's peak memory — the figure to compare with `bench.export_probe` on
     python -m bench.export_endpoint --fmt csv --profile     (cProfile: the 25 costliest functions)
 
 DATABASE_URL selects the database (a synthetic one: `flask krs seed-synthetic`).
+
+A list longer than KRS_EXPORT_JOB_ROWS is a background job since issue 17 (krs/jobs.py): the
+endpoint answers 303 to the job's page. Here the job runs at once in this process (huey's
+immediate mode), so the time and peak memory are the job's own: counting, building the file,
+storing it; the file is then fetched from the job's download link like a browser would.
 """
 
 from __future__ import annotations
@@ -29,12 +34,13 @@ def main() -> None:
 
     from sqlalchemy import select
 
-    from krs import create_app
+    from krs import create_app, jobs
     from krs.auth import service as auth_service
     from krs.extensions import db
-    from krs.models import User
+    from krs.models import ExportJob, User
 
     app = create_app()
+    jobs.huey.immediate = True  # the job runs inside the request, in this process
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == args.user))
         if user is None:
@@ -48,10 +54,17 @@ def main() -> None:
     url = f"/reports/cases.{args.fmt}?{args.query}"
 
     cpu: list[float] = []
+    job_seen: list[dict] = []
 
     def once() -> tuple[float, int]:
         started, cpu_started = time.perf_counter(), time.process_time()
         resp = client.get(url)
+        if resp.status_code == 303:  # a background job, run at once: fetch its file
+            with app.app_context():
+                job = db.session.scalar(select(ExportJob).order_by(ExportJob.id.desc()).limit(1))
+                job_seen.append({"id": job.id, "status": job.status, "rows": job.total})
+                file_url = f"/reports/jobs/file?id={job.id}"
+            resp = client.get(file_url)
         size = sum(len(chunk) for chunk in resp.response)  # consume the stream as a browser would
         resp.close()
         if resp.status_code != 200:
@@ -87,6 +100,7 @@ def main() -> None:
             "bytes": size,
             "peak_rss_mb": round(peak / 1024, 1),
             "rss_before_export_mb": round(before / 1024, 1),
+            "job": job_seen[-1] if job_seen else None,
         },
         sys.stdout,
     )

@@ -87,7 +87,9 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(public_bp)  # issue 16: /status/<token>
     app.register_blueprint(referrals_bp)  # issue 16: /referrals
 
-    from krs import cli, form_messages, perf, templating
+    from krs import cli, form_messages, jobs, perf, templating
+
+    jobs.init_app(app)  # the export worker's queue (krs/jobs.py)
 
     form_messages.register(app)
     cli.register(app)

@@ -154,6 +154,8 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "reports.tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
     "reports.ranking": roles(ADMIN, VIEWER),
     "reports.export_cases": roles(ADMIN, VIEWER, SUPERVISOR, STAFF, INTERN),
+    "reports.export_jobs": roles(ADMIN, VIEWER, SUPERVISOR, STAFF, INTERN),  # the requester's own only
+    "reports.export_job_file": roles(ADMIN, VIEWER, SUPERVISOR, STAFF, INTERN),
     "reports.export_evaluation": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
     "reports.service_levels": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
     "reports.edit_service_level": roles(ADMIN),

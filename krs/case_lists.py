@@ -6,13 +6,17 @@ home page; every statement starts from `access.cases_visible_to(user)`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, column, func, or_, select, table, union_all
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import and_, bindparam, column, func, inspect, or_, select, table, union_all
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from krs import access, pagination
 from krs.extensions import db
+from krs.intake import format_case_number
 from krs.models import (
     OPEN_STATUSES,
     Applicant,
@@ -82,8 +86,8 @@ def filters_from_args(args, user: User) -> CaseFilters:
     )
 
 
-def filtered_cases(user: User, f: CaseFilters):
-    """The scoped statement for a case list with its filters (shared by the list and exports)."""
+def _filtered(user: User, f: CaseFilters):
+    """The scoped statement with every filter but the search `q`."""
     stmt = access.cases_visible_to(user)
     if f.view == "mine":
         stmt = stmt.where(Case.assignee_id == user.id, Case.status != CaseStatus.CLOSED)
@@ -93,10 +97,10 @@ def filtered_cases(user: User, f: CaseFilters):
         stmt = stmt.where(Case.status.in_(OPEN_STATUSES), Case.resolution_due < today_in(user.unit.timezone))
     if f.sla in SLA_STATES:
         stmt = stmt.where(sla_clause(f.sla, today_in(user.unit.timezone)))
-    if CaseStatus.has(f.status):
-        stmt = stmt.where(Case.status == f.status)
-    elif f.status == OPEN_STATUS:
+    if f.status == OPEN_STATUS:  # every open status at once: the office's open work as one list
         stmt = stmt.where(Case.status.in_(OPEN_STATUSES))
+    elif CaseStatus.has(f.status):
+        stmt = stmt.where(Case.status == f.status)
     if f.channel:
         stmt = stmt.where(Case.channel == f.channel)
     if ServiceType.has(f.service):
@@ -111,10 +115,59 @@ def filtered_cases(user: User, f: CaseFilters):
         stmt = stmt.where(Case.assignee_id == assignee_id)
     if (unit_id := id_or_none(f.unit)) is not None and access.is_national(user):
         stmt = stmt.where(Case.unit_id == unit_id)
+    return stmt
+
+
+_UNRESOLVED = object()
+
+
+def filtered_cases(user: User, f: CaseFilters, hit=_UNRESOLVED):
+    """The scoped statement for a case list with its filters (shared by the list and exports).
+
+    A search that names a case by its number (`number_hit`) is that one case; any other search is
+    `search_clause`. `hit` passes a number look-up already made (None: the query named no case)."""
+    stmt = _filtered(user, f)
     q = f.q.strip()
     if q:
-        stmt = stmt.where(search_clause(user, q))
+        if hit is _UNRESOLVED:
+            hit = number_hit(user, f)
+        stmt = stmt.where(Case.id == hit) if hit is not None else stmt.where(search_clause(user, q))
     return stmt
+
+
+# ---------------------------------------------------------------- a case named by its number
+
+_FULL_NUMBER = re.compile(r"KRS-[A-Z0-9]+-\d{4}-\d{4,}")
+_TAIL = re.compile(r"\d{4,5}")
+
+
+def number_in(user: User, q: str) -> str | None:
+    """The case number a search names, or None.
+
+    * a whole number, `KRS-JAWA2-2026-0071` (any case, surrounding spaces ignored);
+    * its tail as printed on the receipt, 4 or 5 digits (`0071`, `12345`): the case of that
+      sequence number issued by the user's own office in the current year (the office's local
+      year), i.e. `KRS-<office code>-<year>-0071`. Shorter digit strings (`71`) stay a substring
+      search of numbers (a tail typed half-way must not jump to case 0007), and 6+ digits are a
+      phone number or NIK. A national user's office issues no numbers, so a tail finds nothing
+      there and the ordinary search answers."""
+    text = q.strip().upper()
+    if _FULL_NUMBER.fullmatch(text):
+        return text
+    if _TAIL.fullmatch(text) and user.unit is not None:
+        return format_case_number(user.unit, today_in(user.unit.timezone).year, int(text))
+    return None
+
+
+def number_hit(user: User, f: CaseFilters) -> int | None:
+    """The id of the case the search names by its number, when the list (its scope through
+    krs.access and its other filters) shows it: one look-up in the unique number index."""
+    number = number_in(user, f.q)
+    if number is None:
+        return None
+    return db.session.scalar(
+        _filtered(user, f).where(Case.number == number).with_only_columns(Case.id).order_by(None).limit(1)
+    )
 
 
 _applicant_fts = table("applicant_fts", column("rowid"), column("name"), column("phone"))
@@ -181,12 +234,12 @@ def search_clause(user: User, q: str):
     return Case.id.in_(union_all(*parts) if len(parts) > 1 else parts[0])
 
 
-def list_cases(user: User, f: CaseFilters, per_page: int = 25) -> CappedPage:
+def list_cases(user: User, f: CaseFilters, per_page: int = 25, hit=_UNRESOLVED) -> CappedPage:
     """One page of the list: a count capped at COUNT_CAP + 1 (krs.pagination), the page's ids from
     the filter and sort indexes alone, then those rows with their applicant, assignee and unit (3 statements,
     plus one for the services, whatever the page size; a search needs one statement less)."""
     cap = pagination.COUNT_CAP
-    stmt = filtered_cases(user, f).order_by(None)
+    stmt = filtered_cases(user, f, hit).order_by(None)
     newest_first = (Case.created_at.desc(), Case.id.desc())
     if f.q.strip():
         # a search: no total — only this page and whether another follows (LIMIT page × size + 1),
@@ -262,3 +315,172 @@ def is_latest_follow_up(event=Event):
         )
         .exists()
     )
+
+
+# ---------------------------------------------------------------- the case's next action (issue 17)
+#
+# `Case.next_action_due` / `Case.next_action_event_id` hold the next-action date and id of the
+# case's latest follow-up (`is_latest_follow_up`), or None when that follow-up names no next action
+# or there is none; the home page and the reminders then read an index range of cases instead of
+# walking the history of follow-ups. They are kept in the transaction that changes the follow-ups:
+# ORM flushes (a follow-up added, edited, moved or removed), ORM bulk UPDATE/DELETE of events, and
+# `rebuild_next_actions` after loads that bypass the ORM (synthetic data, the migration's backfill).
+# `next_action_differences` compares them with a fresh computation (tests, `flask krs stats-check`).
+
+_FOLLOW_UPS = tuple(k.value for k in EventKind.follow_up_kinds())
+_NEXT_FIELDS = ("kind", "occurred_at", "next_action_date", "case_id", "case")
+_CHUNK = 500
+
+
+def fresh_next_actions(conn, case_ids=None) -> dict[int, tuple]:
+    """case id -> (next-action date, event id) of its latest follow-up, computed from the events;
+    only cases whose latest follow-up names a next action (`case_ids` None: every case)."""
+    stmt = select(Event.case_id, Event.next_action_date, Event.id).where(
+        Event.kind.in_(_FOLLOW_UPS), is_latest_follow_up(), Event.next_action_date.is_not(None)
+    )
+    if case_ids is None:
+        return {case_id: (day, event_id) for case_id, day, event_id in conn.execute(stmt)}
+    found, ids = {}, sorted(i for i in case_ids if i is not None)
+    for lo in range(0, len(ids), _CHUNK):
+        part = stmt.where(Event.case_id.in_(ids[lo : lo + _CHUNK]))
+        found.update({case_id: (day, event_id) for case_id, day, event_id in conn.execute(part)})
+    return found
+
+
+def sync_next_actions(session, case_ids) -> None:
+    """Set the maintained next action of these cases from their follow-ups (a Core UPDATE that leaves
+    the case's version alone; the loaded Case objects get the new values as committed state)."""
+    ids = {i for i in case_ids if i is not None}
+    if not ids:
+        return
+    conn = session.connection()
+    fresh = fresh_next_actions(conn, ids)
+    table = Case.__table__
+    current = {}
+    ordered = sorted(ids)
+    for lo in range(0, len(ordered), _CHUNK):
+        rows = conn.execute(
+            select(table.c.id, table.c.next_action_due, table.c.next_action_event_id).where(
+                table.c.id.in_(ordered[lo : lo + _CHUNK])
+            )
+        )
+        current.update({row.id: (row.next_action_due, row.next_action_event_id) for row in rows})
+    changes = [
+        {"cid": case_id, "due": want[0], "eid": want[1]}
+        for case_id, have in current.items()
+        if have != (want := fresh.get(case_id, (None, None)))
+    ]
+    if changes:
+        conn.execute(
+            table.update()
+            .where(table.c.id == bindparam("cid"))
+            .values(next_action_due=bindparam("due"), next_action_event_id=bindparam("eid")),
+            changes,
+        )
+    for change in changes:
+        loaded = session.identity_map.get(session.identity_key(Case, change["cid"]))
+        if loaded is not None:
+            set_committed_value(loaded, "next_action_due", change["due"])
+            set_committed_value(loaded, "next_action_event_id", change["eid"])
+
+
+def rebuild_next_actions(conn, first_case_id: int | None = None) -> None:
+    """Recompute the maintained next action of every case (from `first_case_id` on) in one statement,
+    the same on SQLite and PostgreSQL: the latest follow-up by (occurred_at, id), as
+    `is_latest_follow_up` decides it. Used by the migration's backfill and after synthetic loads."""
+    where = "" if first_case_id is None else f" WHERE id >= {int(first_case_id)}"
+    kinds = ", ".join(f"'{k}'" for k in _FOLLOW_UPS)
+    latest = (
+        "SELECT {col} FROM case_event e WHERE e.case_id = case_file.id AND e.kind IN ({kinds}) "
+        "ORDER BY e.occurred_at DESC, e.id DESC LIMIT 1"
+    )
+    conn.exec_driver_sql(
+        "UPDATE case_file SET "
+        f"next_action_due = ({latest.format(col='e.next_action_date', kinds=kinds)}), "
+        "next_action_event_id = ("
+        f"{latest.format(col='CASE WHEN e.next_action_date IS NULL THEN NULL ELSE e.id END', kinds=kinds)})"
+        f"{where}"
+    )
+
+
+def next_action_differences(conn) -> list[str]:
+    """Cases whose maintained next action differs from a fresh computation (empty: all equal)."""
+    fresh = fresh_next_actions(conn)
+    table = Case.__table__
+    kept = {
+        row.id: (row.next_action_due, row.next_action_event_id)
+        for row in conn.execute(
+            select(table.c.id, table.c.next_action_due, table.c.next_action_event_id).where(
+                or_(table.c.next_action_due.is_not(None), table.c.next_action_event_id.is_not(None))
+            )
+        )
+    }
+    problems = []
+    for case_id in sorted(set(fresh) | set(kept)):
+        if fresh.get(case_id) != kept.get(case_id):
+            problems.append(f"case {case_id}: next action {kept.get(case_id)}, fresh {fresh.get(case_id)}")
+    return problems
+
+
+def _touched_case_ids(session) -> tuple[set, list]:
+    cases, new = set(), []
+    for obj in session.dirty | session.deleted:
+        if not isinstance(obj, Event):
+            continue
+        state = inspect(obj)
+        old_kind = state.attrs.kind.history.deleted
+        if obj.kind not in _FOLLOW_UPS and not any(k in _FOLLOW_UPS for k in old_kind):
+            continue
+        if obj in session.deleted or any(state.attrs[f].history.has_changes() for f in _NEXT_FIELDS):
+            cases.add(obj.case_id)
+            cases.update(state.attrs.case_id.history.deleted)
+            if obj.case is not None:
+                cases.add(obj.case.id)
+    for obj in session.new:
+        if isinstance(obj, Event) and obj.kind in _FOLLOW_UPS:
+            new.append(obj)
+    return cases, new
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _next_action_before_flush(session, _context, _instances):
+    with session.no_autoflush:
+        cases, new = _touched_case_ids(session)
+    if cases or new:
+        session.info["krs_next_action"] = (cases, new)
+    else:
+        session.info.pop("krs_next_action", None)
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _next_action_after_flush(session, _context):
+    pending = session.info.pop("krs_next_action", None)
+    if pending is None:
+        return
+    cases, new = pending
+    cases |= {obj.case_id for obj in new}
+    sync_next_actions(session, cases)
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _next_action_around_bulk(state):
+    """`session.execute(update(Event)…)` / `delete(Event)` bypass the flush: follow them."""
+    if not (state.is_update or state.is_delete):
+        return None
+    mapper = state.bind_mapper
+    if mapper is None or mapper.class_ is not Event:
+        return None
+    session = state.session
+    session.flush()
+    conn = session.connection()
+    where = state.statement.whereclause
+    stmt = select(Event.id, Event.case_id)
+    found = conn.execute(stmt.where(where) if where is not None else stmt).all()
+    result = state.invoke_statement()
+    cases = {case_id for _id, case_id in found}
+    event_ids = [i for i, _c in found]
+    for lo in range(0, len(event_ids), _CHUNK):  # an event may have moved to another case
+        part = event_ids[lo : lo + _CHUNK]
+        cases.update(conn.execute(select(Event.case_id).where(Event.id.in_(part))).scalars())
+    sync_next_actions(session, cases)
+    return result

@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from krs import case_lists
 from krs.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from krs.extensions import db
 from krs.models import Role, Unit, UnitKind, User
@@ -59,6 +60,7 @@ def register(app: Flask) -> None:
     def stats_rebuild_cmd():
         """Hitung ulang rekap dasbor dari data kasus dan survei."""
         stats.rebuild(db.session.connection())
+        case_lists.rebuild_next_actions(db.session.connection())  # the cases' next actions (issue 17)
         db.session.commit()
         click.echo("Rekap dasbor dihitung ulang.")
 
@@ -70,6 +72,7 @@ def register(app: Flask) -> None:
         """Bandingkan rekap dasbor dengan hitungan langsung dari data kasus."""
         chosen = list(years) or [datetime.now(UTC).year]
         problems = reports.check_totals(chosen)
+        problems += case_lists.next_action_differences(db.session.connection())  # issue 17
         for line in problems[:50]:
             click.echo(line)
         if problems:

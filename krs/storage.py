@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -40,6 +41,10 @@ class Storage:
 
     def save(self, name: str, data: bytes, content_type: str | None = None) -> None:
         raise NotImplementedError
+
+    def save_file(self, name: str, file: BinaryIO, content_type: str | None = None) -> None:
+        """Save from an open binary file, in pieces (a large export: memory does not grow with it)."""
+        self.save(name, file.read(), content_type)
 
     def read(self, name: str) -> bytes:
         raise NotImplementedError
@@ -72,6 +77,15 @@ class LocalStorage(Storage):
             os.makedirs(self.directory, exist_ok=True)
             with open(path, "wb") as fh:
                 fh.write(data)
+        except OSError as exc:
+            raise StorageError(f"cannot write {path}: {exc}") from exc
+
+    def save_file(self, name: str, file: BinaryIO, content_type: str | None = None) -> None:
+        path = self.path_of(name)
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            with open(path, "wb") as fh:
+                shutil.copyfileobj(file, fh, 1024 * 1024)
         except OSError as exc:
             raise StorageError(f"cannot write {path}: {exc}") from exc
 
@@ -183,6 +197,14 @@ class S3Storage(Storage):
         extra = {"ContentType": content_type} if content_type else {}
         try:
             self.client.put_object(Bucket=self.bucket, Key=key, Body=data, **extra)
+        except Exception as exc:  # noqa: BLE001 - botocore's errors (ClientError, BotoCoreError)
+            raise self._fail(exc, key, "write") from exc
+
+    def save_file(self, name: str, file: BinaryIO, content_type: str | None = None) -> None:
+        key = self.key(name)
+        extra = {"ContentType": content_type} if content_type else {}
+        try:  # a managed (multipart) upload: pieces of the file, never all of it in memory
+            self.client.upload_fileobj(file, self.bucket, key, ExtraArgs=extra)
         except Exception as exc:  # noqa: BLE001 - botocore's errors (ClientError, BotoCoreError)
             raise self._fail(exc, key, "write") from exc
 

@@ -1125,6 +1125,21 @@ NEW = {
     "Tercatat": "Recorded",
     "Perbarui data pemohon dan simpan kasus": "Update the applicant and save the case",
     "Simpan kasus tanpa memperbarui": "Save the case without updating",
+    # issue 17: large exports as background jobs
+    "Berkas siap.": "The file is ready.",
+    "Unduh %(name)s": "Download %(name)s",
+    "Berkas dihapus otomatis setelah 24 jam.": "The file is deleted automatically after 24 hours.",
+    "Berkas gagal dibuat. Coba lagi atau hubungi admin.": "The file could not be made. Try again or contact the admin.",
+    "%(done)s dari %(total)s baris": "%(done)s of %(total)s rows",
+    "Kemajuan": "Progress",
+    "Muat ulang": "Reload",
+    "Unduhan": "Downloads",
+    "Semua unduhan saya": "All my downloads",
+    "Daftar yang panjang disiapkan di latar belakang; berkasnya tersedia di sini selama 24 jam.": "Long lists are prepared in the background; their files are available here for 24 hours.",
+    "Menunggu": "Waiting",
+    "Sedang dibuat": "Being made",
+    "Siap": "Ready",
+    "Gagal": "Failed",
 }
 
 

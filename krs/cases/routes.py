@@ -46,7 +46,7 @@ from krs.cases.forms import (
     TakeForm,
 )
 from krs.cases.transfer import pending_transfer_of
-from krs.extensions import db
+from krs.extensions import db, htmx
 from krs.fields import nik_problem, normalise_nik
 from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.models import Attachment, CaseStatus, Channel, Outcome, ServiceType, User
@@ -66,7 +66,12 @@ def _filters_from_request() -> case_lists.CaseFilters:
 @bp.get("")
 def list_cases():
     filters = _filters_from_request()
-    page = case_lists.list_cases(current_user, filters, current_app.config["KRS_PAGE_SIZE"])
+    # a case named by its number (or its tail, krs.case_lists.number_in) is one index look-up; a
+    # full page request goes straight to it, the list's live search (htmx) shows its single row
+    hit = case_lists.number_hit(current_user, filters) if filters.q.strip() else None
+    if hit is not None and not htmx:
+        return redirect(url_for("cases.detail", case_id=hit), code=303)
+    page = case_lists.list_cases(current_user, filters, current_app.config["KRS_PAGE_SIZE"], hit=hit)
     context = {
         "page": page,
         "filters": filters,
@@ -80,7 +85,7 @@ def list_cases():
         return render_template(fragment, oob=True, **context)  # and the tabs, which keep q
     return render_template(
         "cases/list.html",
-        statuses=CaseStatus.choices(),
+        statuses=[(case_lists.OPEN_STATUS, _("Semua kasus berjalan")), *CaseStatus.choices()],
         services=ServiceType.choices(),
         channels=Channel.choices(),
         assignees=access.assignee_filter_choices(current_user),

@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime
 import click
 from sqlalchemy import func, select, text
 
-from krs import audit, regions
+from krs import audit, case_lists, regions
 from krs.demo.seed import FIRST, JOBS, LAST, NEEDS, NOTES, seed_demo
 from krs.extensions import db
 from krs.models import (
@@ -547,6 +547,7 @@ def seed_synthetic(
         if echo:
             echo("  menghitung ulang rekap dasbor ...")
         stats.rebuild(connection)
+        case_lists.rebuild_next_actions(connection, first_case_id=plan.case_id)  # the loaded cases'
         if echo:
             echo(f"  rekap dasbor dihitung ulang ({time.perf_counter() - started:.0f} s)")
         audit.record(None, "synthetic.seed", "case", None, None, {"cases": n_cases, "seed": seed})

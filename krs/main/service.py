@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, noload
 from werkzeug.datastructures import MultiDict
 
 from krs import access, case_lists
-from krs.case_lists import is_latest_follow_up
 from krs.extensions import db
-from krs.models import OPEN_STATUSES, Case, CaseStatus, Event, User
+from krs.models import OPEN_STATUSES, Case, CaseStatus, User
 from krs.workdays import today_in
 
 
@@ -31,7 +29,7 @@ class Home:
     tiles: list[Tile]
     closure_queue: list
     overdue: list
-    next_actions: list
+    next_actions: list  # open cases whose next action is due (Case.next_action_due <= today)
 
     @property
     def counts(self) -> dict:
@@ -90,23 +88,15 @@ def home_for(user: User) -> Home:
                 .limit(10)
             )
         )
-    scope = access.case_scope_filter(user)
+    # each open case's latest follow-up's next-action date, maintained on the case (krs.case_lists):
+    # an index range (unit or assignee, status, date) instead of walking the follow-up history
     next_stmt = (
-        select(Event)
-        .join(Event.case)
-        .where(Event.next_action_date.is_not(None), Event.next_action_date <= today)
-        .where(is_latest_follow_up())  # only each case's latest follow-up says what is next
-        .where(Case.status.in_(OPEN_STATUSES))
-        .options(
-            joinedload(Event.case).joinedload(Case.applicant),
-            joinedload(Event.case).noload(Case.services),
-            noload(Event.attachments),
-        )
-        .order_by(Event.next_action_date)
+        access.cases_visible_to(user)
+        .where(Case.status.in_(OPEN_STATUSES), Case.next_action_due <= today)
+        .options(joinedload(Case.applicant), noload(Case.services))
+        .order_by(Case.next_action_due, Case.id)
         .limit(10)
     )
-    if scope is not None:
-        next_stmt = next_stmt.where(scope)
     if access.works_own_cases(user):
         next_stmt = next_stmt.where(Case.assignee_id == user.id)
     return Home(

@@ -26,6 +26,7 @@ from krs.models.cases import (
     ServiceType,
 )
 from krs.models.drafts import FormDraft
+from krs.models.jobs import ExportJob, JobStatus
 from krs.models.notifications import DigestSent, Notification, NotificationKind
 from krs.models.outreach import (
     GroupKind,
@@ -80,9 +81,11 @@ __all__ = [
     "Education",
     "Event",
     "EventKind",
+    "ExportJob",
     "Gender",
     "GroupKind",
     "GroupMember",
+    "JobStatus",
     "LabelledEnum",
     "LandStatus",
     "LoginThrottle",

@@ -232,6 +232,11 @@ class Case(db.Model):
         Index("ix_case_unit_due", "unit_id", "resolution_due"),
         Index("ix_case_status_due", "status", "resolution_due"),
         Index("ix_case_unit_status_due", "unit_id", "status", "resolution_due"),
+        # the home page's and the reminders' due next actions: an index range over the open cases'
+        # entries only, per status (closed cases keep their last date; migration 0013)
+        Index("ix_case_unit_status_next", "unit_id", "status", "next_action_due"),
+        Index("ix_case_assignee_status_next", "assignee_id", "status", "next_action_due"),
+        Index("ix_case_status_next", "status", "next_action_due"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
@@ -265,6 +270,10 @@ class Case(db.Model):
     outcome: Mapped[str | None] = mapped_column(String(30))
     closure_summary: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # maintained by krs.case_lists in the transaction of every follow-up (issue 17): the latest
+    # follow-up's next-action date and id (None when that follow-up names no next action)
+    next_action_due: Mapped[date | None] = mapped_column(Date)
+    next_action_event_id: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -303,6 +312,7 @@ class Event(db.Model):
     __table_args__ = (
         Index("ix_event_case_time", "case_id", "occurred_at"),
         Index("ix_event_next_action", "next_action_date", "case_id"),  # migration 0007_perf
+        Index("ix_event_author_created", "author_id", "created_at"),  # workload's last activity (0013)
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"))

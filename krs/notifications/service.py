@@ -7,15 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import String, cast, func, literal, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, noload
 
 from krs import access
-from krs.case_lists import is_latest_follow_up
 from krs.extensions import db
 from krs.models import (
     OPEN_STATUSES,
     Case,
-    Event,
     Notification,
     NotificationKind,
     Role,
@@ -74,39 +72,31 @@ def sync_due_reminders(user: User) -> int:
     if not access.works_unit_desk(user):
         return 0
     today = today_in(user.unit.timezone)
+    # the case keeps its latest follow-up's next action (krs.case_lists): an index range of the
+    # user's open cases (assignee, status, date), whatever the length of their histories
     already = (
         select(Notification.id)
         .where(
             Notification.user_id == user.id,
-            Notification.dedupe_key == literal("next:").concat(cast(Event.id, String)),
+            Notification.dedupe_key == literal("next:").concat(cast(Case.next_action_event_id, String)),
         )
         .exists()
     )
-    scope = access.case_scope_filter(user)
-    stmt = (
-        select(Event)
-        .join(Event.case)
-        .where(
-            Case.assignee_id == user.id,
-            Case.status.in_(OPEN_STATUSES),
-            Event.next_action_date.is_not(None),
-            Event.next_action_date <= today,
-            Event.next_action_date > today - timedelta(days=REMINDER_WINDOW_DAYS),
-            is_latest_follow_up(),
-            ~already,
-        )
-        .options(joinedload(Event.case))
+    stmt = access.cases_visible_to(user).where(
+        Case.assignee_id == user.id,
+        Case.status.in_(OPEN_STATUSES),
+        Case.next_action_due <= today,
+        Case.next_action_due > today - timedelta(days=REMINDER_WINDOW_DAYS),
+        ~already,
     )
-    if scope is not None:
-        stmt = stmt.where(scope)
     created = 0
-    for event in db.session.scalars(stmt).unique():
+    for case in db.session.scalars(stmt.options(noload(Case.services))):
         if notify(
             user.id,
             NotificationKind.NEXT_ACTION_DUE,
-            event.case,
-            event.next_action_date.isoformat(),
-            f"next:{event.id}",
+            case,
+            case.next_action_due.isoformat(),
+            f"next:{case.next_action_event_id}",
         ):
             created += 1
     if created:

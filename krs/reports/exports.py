@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import tempfile
+import time
 from collections.abc import Iterator
 from functools import partial
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
+from werkzeug.datastructures import MultiDict
 
-from krs import access, case_lists
-from krs.export_writer import DATE_FORMAT, XlsxBook, csv_chunks
+from krs import access, case_lists, jobs
+from krs.export_writer import DATE_FORMAT, XlsxBook, XlsxStream, csv_chunks
 from krs.extensions import db
 from krs.ikm import ELEMENTS
 from krs.models import (
@@ -20,6 +24,7 @@ from krs.models import (
     CaseService,
     CaseStatus,
     Channel,
+    ExportJob,
     Outcome,
     Role,
     ServiceType,
@@ -252,6 +257,66 @@ def _table_sheet(book: XlsxBook, title: str, header_row: int = 1):
     ws.column_widths([32, *[16] * 25])
     ws.freeze_below(header_row)
     return ws
+
+
+# ---------------------------------------------------------------- large lists: a background job
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def export_size(user: User, filters: case_lists.CaseFilters, above: int) -> int:
+    """The list's rows counted up to `above + 1` (an index range of at most that many ids)."""
+    ids = case_lists.filtered_cases(user, filters).with_only_columns(Case.id).order_by(None).limit(above + 1)
+    return db.session.scalar(select(func.count()).select_from(ids.subquery()))
+
+
+def job_params(fmt: str, args, lang: str) -> dict:
+    """What the worker needs to build the same file: the list's query string and the language."""
+    kept = {k: v for k, v in args.items(multi=True) if k not in ("dl", "page")}
+    return {"fmt": fmt, "args": kept, "lang": lang}
+
+
+def build_case_export(job: ExportJob, progress) -> jobs.Built:
+    """The worker's half of a large case-list export: the same rows and writer as the direct file,
+    into a temporary file, reporting progress every PROGRESS_EVERY rows."""
+    user = db.session.get(User, job.user_id)
+    params = job.params or {}
+    fmt = params.get("fmt")
+    if user is None or not user.active or fmt not in ("csv", "xlsx"):
+        raise ValueError("export job without an active user or a known format")
+    with force_locale(params.get("lang") or "id"):
+        filters = case_lists.filters_from_args(MultiDict(params.get("args") or {}), user)
+        total = export_size(user, filters, 10**9)
+        progress(0, total)
+        counted = _counting(case_rows(user, filters), progress)
+        stamp = today_in(user.unit.timezone).isoformat()
+        if fmt == "csv":
+            out = tempfile.TemporaryFile()
+            for chunk in csv_chunks(case_columns(), counted):
+                out.write(chunk.encode("utf-8"))
+            out.seek(0)
+            return jobs.Built(out, f"kasus-{stamp}.csv", CSV_TYPE)
+        sheet = XlsxStream(_("Kasus"))  # the same cells as XlsxBook, written ~3x faster
+        sheet.append(case_columns())
+        for row in counted:
+            sheet.append(row)
+        return jobs.Built(sheet.spooled(), f"kasus-{stamp}.xlsx", XLSX_TYPE)
+
+
+def _counting(rows, progress):
+    """The rows, reporting how many went by at most once a second (the page polls every second;
+    each report is a small write of its own, ~15 ms on SQLite)."""
+    every, last, n = jobs.PROGRESS_EVERY, time.monotonic(), 0
+    for n, row in enumerate(rows, start=1):
+        if n % every == 0 and time.monotonic() - last >= 1.0:
+            progress(n)
+            last = time.monotonic()
+        yield row
+    progress(n)
+
+
+jobs.register("cases", build_case_export)
 
 
 def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> object:

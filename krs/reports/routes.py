@@ -8,24 +8,28 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
     send_file,
+    session,
     stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from krs import access, case_lists
+from krs import access, case_lists, jobs
+from krs.extensions import htmx
 from krs.htmx_views import fragment_for
 from krs.ikm import ELEMENTS
-from krs.models import CaseStatus, Channel, Outcome, ServiceType
+from krs.models import CaseStatus, Channel, JobStatus, Outcome, ServiceType
 from krs.reports import exports, service
 from krs.reports.forms import ServiceLevelForm, TargetForm
 from krs.service_levels import level_rows, set_service_level
+from krs.storage import get_storage
 from krs.workdays import today_in
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -162,32 +166,64 @@ def _download_cookie(resp):
 def export_cases(fmt: str):
     """The case list as CSV or XLSX with the screen's filters (query string). NIKs are masked; a
     POST with nik=full (a button, never a link) exports them in full and is written to the audit log."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     filters = case_lists.filters_from_args(request.args, current_user)
     stamp = _today().isoformat()
     user = current_user._get_current_object()  # the rows ask its role per cell: no proxy look-ups
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
     full_nik = (
         request.method == "POST" and request.form.get("nik") == "full" and access.can_export_full_nik(user)
     )
     if full_nik:
         service.record_full_nik_export(user, fmt, request.query_string.decode("utf-8", "replace"))
+    # a long list is built by the worker (krs/jobs.py): the user watches its progress and downloads
+    # it when ready, instead of waiting on a request that a proxy may cut off. A full-NIK export is
+    # answered directly (its file is never stored).
+    above = current_app.config["KRS_EXPORT_JOB_ROWS"]
+    if not full_nik and exports.export_size(user, filters, above) > above:
+        job = jobs.submit(user, "cases", exports.job_params(fmt, request.args, session.get("lang") or "id"))
+        return _download_cookie(redirect(url_for("reports.export_jobs", id=job.id), code=303))
     if fmt == "csv":
         resp = Response(
-            stream_with_context(exports.csv_stream(user, filters, full_nik)),
-            mimetype="text/csv; charset=utf-8",
+            stream_with_context(exports.csv_stream(user, filters, full_nik)), mimetype=exports.CSV_TYPE
         )
         resp.headers["Content-Disposition"] = f'attachment; filename="kasus-{stamp}.csv"'
         return _download_cookie(resp)
-    if fmt == "xlsx":
-        resp = send_file(
-            exports.cases_xlsx(user, filters, full_nik),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            as_attachment=True,
-            download_name=f"kasus-{stamp}.xlsx",
-        )
-        return _download_cookie(resp)
-    abort(404)
+    resp = send_file(
+        exports.cases_xlsx(user, filters, full_nik),
+        mimetype=exports.XLSX_TYPE,
+        as_attachment=True,
+        download_name=f"kasus-{stamp}.xlsx",
+    )
+    return _download_cookie(resp)
+
+
+@bp.get("/jobs")
+def export_jobs():
+    """The user's export jobs; `?id=` one of them, polled by htmx until its file is ready."""
+    job_id = request.args.get("id", type=int)
+    if job_id is None:
+        return render_template("reports/jobs.html", jobs=jobs.recent_jobs(current_user), job=None)
+    job = jobs.job_for(current_user, job_id)  # only the requester's own jobs exist for them
+    if job is None:
+        abort(404)
+    if htmx:
+        return render_template("reports/_job_progress.html", job=job)
+    return render_template("reports/jobs.html", jobs=None, job=job)
+
+
+@bp.get("/jobs/file")
+def export_job_file():
+    job_id = request.args.get("id", type=int)
+    if job_id is None:
+        return redirect(url_for("reports.export_jobs"))
+    job = jobs.job_for(current_user, job_id)
+    if job is None or job.status != JobStatus.DONE or not job.file_key:
+        abort(404)
+    try:
+        return get_storage().send(job.file_key, job.content_type, job.download_name, as_attachment=True)
+    except FileNotFoundError:
+        abort(404)
 
 
 @bp.get("/evaluation.xlsx")

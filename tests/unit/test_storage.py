@@ -197,3 +197,12 @@ def test_an_s3_app_builds_its_client_at_start_without_contacting_the_store(monke
     _key, built = app.extensions["krs.storage"]
     assert isinstance(built, S3Storage) and get_storage(app) is built
     assert built.client.meta.endpoint_url == "http://127.0.0.1:9"
+
+
+def test_save_file_stores_an_open_file_in_pieces(storage):
+    """Issue 17: an export job's file goes into the store from its temporary file."""
+    big = PDF * 20  # ~1.5 MB
+    storage.save_file("job-1.xlsx", io.BytesIO(big), "application/vnd.ms-excel")
+    assert storage.read("job-1.xlsx") == big
+    storage.delete("job-1.xlsx")
+    assert not storage.exists("job-1.xlsx")
