@@ -15,6 +15,7 @@ from krs.fields import nik_problem, normalise_nik
 
 NAME_MAX = 150
 MAX_LINES = 1000
+ROW_NUMBER_DIGITS = 4  # a column of at most this many digits beside a NIK is the sheet's row number
 # a NIK as people type it: digits, maybe grouped with spaces, dots or dashes
 _NUMBERISH = re.compile(r"^[\d\s.\-]+$")
 # no separator at all: "Ani Lestari 3276015005900007" or "3276015005900007 Ani Lestari"
@@ -60,6 +61,8 @@ def read_line(line_no: int, text: str) -> MemberLine:
     columns = [c for c in columns if c]
     numbers = [c for c in columns if _NUMBERISH.match(c) and any(ch.isdigit() for ch in c)]
     words = [c for c in columns if c not in numbers]
+    if len(numbers) > 1:  # a numbered sheet: "1<TAB>Ani<TAB>3276…" — the short number is the row's
+        numbers = [c for c in numbers if len(normalise_nik(c)) > ROW_NUMBER_DIGITS] or numbers
     if not numbers and words and all(w.lower().strip(" :") in _HEADER_WORDS for w in words):
         found.header = True
         return found

@@ -49,6 +49,7 @@ def group(people, units):
         f"{ANI};Ani Lestari",
         "Ani Lestari; 3276 0150 0590 0007",
         f"Ani Lestari {ANI}",
+        f"12\tAni Lestari\t{ANI}",  # a numbered sheet
     ],
 )
 def test_a_pasted_line_gives_the_name_and_the_nik_whatever_the_separator(line):
