@@ -129,6 +129,9 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "outreach.new_group": roles(*DESK_ROLES),
     "outreach.group_detail": SIGNED_IN,
     "outreach.add_member": roles(ADMIN, SUPERVISOR, STAFF),
+    "outreach.paste_members": roles(ADMIN, SUPERVISOR, STAFF),
+    "outreach.edit_member": roles(ADMIN, SUPERVISOR, STAFF),
+    "outreach.remove_member": roles(ADMIN, SUPERVISOR, STAFF),
     "outreach.new_group_case": roles(*DESK_ROLES),
     # intern logbook: staff have no logbook
     "worklog.index": roles(ADMIN, VIEWER, SUPERVISOR, INTERN),

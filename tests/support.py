@@ -41,6 +41,7 @@ from krs.models import (
     Case,
     CaseStatus,
     CaseTransfer,
+    GroupMember,
     OutreachSession,
     OutreachSessionCase,
     Placement,
@@ -417,7 +418,23 @@ EXTRA_ARGUMENTS: dict = {
     ("outreach.group_detail", "group_id"): lambda case: group_for_walk(case).id,
     ("outreach.add_member", "group_id"): lambda case: group_for_walk(case).id,
     ("outreach.new_group_case", "group_id"): lambda case: group_for_walk(case).id,
+    ("outreach.paste_members", "group_id"): lambda case: group_for_walk(case).id,
+    ("outreach.edit_member", "group_id"): lambda case: group_for_walk(case).id,
+    ("outreach.edit_member", "member_id"): lambda case: member_for_walk(case).id,
+    ("outreach.remove_member", "group_id"): lambda case: group_for_walk(case).id,
+    ("outreach.remove_member", "member_id"): lambda case: member_for_walk(case).id,
 }
+
+
+def member_for_walk(case: Case) -> GroupMember:
+    """A member of the case unit's group (made again when a walk step removed it)."""
+    group = group_for_walk(case)
+    found = db.session.scalars(select(GroupMember).where(GroupMember.group_id == group.id)).first()
+    if found is None:
+        found = GroupMember(group_id=group.id, name="Ibu Sari", nik="3276015005900045")
+        db.session.add(found)
+        db.session.commit()
+    return found
 
 
 def _worklog_records(case) -> dict:

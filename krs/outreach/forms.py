@@ -28,6 +28,7 @@ from krs.fields import (
     normalise_phone,
 )
 from krs.models import Channel, Gender, GroupKind, Priority, ServiceType
+from krs.outreach.members import read_paste
 
 
 class SessionForm(RegionFields, FlaskForm):
@@ -189,7 +190,10 @@ class GroupForm(RegionFields, GroupCaseForm):
     contact_nik = StringField(_l("NIK narahubung"), validators=[DataRequired(), Length(max=24)])
     phone = PhoneField(_l("Nomor HP/WA narahubung"), validators=[DataRequired()])
     members = TextAreaField(
-        _l("Daftar anggota (opsional): satu per baris, nama lalu NIK dipisah koma"),
+        _l(
+            "Daftar anggota (opsional): satu per baris, nama dan NIK dipisah tab (tempel dari Excel), "
+            "titik koma atau koma"
+        ),
         validators=[Optional(), Length(max=40000)],
     )
     consent_given = BooleanField(
@@ -201,20 +205,11 @@ class GroupForm(RegionFields, GroupCaseForm):
         check_nik(field)
 
     def validate_members(self, field):
-        parsed = []
-        for line_no, line in enumerate((field.data or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            name, _sep, nik = line.partition(",")
-            name, nik = name.strip(), normalise_nik(nik)
-            if not name:
-                raise ValidationError(_l("Baris %(n)s: tulis nama anggota.", n=line_no))
-            if nik:
-                problem = nik_problem(nik)
-                if problem:
-                    raise ValidationError(_l("Baris %(n)s: %(problem)s", n=line_no, problem=problem))
-            parsed.append((name[:150], nik or None))
-        self.parsed_members = parsed
+        lines = read_paste(field.data or "")
+        for line in lines:
+            if line.error:
+                raise ValidationError(_l("Baris %(n)s: %(problem)s", n=line.line_no, problem=line.error))
+        self.parsed_members = [(line.name, line.nik) for line in lines if line.ok]
 
     def group_data(self) -> dict:
         return {
@@ -236,6 +231,26 @@ class GroupForm(RegionFields, GroupCaseForm):
 class MemberForm(FlaskForm):
     name = StringField(_l("Nama anggota"), validators=[DataRequired(), Length(max=150)])
     nik = StringField(_l("NIK (opsional)"), validators=[Optional(), Length(max=24)])
+
+    def validate_nik(self, field):
+        if field.data:
+            check_nik(field)
+
+
+class MemberPasteForm(FlaskForm):
+    members = TextAreaField(
+        _l(
+            "Tempel daftar anggota: satu per baris, nama dan NIK dipisah tab (dari Excel), "
+            "titik koma atau koma"
+        ),
+        validators=[DataRequired(message=_l("Tempel minimal satu baris.")), Length(max=40000)],
+    )
+
+
+class MemberEditForm(FlaskForm):
+    name = StringField(_l("Nama anggota"), validators=[DataRequired(), Length(max=150)])
+    nik = StringField(_l("NIK baru"), validators=[Optional(), Length(max=24)])
+    clear_nik = BooleanField(_l("Hapus NIK anggota ini"))
 
     def validate_nik(self, field):
         if field.data:

@@ -15,7 +15,16 @@ from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.intake import CaseError
 from krs.models import Channel, GroupKind, OutreachPhoto, Unit
 from krs.outreach import service
-from krs.outreach.forms import GroupCaseForm, GroupForm, MemberForm, PhotoForm, SessionForm, SessionIntakeForm
+from krs.outreach.forms import (
+    GroupCaseForm,
+    GroupForm,
+    MemberEditForm,
+    MemberForm,
+    MemberPasteForm,
+    PhotoForm,
+    SessionForm,
+    SessionIntakeForm,
+)
 from krs.storage import get_storage
 from krs.uploads import UploadError, discard, send_stored, store_upload
 
@@ -308,6 +317,9 @@ def group_context(group, **extra) -> dict:
         "may_edit": access.can_edit_group(current_user, group),
         "may_intake": bool(access.units_for_intake(current_user)),
         "member_form": extra.pop("member_form", None) or MemberForm(formdata=None),
+        "paste_form": extra.pop("paste_form", None) or MemberPasteForm(formdata=None),
+        "paste_lines": extra.pop("paste_lines", None),
+        "paste_error": extra.pop("paste_error", None),
         **extra,
     }
 
@@ -339,6 +351,72 @@ def add_member(group_id: int):
     return render_page_or_fragment(
         "outreach/group.html", MEMBER_FRAGMENTS, **group_context(group, member_form=form)
     ), 422
+
+
+@bp.post("/groups/<int:group_id>/members/paste")
+def paste_members(group_id: int):
+    """A pasted member list: first a preview, line by line, saving nothing; the desk's confirmation
+    (the same text posted again with `confirm`) saves it. htmx swaps the member list; without
+    JavaScript the group page shows the preview (a plain two-step post)."""
+    group = access.get_group_or_404(current_user, group_id, action="edit")
+    form = MemberPasteForm()
+    lines, error = None, None
+    if form.validate_on_submit():
+        if request.form.get("confirm"):
+            try:
+                added = service.add_pasted_members(current_user, group, form.members.data)
+            except CaseError as exc:
+                db.session.rollback()
+                error = str(exc)
+            else:
+                message = _("%(n)s anggota ditambahkan.", n=len(added))
+                if fragment := fragment_for(MEMBER_FRAGMENTS):
+                    return render_template(fragment, **group_context(group, notice=message))
+                flash(message, "success")
+                return redirect(url_for("outreach.group_detail", group_id=group.id) + "#group-members")
+        lines = service.preview_members(group, form.members.data)
+    status = 200 if lines is not None and error is None else 422
+    context = group_context(group, paste_form=form, paste_lines=lines, paste_error=error)
+    return render_page_or_fragment("outreach/group.html", MEMBER_FRAGMENTS, **context), status
+
+
+def _member_or_404(group, member_id: int):
+    member = service.member_of(group, member_id)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.route("/groups/<int:group_id>/members/<int:member_id>/edit", methods=["GET", "POST"])
+def edit_member(group_id: int, member_id: int):
+    group = access.get_group_or_404(current_user, group_id, action="edit")
+    member = _member_or_404(group, member_id)
+    form = MemberEditForm(formdata=None, name=member.name) if request.method == "GET" else MemberEditForm()
+    if form.validate_on_submit():
+        nik = "" if form.clear_nik.data else (form.nik.data or None)
+        try:
+            service.update_member(current_user, group, member, form.name.data, nik)
+        except CaseError as exc:
+            db.session.rollback()
+            form.nik.errors = [*form.nik.errors, str(exc)]
+        else:
+            flash(_("Data anggota diperbarui."), "success")
+            return redirect(url_for("outreach.group_detail", group_id=group.id) + "#group-members")
+    status = 422 if request.method == "POST" else 200
+    return render_template("outreach/member_form.html", group=group, member=member, form=form), status
+
+
+@bp.post("/groups/<int:group_id>/members/<int:member_id>/remove")
+def remove_member(group_id: int, member_id: int):
+    group = access.get_group_or_404(current_user, group_id, action="edit")
+    member = _member_or_404(group, member_id)
+    name = member.name
+    service.remove_member(current_user, group, member)
+    message = _("%(name)s dihapus dari daftar anggota.", name=name)
+    if fragment := fragment_for(MEMBER_FRAGMENTS):
+        return render_template(fragment, **group_context(group, notice=message))
+    flash(message, "success")
+    return redirect(url_for("outreach.group_detail", group_id=group.id) + "#group-members")
 
 
 @bp.route("/groups/<int:group_id>/cases/new", methods=["GET", "POST"])

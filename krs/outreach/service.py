@@ -34,6 +34,7 @@ from krs.models import (
     User,
     session_staff,
 )
+from krs.outreach.members import MemberLine, read_paste
 
 SESSION_FIELDS = [
     "held_on",
@@ -322,6 +323,76 @@ def add_member(actor: User, group: Applicant, name: str, nik: str | None) -> Gro
     audit.record(actor, "group.member_add", "applicant", group.id, None, {"member": name})
     db.session.commit()
     return member
+
+
+MEMBER_FIELDS = ["name", "nik"]
+
+
+def member_niks(group: Applicant, leave_out: GroupMember | None = None) -> set[str]:
+    stmt = select(GroupMember.nik).where(GroupMember.group_id == group.id, GroupMember.nik.is_not(None))
+    if leave_out is not None:
+        stmt = stmt.where(GroupMember.id != leave_out.id)
+    return set(db.session.scalars(stmt))
+
+
+def preview_members(group: Applicant, text: str) -> list[MemberLine]:
+    """A pasted list read line by line against the group's members: nothing is saved."""
+    return read_paste(text, member_niks(group))
+
+
+def add_pasted_members(actor: User, group: Applicant, text: str) -> list[GroupMember]:
+    """Save a pasted list the desk has seen in the preview; refused whole while any line is wrong."""
+    lines = preview_members(group, text)
+    if not any(line.ok for line in lines):
+        raise OutreachError(_l("Tidak ada baris anggota yang dapat disimpan."))
+    if any(line.error for line in lines):
+        raise OutreachError(_l("Perbaiki baris yang salah dulu; belum ada yang disimpan."))
+    added = [GroupMember(group_id=group.id, name=line.name, nik=line.nik) for line in lines if line.ok]
+    db.session.add_all(added)
+    db.session.flush()
+    audit.record(
+        actor,
+        "group.member_paste",
+        "applicant",
+        group.id,
+        None,
+        {"added": [audit.snapshot(m, MEMBER_FIELDS) for m in added]},
+    )
+    db.session.commit()
+    return added
+
+
+def member_of(group: Applicant, member_id: int) -> GroupMember | None:
+    return db.session.scalar(
+        select(GroupMember).where(GroupMember.id == member_id, GroupMember.group_id == group.id)
+    )
+
+
+def update_member(
+    actor: User, group: Applicant, member: GroupMember, name: str, nik: str | None
+) -> GroupMember:
+    """Correct a member's name or NIK (`nik` None keeps it; "" removes it)."""
+    name = (name or "").strip()
+    if not name:
+        raise OutreachError(_l("Nama anggota kosong."))
+    if nik and nik in member_niks(group, leave_out=member):
+        raise OutreachError(_l("NIK ini sudah tercatat sebagai anggota kelompok."))
+    before = audit.snapshot(member, MEMBER_FIELDS)
+    member.name = name[:150]
+    if nik is not None:
+        member.nik = nik or None
+    after = audit.snapshot(member, MEMBER_FIELDS)
+    if after != before:
+        audit.record(actor, "group.member_update", "applicant", group.id, before, after)
+    db.session.commit()
+    return member
+
+
+def remove_member(actor: User, group: Applicant, member: GroupMember) -> None:
+    before = {"id": member.id, **audit.snapshot(member, MEMBER_FIELDS)}
+    db.session.delete(member)
+    audit.record(actor, "group.member_remove", "applicant", group.id, before, None)
+    db.session.commit()
 
 
 def members_of(group: Applicant) -> list[GroupMember]:

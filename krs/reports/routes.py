@@ -138,12 +138,18 @@ def ranking():
     units, period = _selection()
     rep = service.report(current_user, units, period)
     targets = service.target_view(current_user, units, period.end.year, _today())
-    sort = request.args.get("sort", "within_sla")
+    sort = request.args.get("sort", "score")
+    sort = sort if sort in service.RANK_KEYS else "score"
+    direction = request.args.get("dir")
+    direction = direction if direction in ("asc", "desc") else service.default_direction(sort)
     return render_template(
         "reports/ranking.html",
-        rows=service.ranking(rep, targets, sort),
+        rows=service.ranking(rep, targets, sort, direction),
         total=rep.total,
-        sort=sort if sort in service.RANK_KEYS else "within_sla",
+        sort=sort,
+        direction=direction,
+        default_direction=service.default_direction,
+        weights=service.SCORE_WEIGHTS,
         period=period,
         all_units=all_units,
         units=units,

@@ -777,18 +777,56 @@ def set_target(actor: User, unit: Unit, year: int, values: dict) -> UnitTarget:
     return row
 
 
-def ranking(rep: Report, targets: TargetView | None, sort: str = "within_sla") -> list[dict]:
-    """The national table: one row per unit, ranked."""
+# The composite score of the national ranking (issue 14): timeliness alone ranked first a unit that
+# closed few cases on time while most of its cases stayed open. Defined here once; the ranking page
+# shows the same weights in words (templates/reports/ranking.html reads SCORE_WEIGHTS).
+SCORE_WEIGHTS = {"on_time": 50, "cleared": 30, "ikm": 20}  # percent
+
+
+def score_parts(f: Figures) -> dict:
+    """The three parts of the score, each 0..1, None when the unit has no data for it:
+    on_time = cases closed within the deadline / cases closed in the period;
+    cleared = 1 - open backlog / (open backlog + cases closed in the period);
+    ikm = IKM / 100."""
+    handled = f.backlog_total + f.cases_closed
+    return {
+        "on_time": f.closed_on_time / f.cases_closed if f.cases_closed else None,
+        "cleared": 1 - f.backlog_total / handled if handled else None,
+        "ikm": float(f.ikm.ikm_display) / 100 if f.ikm.ikm_display is not None else None,
+    }
+
+
+def composite_score(f: Figures) -> float | None:
+    """0..100: 50 % on-time closure + 30 % backlog cleared + 20 % IKM/100; a part without data is
+    left out and the other weights count in proportion (no data at all: None)."""
+    parts = score_parts(f)
+    weights = {k: w for k, w in SCORE_WEIGHTS.items() if parts[k] is not None}
+    if not weights:
+        return None
+    return round(100 * sum(parts[k] * w for k, w in weights.items()) / sum(weights.values()), 1)
+
+
+def ranking(
+    rep: Report, targets: TargetView | None, sort: str = "score", direction: str | None = None
+) -> list[dict]:
+    """The national table: one row per unit, ranked by the column asked for (the composite score
+    by default); `direction` "asc"/"desc" (default: the better end first). Units without a figure
+    for that column come last either way."""
     rows = []
     for unit in rep.units:
         f = rep.by_unit[unit.id]
         ach = targets.by_unit.get(unit.id) if targets else None
+        parts = score_parts(f)
         rows.append(
             {
                 "unit": unit,
+                "score": composite_score(f),
                 "cases_in": f.cases_in,
                 "cases_closed": f.cases_closed,
                 "backlog": f.backlog_total,
+                "open_share": round(100 * (1 - parts["cleared"]), 1)
+                if parts["cleared"] is not None
+                else None,
                 "within_sla": f.within_sla_pct,
                 "median_closure": f.median_closure_days,
                 "referrals": f.referrals,
@@ -800,24 +838,34 @@ def ranking(rep: Report, targets: TargetView | None, sort: str = "within_sla") -
                 "target_cases_pct": ach[0].to_date_pct if ach else None,
             }
         )
-    key = sort if sort in RANK_KEYS else "within_sla"
-    reverse = key != "median_closure"
-    missing = float("-inf") if reverse else float("inf")
-    rows.sort(key=lambda r: float(r[key]) if r[key] is not None else missing, reverse=reverse)
+    key = sort if sort in RANK_KEYS else "score"
+    direction = direction if direction in ("asc", "desc") else default_direction(key)
+    present = [r for r in rows if r[key] is not None]
+    present.sort(key=lambda r: float(r[key]), reverse=direction == "desc")
+    rows = present + [r for r in rows if r[key] is None]
     for i, r in enumerate(rows, start=1):
         r["rank"] = i
     return rows
 
 
 RANK_KEYS = (
+    "score",
     "within_sla",
+    "open_share",
+    "backlog",
     "ikm",
     "cases_in",
     "cases_closed",
     "median_closure",
     "target_cases_pct",
     "field_visits",
+    "respondents",
 )
+LOWER_IS_BETTER = {"median_closure", "backlog", "open_share"}
+
+
+def default_direction(key: str) -> str:
+    return "asc" if key in LOWER_IS_BETTER else "desc"
 
 
 def check_totals(years: list[int]) -> list[str]:

@@ -69,8 +69,13 @@ def logbook_xlsx(book: PrintableLogbook) -> bytes:
         minutes = book.totals.by_category.get(category.value, 0)
         if minutes:
             ws.append([str(category.label), "", round(minutes / 60, 2)])
-    ws.append([_("Kasus yang ditangani"), "", book.totals.cases_touched])
-    ws.append([_("Jumlah kunjungan lapangan"), "", book.totals.field_visits])
+    # the same figures as the page and the printed logbook: every entry beside the approved ones
+    figures = book.figures
+    ws.append([ws.cell(_("Rekap"), font=bold), _("Semua entri"), _("Disetujui")])
+    ws.append([_("Jam"), round(figures.all.minutes / 60, 2), round(figures.approved.minutes / 60, 2)])
+    ws.append([_("Entri"), figures.all.entries, figures.approved.entries])
+    ws.append([_("Kasus ditangani"), figures.all.cases_touched, figures.approved.cases_touched])
+    ws.append([_("Kunjungan lapangan"), figures.all.field_visits, figures.approved.field_visits])
     ws.append([])
     ws.append([ws.cell(_("Persetujuan mingguan"), font=bold)])
     ws.append([_("Minggu mulai"), _("Disetujui oleh"), _("Tanggal persetujuan")])

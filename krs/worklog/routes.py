@@ -50,7 +50,7 @@ def _entry_form(intern, week_start: date, form: EntryForm | None = None) -> Entr
     return form
 
 
-def _logbook_context(intern, week_start: date, form=None, error=None, notice=None) -> dict:
+def _logbook_context(intern, week_start: date, form=None, error=None, notice=None, warning=None) -> dict:
     week = service.week_of(intern, week_start)
     entries = service.entries_of_week(current_user, intern, week_start)
     may_write = access.can_write_logbook(current_user, intern) and not (week and week.locked)
@@ -63,6 +63,8 @@ def _logbook_context(intern, week_start: date, form=None, error=None, notice=Non
         "week": week,
         "entries": entries,
         "week_minutes": sum(e.minutes for e in entries),
+        "week_field_visits": sum(1 for e in entries if e.category == WorkCategory.FIELD_VISIT),
+        "overlaps": service.overlapping_ids(entries),
         "may_write": may_write,
         "may_review": bool(
             week and week.status == WeekStatus.SUBMITTED and access.can_review_logbook(current_user, intern)
@@ -72,6 +74,7 @@ def _logbook_context(intern, week_start: date, form=None, error=None, notice=Non
         "review_form": ReviewForm(formdata=None),
         "error": error,
         "notice": notice,
+        "warning": warning,
         "hours": service.hours,
         "categories": list(WorkCategory),
         "today": service.today_for(intern),
@@ -86,6 +89,7 @@ def _render_logbook(intern, week_start: date, status: int = 200, **kw):
     if fragment_for(LOGBOOK_FRAGMENTS) != "worklog/_week.html":  # the week panel shows no totals
         context["totals"] = service.intern_totals(current_user, intern)
         context["placements"] = service.placements_of(intern)
+        context["figures"] = service.logbook_figures(current_user, intern, service.current_placement(intern))
     return render_page_or_fragment("worklog/logbook.html", LOGBOOK_FRAGMENTS, **context), status
 
 
@@ -119,13 +123,17 @@ def intern_logbook(user_id: int):
     return _render_logbook(intern, _week_from_request(intern))
 
 
-def _after_week_change(week_start: date, message: str):
+def _after_week_change(week_start: date, message: str, warning: str | None = None):
     if fragment_for(LOGBOOK_FRAGMENTS):
         # the week panel is the answer; the totals beside it refresh themselves on this event
-        resp = current_app.make_response(_render_logbook(current_user, week_start, notice=message))
+        resp = current_app.make_response(
+            _render_logbook(current_user, week_start, notice=message, warning=warning)
+        )
         resp.headers["HX-Trigger"] = "worklogChanged"
         return resp
     flash(message, "success")
+    if warning:
+        flash(warning, "warning")
     return redirect(url_for("worklog.index", week=week_start.isoformat()))
 
 
@@ -146,10 +154,10 @@ def add_entry():
         return _week_refused(week_start, _first_error(form), form)
     week_start = service.week_start_of(form.work_date.data)
     try:
-        service.add_entry(current_user, form.entry_data())
+        entry = service.add_entry(current_user, form.entry_data())
     except service.WorklogError as exc:
         return _week_refused(week_start, str(exc), form)
-    return _after_week_change(week_start, _("Kegiatan tercatat."))
+    return _after_week_change(week_start, _("Kegiatan tercatat."), service.overlap_warning(entry))
 
 
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
@@ -170,6 +178,8 @@ def edit_entry(entry_id: int):
             error = str(exc)
         else:
             flash(_("Kegiatan diperbarui."), "success")
+            if warning := service.overlap_warning(entry):
+                flash(warning, "warning")
             return redirect(url_for("worklog.index", week=entry.week_start.isoformat()))
     elif request.method == "POST":
         error = _first_error(form)
@@ -237,6 +247,7 @@ def review_week(week_id: int):
             error = str(exc)
     if fragment_for({"queue-week-*": "worklog/_queue_row.html"}):
         week.total_minutes = service.minutes_by_week([week.id]).get(week.id, 0)
+        week.overlaps = service.overlaps_by_week([week]).get(week.id, 0)
         html = render_template(
             "worklog/_queue_row.html",
             w=week,

@@ -397,6 +397,81 @@ def return_week(actor: User, week: WorkWeek, comment: str) -> WorkWeek:
     return week
 
 
+# ---------------------------------------------------------------- overlapping times
+
+
+def _span(entry: WorkLogEntry) -> tuple[time, time] | None:
+    return (entry.start_time, entry.end_time) if entry.start_time and entry.end_time else None
+
+
+def overlapping_ids(entries: list[WorkLogEntry]) -> set[int]:
+    """Entries whose times overlap another entry of the same intern on the same date (entries with
+    a duration only have no times to compare). Saving them is allowed; they are flagged."""
+    by_day: dict[tuple[int, date], list[WorkLogEntry]] = defaultdict(list)
+    for e in entries:
+        if _span(e):
+            by_day[(e.user_id, e.work_date)].append(e)
+    found: set[int] = set()
+    for day in by_day.values():
+        day.sort(key=lambda e: e.start_time)
+        for i, a in enumerate(day):
+            for b in day[i + 1 :]:
+                if b.start_time >= a.end_time:
+                    break
+                found |= {a.id, b.id}
+    return found
+
+
+def overlaps_of(entry: WorkLogEntry) -> list[WorkLogEntry]:
+    """Other entries of the same intern and date whose times overlap this one's."""
+    if not _span(entry):
+        return []
+    others = db.session.scalars(
+        select(WorkLogEntry).where(
+            WorkLogEntry.user_id == entry.user_id,
+            WorkLogEntry.work_date == entry.work_date,
+            WorkLogEntry.id != entry.id,
+            WorkLogEntry.start_time < entry.end_time,
+            WorkLogEntry.end_time > entry.start_time,
+        )
+    )
+    return list(others)
+
+
+def overlap_warning(entry: WorkLogEntry) -> str | None:
+    others = overlaps_of(entry)
+    if not others:
+        return None
+    times = ", ".join(f"{o.start_time:%H:%M}–{o.end_time:%H:%M}" for o in others)
+    return _(
+        "Perhatian: jam kegiatan ini bertumpang tindih dengan entri lain pada tanggal yang sama "
+        "(%(times)s). Entri tetap disimpan; periksa jamnya.",
+        times=times,
+    )
+
+
+def overlaps_by_week(weeks: list[WorkWeek]) -> dict[int, int]:
+    """Week id -> how many of its entries overlap another: one query for a whole review queue."""
+    if not weeks:
+        return {}
+    entries = list(
+        db.session.scalars(
+            select(WorkLogEntry).where(
+                WorkLogEntry.user_id.in_({w.user_id for w in weeks}),
+                WorkLogEntry.week_start.in_({w.week_start for w in weeks}),
+                WorkLogEntry.start_time.is_not(None),
+                WorkLogEntry.end_time.is_not(None),
+            )
+        )
+    )
+    flagged = overlapping_ids(entries)
+    counts: dict[tuple[int, date], int] = defaultdict(int)
+    for e in entries:
+        if e.id in flagged:
+            counts[(e.user_id, e.week_start)] += 1
+    return {w.id: counts.get((w.user_id, w.week_start), 0) for w in weeks}
+
+
 # ---------------------------------------------------------------- reading
 
 
@@ -427,8 +502,10 @@ def review_queue(viewer: User) -> list[WorkWeek]:
     )
     weeks = list(db.session.scalars(stmt))
     minutes = minutes_by_week([w.id for w in weeks])
+    overlaps = overlaps_by_week(weeks)
     for w in weeks:
         w.total_minutes = minutes.get(w.id, 0)
+        w.overlaps = overlaps.get(w.id, 0)
     return weeks
 
 
@@ -467,6 +544,7 @@ class InternTotals:
     cases_touched: int = 0
     field_visits: int = 0
     weeks: list[WeekSummary] = field(default_factory=list)
+    entries: int = 0
 
 
 def intern_totals(
@@ -499,6 +577,7 @@ def intern_totals(
         week = weeks.get(ws)
         totals.weeks.append(WeekSummary(ws, int(minutes or 0), count, week))
         totals.minutes += int(minutes or 0)
+        totals.entries += count
         if week is not None and week.status == WeekStatus.APPROVED:
             totals.approved_minutes += int(minutes or 0)
     for category, minutes, count in db.session.execute(
@@ -516,6 +595,34 @@ def intern_totals(
         or 0
     )
     return totals
+
+
+@dataclass
+class LogbookFigures:
+    """What the logbook page and the printed logbook both show, side by side and labelled: the
+    figures of every entry and of the approved weeks only, over the same period."""
+
+    start: date | None
+    end: date | None
+    all: InternTotals
+    approved: InternTotals
+
+
+def current_placement(intern: User) -> Placement | None:
+    """The placement running today, else the latest one."""
+    placements = placements_of(intern)
+    today = today_for(intern)
+    return next((p for p in placements if p.covers(today)), placements[-1] if placements else None)
+
+
+def logbook_figures(viewer: User, intern: User, placement: Placement | None) -> LogbookFigures:
+    start, end = (placement.start_date, placement.end_date) if placement else (None, None)
+    return LogbookFigures(
+        start,
+        end,
+        intern_totals(viewer, intern, start=start, end=end),
+        intern_totals(viewer, intern, approved_only=True, start=start, end=end),
+    )
 
 
 @dataclass
@@ -595,7 +702,12 @@ class PrintableLogbook:
     placement: Placement
     entries: list[WorkLogEntry]
     weeks: list[WorkWeek]  # approved weeks of the period, oldest first
-    totals: InternTotals
+    figures: LogbookFigures
+
+    @property
+    def totals(self) -> InternTotals:
+        """The approved entries' figures: what the university's logbook counts."""
+        return self.figures.approved
 
 
 def printable_logbook(viewer: User, placement: Placement) -> PrintableLogbook:
@@ -625,10 +737,7 @@ def printable_logbook(viewer: User, placement: Placement) -> PrintableLogbook:
             .order_by(WorkLogEntry.work_date, WorkLogEntry.start_time, WorkLogEntry.id)
         )
     )
-    totals = intern_totals(
-        viewer, placement.intern, approved_only=True, start=placement.start_date, end=placement.end_date
-    )
-    return PrintableLogbook(placement, entries, weeks, totals)
+    return PrintableLogbook(placement, entries, weeks, logbook_figures(viewer, placement.intern, placement))
 
 
 def hours(minutes: int | None) -> str:

@@ -58,6 +58,9 @@ EXPECTED: dict[str, object] = {
     "outreach.new_group": (DESK, None),
     "outreach.group_detail": (ALL, NATIONAL),
     "outreach.add_member": ({"admin", "supervisor", "staff"}, NATIONAL),
+    "outreach.paste_members": ({"admin", "supervisor", "staff"}, NATIONAL),  # issue 14
+    "outreach.edit_member": ({"admin", "supervisor", "staff"}, NATIONAL),
+    "outreach.remove_member": ({"admin", "supervisor", "staff"}, NATIONAL),
     "outreach.new_group_case": (DESK, NATIONAL),
     # intern logbook: intern own entries; supervisor own unit's interns; viewer reads all; staff none
     "worklog.index": ({"admin", "viewer", "supervisor", "intern"}, None),

@@ -494,3 +494,19 @@ def test_case_list_xlsx_survives_control_characters_in_typed_text(client, desk, 
     ws = load_workbook(io.BytesIO(resp.get_data())).active
     cells = [c for row in ws.iter_rows(min_row=2, values_only=True) for c in row if isinstance(c, str)]
     assert any("Siti Rahayu" in c for c in cells)
+
+
+def test_ranking_shows_the_score_formula_and_sorts_by_column_links(client, desk, units):
+    """Issue 14: a composite score with its formula on the page; column links sort server-side."""
+    people, _ = desk
+    login(client, people["viewer"])
+    body = client.get("/reports/ranking").get_data(as_text=True)
+    assert 'id="score-formula"' in body and "50% × bagian kasus ditutup dalam batas waktu" in body
+    assert "sort=cases_in" in body and "dir=desc" in body
+    jawa2, jawa3 = "BP2P JAWA2", "BP2P JAWA3"
+    most = client.get("/reports/ranking?sort=cases_in&dir=desc").get_data(as_text=True)
+    fewest = client.get("/reports/ranking?sort=cases_in&dir=asc").get_data(as_text=True)
+    table = lambda page: page[page.index('id="ranking"') :]  # noqa: E731
+    assert table(most).index(jawa2) < table(most).index(jawa3)
+    assert table(fewest).index(jawa3) < table(fewest).index(jawa2)
+    assert 'aria-sort="ascending"' in fewest and "table-wrap" not in fewest

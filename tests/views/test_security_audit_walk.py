@@ -12,6 +12,7 @@ from sqlalchemy import select
 from krs import applicant_records
 from krs.extensions import db
 from krs.models import AuditLog, CaseStatus, Role
+from krs.outreach import service as outreach_service
 from tests.support import JPEG, TEST_PASSWORD, db_fingerprint, login, make_group, make_session, valid_nik
 
 # Rules that change nothing but the visitor's own session cookie.
@@ -341,6 +342,10 @@ def _group(env, n):
     return make_group(env["users"]["staff"], _unit(env), contact_nik=nik).case.applicant
 
 
+def _member(env, group, n):
+    return outreach_service.add_member(env["users"]["staff"], group, "Ibu Ani", valid_nik(n, female=True))
+
+
 def _photo():
     import io
 
@@ -408,6 +413,33 @@ _outreach_builders = {
             f"/outreach/groups/{_group(env, 8401).id}/members",
             {"name": "Ibu Ani", "nik": valid_nik(8402, female=True)},
             "group.member_add",
+        )
+    ],
+    "outreach.paste_members": [
+        lambda env: (
+            "staff",
+            f"/outreach/groups/{_group(env, 8411).id}/members/paste",
+            {
+                "members": f"Ibu Ani;{valid_nik(8412, female=True)}\nPak Budi\t{valid_nik(8413)}",
+                "confirm": "1",
+            },
+            "group.member_paste",
+        )
+    ],
+    "outreach.edit_member": [
+        lambda env: (
+            "staff",
+            f"/outreach/groups/{(g := _group(env, 8421)).id}/members/{_member(env, g, 8422).id}/edit",
+            {"name": "Ibu Ani Lestari", "nik": valid_nik(8423, female=True)},
+            "group.member_update",
+        )
+    ],
+    "outreach.remove_member": [
+        lambda env: (
+            "staff",
+            f"/outreach/groups/{(g := _group(env, 8431)).id}/members/{_member(env, g, 8432).id}/remove",
+            {},
+            "group.member_remove",
         )
     ],
     "outreach.new_group_case": [
