@@ -3,9 +3,11 @@ lists, and the four chained region selects."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from lokal import parse_nik
-from wtforms import IntegerField, SelectField, SelectMultipleField, ValidationError, widgets
+from wtforms import DecimalField, IntegerField, SelectField, SelectMultipleField, ValidationError, widgets
 from wtforms.validators import DataRequired, Regexp
 
 from krs import regions
@@ -63,6 +65,15 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(_l("Angka terlalu besar."))
         super().process_formdata(valuelist)
+
+
+class PlainDecimalField(DecimalField):
+    """A decimal shown as people write it: 85 rather than 85.00, 82.5 rather than 82.50 (issue 15)."""
+
+    def _value(self):
+        if self.raw_data is None and isinstance(self.data, (Decimal, int, float)):
+            return format(Decimal(str(self.data)).normalize(), "f")
+        return super()._value()
 
 
 class MultiCheckboxField(SelectMultipleField):

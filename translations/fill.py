@@ -13,6 +13,10 @@ PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "messages.po"
 
 # ruff: noqa: E501 - a message and its translation stay on one line, so a msgid can be found with grep
 NEW = {
+    # issue 15: phone menu, skip link, one term for closure approval
+    "Lewati ke konten": "Skip to content",
+    "Menu": "Menu",
+    "Kasus yang ditutup atau menunggu persetujuan penutupan tidak dapat ditugaskan ulang.": "Cases that are closed or awaiting closure approval cannot be reassigned.",
     # issue 6: dashboards from maintained totals
     "Dicatat dalam 24 jam (%)": "Entered within 24 hours (%)",
     "Dicatat ≤ 24 jam": "Entered ≤ 24 h",
@@ -681,7 +685,7 @@ NEW = {
     "Simpan perubahan": "Save changes",
     "masa magang %(a)s – %(b)s": "internship %(a)s – %(b)s",
     "pembimbing %(name)s": "supervisor %(name)s",
-    "Logbook cetak": "Printable logbook",
+    "Cetak logbook": "Print logbook",
     "Unduh XLSX": "Download XLSX",
     "Penempatan magang belum dicatat.": "No intern placement recorded yet.",
     "Rekap": "Totals",

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from krs.fields import WholeNumberField  # refuses 400-digit numbers (OverflowError)
+from krs.fields import PlainDecimalField, WholeNumberField  # refuses 400-digit numbers (OverflowError)
 
 REQUIRED = _l("Wajib diisi dengan angka.")
 
@@ -34,12 +33,12 @@ class TargetForm(FlaskForm):
         _l("Kasus dilayani"),
         validators=[InputRequired(REQUIRED), NumberRange(0, 100000, _l("Antara 0 dan 100.000."))],
     )
-    within_sla_pct = DecimalField(
+    within_sla_pct = PlainDecimalField(
         _l("Ditutup dalam batas waktu (%)"),
         places=2,
         validators=[InputRequired(REQUIRED), NumberRange(0, 100, _l("Antara 0 dan 100 persen."))],
     )
-    min_ikm = DecimalField(
+    min_ikm = PlainDecimalField(
         _l("IKM minimal"),
         places=2,
         validators=[InputRequired(REQUIRED), NumberRange(25, 100, _l("IKM berada antara 25 dan 100."))],
