@@ -32,6 +32,7 @@ from tests.support import ARTIFACTS, sign_in, url_for_rule
 AXE_VERSION = "4.14.1"
 AXE = (Path(__file__).resolve().parents[1] / "vendor" / f"axe-core-{AXE_VERSION}.min.js").read_text()
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1366, "height": 768}}
+NARROWEST = {"width": 360, "height": 740}  # the smallest phone in use: checked for sideways scroll only
 ROLES = {  # role -> demo account (BP2P Jawa II for the desk roles, the Direktorat for the others)
     "admin": "admin",
     "viewer": "evaluator",
@@ -158,18 +159,41 @@ class Sweep:
             self.shots_due.discard((role, endpoint))
             name = endpoint.split(".")[1]
             page.screenshot(path=str(self.shots / f"{role}-{name}.png"), full_page=True)
-        for size, viewport in VIEWPORTS.items():
+            if endpoint == "main.index":  # the phone menu opens (no script) and shows every link
+                page.click("details.menu > summary")
+                page.locator("nav.mainnav a").last.wait_for(state="visible")
+                page.screenshot(path=str(self.shots / f"{role}-menu-open.png"))
+                page.click("details.menu > summary")
+            if endpoint == "cases.detail":  # on a phone the follow-up form is one tap away, not on a desk
+                self.jump_to_follow_up(page, role, url)
+        for size, viewport in [("narrowest", NARROWEST), *VIEWPORTS.items()]:
             page.set_viewport_size(viewport)
             scroll, inner = page.evaluate(SCROLL_WIDTH)
             if scroll > inner:
                 wide = ", ".join(page.evaluate(WIDE))
                 where = f"{role} {size} {url}"
                 self.failures.append(f"{where}: sideways scroll ({scroll} px > {inner} px): {wide}")
+            if size == "narrowest":
+                continue
             for v in page.evaluate(AXE_RUN):
                 if v["impact"] in SERIOUS:
                     nodes = "; ".join(v["nodes"])
                     what = f"{v['impact']} {v['id']} ({v['help']})"
                     self.failures.append(f"{role} {size} {url}: {what}: {nodes}")
+
+    def jump_to_follow_up(self, page, role: str, url: str) -> None:
+        jump = page.locator("a.jump-follow-up")
+        if not jump.is_visible():
+            self.failures.append(f"{role} phone {url}: no 'Catat tindak lanjut' button in view")
+            return
+        jump.click()
+        page.wait_for_function("location.hash === '#follow-up'")
+        page.screenshot(path=str(self.shots / f"{role}-follow-up.png"))
+        page.set_viewport_size(VIEWPORTS["desk"])
+        if jump.is_visible():
+            self.failures.append(f"{role} desk {url}: the phone's 'Catat tindak lanjut' button shows")
+        page.set_viewport_size(VIEWPORTS["phone"])
+        page.evaluate("window.scrollTo(0, 0)")
 
 
 def test_every_page_every_role_phone_and_desk(app, live_server, browser):
