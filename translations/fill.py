@@ -13,6 +13,8 @@ PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "messages.po"
 
 # ruff: noqa: E501 - a message and its translation stay on one line, so a msgid can be found with grep
 NEW = {
+    "Entri minggu ini": "This week's entries",
+    "Pratinjau": "Preview",
     # issue 15: English complete — the audit log in people's words (krs/admin/audit_view.py)
     "Masuk ke aplikasi": "Signed in",
     "Keluar dari aplikasi": "Signed out",
@@ -230,6 +232,10 @@ NEW = {
     "Tetap masuk": "Stay signed in",
     "Sesi Anda telah berakhir. Yang sudah Anda ketik tidak hilang: kirim formulirnya, lalu masuk kembali — isiannya akan muncul lagi.": "Your session has ended. What you typed is not lost: send the form, then sign in again — it will be filled in again.",
     "Kasus belum ditugaskan": "Unassigned cases",
+    # issue 15: phone menu, skip link, one term for closure approval
+    "Lewati ke konten": "Skip to content",
+    "Menu": "Menu",
+    "Kasus yang ditutup atau menunggu persetujuan penutupan tidak dapat ditugaskan ulang.": "Cases that are closed or awaiting closure approval cannot be reassigned.",
     # issue 6: dashboards from maintained totals
     "Dicatat dalam 24 jam (%)": "Entered within 24 hours (%)",
     "Dicatat ≤ 24 jam": "Entered ≤ 24 h",
@@ -889,7 +895,7 @@ NEW = {
     "Simpan perubahan": "Save changes",
     "masa magang %(a)s – %(b)s": "internship %(a)s – %(b)s",
     "pembimbing %(name)s": "supervisor %(name)s",
-    "Logbook cetak": "Printable logbook",
+    "Cetak logbook": "Print logbook",
     "Unduh XLSX": "Download XLSX",
     "Penempatan magang belum dicatat.": "No intern placement recorded yet.",
     "Rekap": "Totals",

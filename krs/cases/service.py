@@ -147,7 +147,7 @@ def assign_case(
     _check_version(case, expected_version)
     if case.status in (CaseStatus.CLOSED, CaseStatus.CLOSURE_REQUESTED):
         raise CaseError(
-            _l("Kasus yang ditutup atau menunggu persetujuan tutup tidak dapat ditugaskan ulang.")
+            _l("Kasus yang ditutup atau menunggu persetujuan penutupan tidak dapat ditugaskan ulang.")
         )
     if assignee.unit_id != case.unit_id or not assignee.active:
         raise CaseError(_l("Petugas harus pengguna aktif di unit kasus ini."))

@@ -36,7 +36,7 @@ class CaseStatus(LabelledEnum):
             "new": _l("Baru"),
             "assigned": _l("Ditugaskan"),
             "in_progress": _l("Ditindaklanjuti"),
-            "closure_requested": _l("Menunggu persetujuan tutup"),
+            "closure_requested": _l("Menunggu persetujuan penutupan"),
             "closed": _l("Ditutup"),
         }
 

@@ -93,14 +93,20 @@ def case_panel(case_id: int):
 def invite(case_id: int):
     case = access.get_case_or_404(current_user, case_id)
     form = InviteForm()
-    error = None
+    error = survey = None
     if not form.validate_on_submit():
         error = _("Sesi formulir kedaluwarsa. Muat ulang halaman lalu coba lagi.")
     else:
         try:
-            service.invite(current_user, case, request.form.get("mode", "link"))
+            survey = service.invite(current_user, case, request.form.get("mode", "link"))
         except service.SurveyError as exc:
             error = str(exc)
+    if survey is not None and survey.mode == "kiosk":
+        # one kiosk flow (issue 15): the button opens the kiosk page at once, no second button
+        kiosk = url_for("surveys.kiosk", token=survey.token)
+        if request.headers.get("HX-Request"):
+            return "", 200, {"HX-Redirect": kiosk}
+        return redirect(kiosk)
     if fragment := fragment_for(PANEL_FRAGMENTS):
         return render_template(fragment, **_panel_context(case, error)), (422 if error else 200)
     if error:

@@ -53,9 +53,9 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "id-ID", "viewport": {"width": 1366, "height": 900}}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live_server(app):
-    """The app on a free loopback port, in a thread, on the test database."""
+    """The app on a free loopback port, in a thread, on the test database: one per session."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

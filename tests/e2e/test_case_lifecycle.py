@@ -65,7 +65,7 @@ def test_whole_case_lifecycle_in_the_browser(live_server, page, shot, units, mak
     page.select_option("select[name=outcome]", "resolved")
     page.fill("textarea[name=closure_summary]", "Denah dan RAB diserahkan.")
     page.click("form button:has-text('Ajukan penutupan')")
-    expect(page.locator("h1 .badge").first).to_have_text("Menunggu persetujuan tutup")
+    expect(page.locator("h1 .badge").first).to_have_text("Menunggu persetujuan penutupan")
     shot("closure-requested")
     sign_out(page)
 

@@ -105,6 +105,28 @@ def test_another_units_case_cannot_be_surveyed(client, make_case, make_user, uni
     assert client.post(f"/surveys/cases/{other.id}/invite", data={"mode": "link"}).status_code == 404
 
 
+def test_one_kiosk_button_opens_the_kiosk_page_at_once(client, make_case, make_user, units):
+    """Issue 15: "Isi di tablet (kiosk)" is one button: it makes the kiosk survey and opens it."""
+    case = make_case(status=CaseStatus.CLOSED, name="Sulastri Wulandari")
+    login(client, make_user(Role.STAFF, units["jawa2"]))
+    panel = client.get(f"/surveys/cases/{case.id}/panel").get_data(as_text=True)
+    assert panel.count("Isi di tablet (kiosk)") == 1 and "Buka mode kiosk" not in panel
+    resp = client.post(
+        f"/surveys/cases/{case.id}/invite",
+        data={"mode": "kiosk"},
+        headers={"HX-Request": "true", "HX-Target": "survey-panel"},
+    )
+    survey = db.session.scalar(select(Survey).where(Survey.case_id == case.id))
+    assert survey.mode == "kiosk" and resp.headers["HX-Redirect"] == f"/surveys/kiosk/{survey.token}"
+    resp = client.post(f"/surveys/cases/{case.id}/invite", data={"mode": "kiosk"})
+    newer = db.session.scalars(
+        select(Survey).where(Survey.case_id == case.id).order_by(Survey.id.desc())
+    ).first()
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/surveys/kiosk/{newer.token}")
+    panel = client.get(f"/surveys/cases/{case.id}/panel").get_data(as_text=True)
+    assert panel.count("Isi di tablet (kiosk)") == 1  # a pending survey: the same one button, a link
+
+
 def test_the_survey_link_can_be_handed_over_by_whatsapp(client, make_case, make_user, units):
     from urllib.parse import unquote
 
