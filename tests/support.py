@@ -576,6 +576,7 @@ EXTRA_ARGUMENTS |= {
     ("admin.user_reset_password", "user_id"): _staff_account_of,
     ("admin.user_end_sessions", "user_id"): _staff_account_of,
     ("applicants.edit", "applicant_id"): lambda case: case.applicant_id,
+    ("applicants.reveal_nik", "applicant_id"): lambda case: case.applicant_id,
     ("applicants.unmerge", "merge_id"): lambda case: _merge_for_walk(case),
 }
 

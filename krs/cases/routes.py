@@ -153,7 +153,7 @@ def new_case():
 
 def _returning_applicant(unit, applicant_data: dict):
     """A NIK already known in this office, and what the applicant now tells differently from it."""
-    found = intake.find_applicant_by_nik(applicant_data.get("nik") or "")
+    found = intake.find_applicant_by_nik(applicant_data.get("nik") or "", unit.id)
     if (
         found is None
         or applicant_records.office_of(found) != unit.id

@@ -150,14 +150,16 @@ def test_outreach_intake_message_for_an_intern_names_no_other_office(client, off
         "description": "Tanya syarat BSPS.",
         "consent_given": "y",
     }
-    resp = client.post(f"/outreach/{session.id}/intake", data=data, headers=HX)
+    resp = client.post(
+        f"/outreach/{session.id}/intake", data=data, headers={**HX, "HX-Target": "session-intake"}
+    )
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200
     _no_bali(body)
     assert "Warga Sosialisasi" in body and "sudah terdaftar" not in body
     page = client.get(f"/outreach/{session.id}").get_data(as_text=True)
     _no_bali(page)
-    case = outreach_service.cases_opened_at(session)[0]
+    case = outreach_service.cases_opened_at(offices["staff"], session)[0]
     assert case.applicant.created_by_unit_id == offices["jawa2"].id
     assert case.applicant.name == "Warga Sosialisasi"
 

@@ -138,6 +138,7 @@ EXPECTED: dict[str, object] = {
     # issue 14: corrections (interns: the house data of their assigned case) and merges
     "cases.edit_case": (DESK, {"admin"}),
     "applicants.edit": ({"admin", "supervisor", "staff"}, None),
+    "applicants.reveal_nik": ({"admin", "supervisor", "staff"}, None),
     "applicants.duplicates": ({"admin", "supervisor"}, None),
     "applicants.merge": ({"admin", "supervisor"}, None),
     "applicants.unmerge": ({"admin"}, None),

@@ -90,7 +90,7 @@ def test_group_intake_registers_the_group_and_its_case(client, people, units):
     page = client.get(f"/outreach/groups/{group.id}").get_data(as_text=True)
     case = db.session.scalar(select(Case).where(Case.applicant_id == group.id))
     assert case.number in page and "Ibu Sari" in page and "Pak Joko" in page
-    assert "3276011005900123" in page  # staff see the contact's NIK in full
+    assert "3276••••••••••23" in page and "3276011005900123" not in page  # masked for all (issue 13)
     # the case page shows the group, linked to its page
     case_page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Pemohon kelompok" in case_page and f"/outreach/groups/{group.id}" in case_page
@@ -183,7 +183,8 @@ def test_new_session_form_records_a_session(client, people, units):
     )
     assert resp.status_code == 302, resp.get_data(as_text=True)
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
-    assert "Rumah tahan gempa" in page and "Dimas Magang" in page and valid_nik(2) in page
+    masked = valid_nik(2)[:4] + "•" * 10 + valid_nik(2)[-2:]  # attendee NIKs masked for all (issue 13)
+    assert "Rumah tahan gempa" in page and "Dimas Magang" in page and masked in page
 
 
 def test_new_session_refuses_bad_attendee_niks_and_more_households_than_people(client, people, units):

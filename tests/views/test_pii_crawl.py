@@ -160,7 +160,10 @@ FORBIDDEN = {
     "intern": ("budi", "sari", "dedi", "made"),
     "viewer": (),
     "staff3": ("siti", "budi", "sari"),
-    "spv2": ("dedi", "made"),
+    # Dedi's case went to Jawa III; Jawa II keeps its own applicant record of him (applicants are
+    # held per office), but never the case: the transfer pages show only its record (see
+    # test_pii_same_everywhere)
+    "spv2": ("made",),
 }
 
 
