@@ -137,6 +137,23 @@ BUILDERS = {
             "applicant.reveal_nik",
         )
     ],
+    # issue 13, point 7: the NIK in full only through an audited action
+    "applicants.reveal_nik": [
+        lambda env: (
+            (c := _case(env, CaseStatus.NEW)) and "staff",
+            f"/applicants/{c.applicant_id}/reveal-nik",
+            {},
+            "applicant.reveal_nik",
+        )
+    ],
+    "reports.export_cases": [
+        lambda env: (
+            _case(env, CaseStatus.NEW) and "staff",
+            "/reports/cases.csv?view=all",
+            {"nik": "full"},
+            "export.reveal_nik",
+        )
+    ],
 }
 
 
