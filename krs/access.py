@@ -157,6 +157,7 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "reports.tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
     "reports.ranking": roles(ADMIN, VIEWER),
     "reports.export_cases": roles(ADMIN, VIEWER, SUPERVISOR, STAFF, INTERN),
+    "reports.export_cases_full_nik": roles(ADMIN, SUPERVISOR, STAFF),  # audited reveal of NIKs
     "reports.export_jobs": roles(ADMIN, VIEWER, SUPERVISOR, STAFF, INTERN),  # the requester's own only
     "reports.export_job_file": roles(ADMIN, VIEWER, SUPERVISOR, STAFF, INTERN),
     "reports.export_evaluation": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),

@@ -168,40 +168,43 @@ def _download_cookie(resp):
     return resp
 
 
-@bp.route("/cases.<fmt>", methods=["GET", "POST"])
+@bp.get("/cases.<fmt>")
 def export_cases(fmt: str):
-    """The case list as CSV or XLSX with the screen's filters (query string). NIKs are masked; a
-    POST with nik=full (a button, never a link) exports them in full and is written to the audit log."""
+    """The case list as CSV or XLSX with the screen's filters (query string); NIKs masked."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
     filters = case_lists.filters_from_args(request.args, current_user)
     stamp = _today().isoformat()
     user = current_user._get_current_object()  # the rows ask its role per cell: no proxy look-ups
-    full_nik = (
-        request.method == "POST" and request.form.get("nik") == "full" and access.can_export_full_nik(user)
-    )
-    if full_nik:
-        service.record_full_nik_export(user, fmt, request.query_string.decode("utf-8", "replace"))
     # a long list is built by the worker (krs/jobs.py): the user watches its progress and downloads
-    # it when ready, instead of waiting on a request that a proxy may cut off. A full-NIK export is
-    # answered directly (its file is never stored).
+    # it when ready, instead of waiting on a request that a proxy may cut off
     above = current_app.config["KRS_EXPORT_JOB_ROWS"]
-    if not full_nik and exports.export_size(user, filters, above) > above:
+    if exports.export_size(user, filters, above) > above:
         job = jobs.submit(user, "cases", exports.job_params(fmt, request.args, session.get("lang") or "id"))
         return _download_cookie(redirect(url_for("reports.export_jobs", id=job.id), code=303))
     if fmt == "csv":
-        resp = Response(
-            stream_with_context(exports.csv_stream(user, filters, full_nik)), mimetype=exports.CSV_TYPE
-        )
+        resp = Response(stream_with_context(exports.csv_stream(user, filters)), mimetype=exports.CSV_TYPE)
         resp.headers["Content-Disposition"] = f'attachment; filename="kasus-{stamp}.csv"'
         return _download_cookie(resp)
-    resp = send_file(
-        exports.cases_xlsx(user, filters, full_nik),
-        mimetype=exports.XLSX_TYPE,
-        as_attachment=True,
-        download_name=f"kasus-{stamp}.xlsx",
-    )
-    return _download_cookie(resp)
+    return _download_cookie(_xlsx_download(exports.cases_xlsx(user, filters), f"kasus-{stamp}.xlsx"))
+
+
+@bp.post("/cases-nik.xlsx")
+def export_cases_full_nik():
+    """The same list with full NIKs: asked for with a button (a POST, never a link) and written to
+    the audit log as a reveal of every NIK in it (DESIGN.md section 5). Built directly: its file is
+    never stored by a background job."""
+    user = current_user._get_current_object()
+    if not access.can_export_full_nik(user):
+        abort(403)
+    filters = case_lists.filters_from_args(request.args, user)
+    service.record_full_nik_export(user, "xlsx", request.query_string.decode("utf-8", "replace"))
+    book = exports.cases_xlsx(user, filters, full_nik=True)
+    return _download_cookie(_xlsx_download(book, f"kasus-nik-{_today().isoformat()}.xlsx"))
+
+
+def _xlsx_download(book, name: str):
+    return send_file(book, mimetype=exports.XLSX_TYPE, as_attachment=True, download_name=name)
 
 
 @bp.get("/jobs")

@@ -85,6 +85,7 @@ EXPECTED: dict[str, object] = {
     "reports.tile": ({"admin", "viewer", "supervisor", "staff"}, None),
     "reports.ranking": ({"admin", "viewer"}, None),
     "reports.export_cases": (ALL, None),
+    "reports.export_cases_full_nik": ({"admin", "supervisor", "staff"}, None),
     "reports.export_jobs": (ALL, None),  # a job (and its file) is its requester's only: 404 for others
     "reports.export_job_file": (ALL, None),
     "reports.export_evaluation": ({"admin", "viewer", "supervisor", "staff"}, None),

@@ -98,9 +98,9 @@ def test_exports_mask_the_nik_unless_asked_for_by_an_audited_post(client, units,
         resp = client.get(f"/reports/cases.{fmt}?view=all")
         text = resp.get_data(as_text=True) if fmt == "csv" else _sheet_text(resp.data)
         assert "Wati Ekspor" in text and nik not in text and nik[:4] in text
-    assert nik not in _sheet_text(client.get("/reports/cases.xlsx?view=all&nik=full").data)
+    assert client.get("/reports/cases-nik.xlsx?view=all").status_code == 405  # never by a link
     before = db.session.scalar(select(AuditLog.id).order_by(AuditLog.id.desc()).limit(1))
-    resp = client.post("/reports/cases.xlsx?view=all", data={"nik": "full"})
+    resp = client.post("/reports/cases-nik.xlsx?view=all")
     assert nik in _sheet_text(resp.data)
     logged = db.session.scalars(select(AuditLog).where(AuditLog.id > before)).all()
     assert [(a.action, a.actor_id) for a in logged] == [("export.reveal_nik", staff.id)]
@@ -111,5 +111,5 @@ def test_viewer_cannot_export_full_niks(client, units, make_user, make_case):
     nik = valid_nik(8805)
     make_case(units["jawa2"], nik=nik)
     login(client, viewer)
-    resp = client.post("/reports/cases.xlsx?view=all", data={"nik": "full"})
-    assert resp.status_code == 200 and nik not in _sheet_text(resp.data)
+    resp = client.post("/reports/cases-nik.xlsx?view=all")
+    assert resp.status_code == 403 and nik not in resp.get_data(as_text=True)

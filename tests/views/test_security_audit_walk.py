@@ -146,11 +146,11 @@ BUILDERS = {
             "applicant.reveal_nik",
         )
     ],
-    "reports.export_cases": [
+    "reports.export_cases_full_nik": [
         lambda env: (
             _case(env, CaseStatus.NEW) and "staff",
-            "/reports/cases.csv?view=all",
-            {"nik": "full"},
+            "/reports/cases-nik.xlsx?view=all",
+            {},
             "export.reveal_nik",
         )
     ],
