@@ -13,6 +13,7 @@ PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "messages.po"
 
 # ruff: noqa: E501 - a message and its translation stay on one line, so a msgid can be found with grep
 NEW = {
+    "Tabel": "Table",
     "Entri minggu ini": "This week's entries",
     "Pratinjau": "Preview",
     # issue 15: English complete — the audit log in people's words (krs/admin/audit_view.py)

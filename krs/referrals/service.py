@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from krs import access, audit, regions
@@ -303,7 +304,11 @@ def save_agency(actor: User, agency: Agency | None, data: dict) -> Agency:
     agency.kind = data["kind"]
     agency.regency_code = regency_code(data.get("regency_code"))
     agency.active = bool(data.get("active"))
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the same name in another case or script than lower() sees
+        db.session.rollback()
+        raise ReferralError(_l("Lembaga %(name)s sudah ada di daftar.", name=name)) from exc
     audit.record(
         actor,
         "agency.create" if before is None else "agency.update",

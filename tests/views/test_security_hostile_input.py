@@ -275,7 +275,8 @@ def _post_checker(app, users, cases, rule, strategy):
             or (rule.endpoint == "cases.reveal_nik" and resp.status_code == 200)
             # the applicant page's audited reveal and a full-NIK export answer with the page/file
             or (
-                rule.endpoint in ("applicants.reveal_nik", "reports.export_cases_full_nik") and resp.status_code == 200
+                rule.endpoint in ("applicants.reveal_nik", "reports.export_cases_full_nik")
+                and resp.status_code == 200
             )
             # a new account's one-time password is shown on the answer itself, never redirected
             or (rule.endpoint == "admin.user_new" and resp.status_code == 200)
