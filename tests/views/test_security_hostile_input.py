@@ -86,6 +86,9 @@ GET_MAY_TOUCH = {
 }
 QUERY_NAMES = ["q", "status", "service", "channel", "assignee", "unit", "view", "page", "nik", "next"]
 
+# audited reveals answer with the page or the file itself (issue 13, point 7)
+AUDITED_REVEALS = ("applicants.reveal_nik", "reports.export_cases_full_nik")
+
 
 def hostile_text():
     return st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=80), st.integers().map(str))
