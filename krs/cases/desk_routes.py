@@ -15,7 +15,7 @@ from krs.cases.desk_forms import BulkAssignForm, SaveFilterForm, TransferDecisio
 from krs.cases.routes import bp
 from krs.extensions import db, htmx
 from krs.htmx_views import fragment_for, render_page_or_fragment
-from krs.models import Unit, User
+from krs.models import TransferStatus, Unit, User
 from krs.pagination import id_or_none
 
 
@@ -196,6 +196,4 @@ def delete_filter():
 
 @bp.app_template_filter("transfer_status_label")
 def transfer_status_label(value):
-    from krs.models import TransferStatus
-
     return TransferStatus(value).label if TransferStatus.has(value) else value
