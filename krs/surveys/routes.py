@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from krs import access
+from krs import access, public_links
 from krs.extensions import db, limiter
 from krs.htmx_views import fragment_for, render_page_or_fragment
 from krs.models import Unit
@@ -73,7 +73,9 @@ def _qr_code(url: str) -> str | None:
 def _panel_context(case, survey_error: str | None = None) -> dict:
     panel = service.case_panel_state(current_user, case)
     pending = panel.get("pending")
-    link = url_for("surveys.answer", token=pending.token, _external=True) if pending else None
+    link = (
+        public_links.public_url("surveys.answer", token=pending.token) if pending else None
+    )  # KRS_PUBLIC_URL
     return {
         "case": case,
         "sp": panel,
