@@ -33,9 +33,8 @@ from krs.models import (
     utcnow,
 )
 
-# Every field of an individual applicant a desk may correct (the NIK too: typos happen).
-EDITABLE_FIELDS = [
-    "nik",
+# The fields of an individual applicant that intake records (krs.intake uses this one list).
+APPLICANT_FIELDS = [
     "name",
     "phone",
     "gender",
@@ -49,6 +48,8 @@ EDITABLE_FIELDS = [
     "monthly_income",
     "household_size",
 ]
+# Every field of an individual applicant a desk may correct (the NIK too: typos happen).
+EDITABLE_FIELDS = ["nik", *APPLICANT_FIELDS]
 # What a returning applicant may tell anew at intake: the NIK is how they were found, and a name
 # written differently at the desk ("Siti A.") is an abbreviation far more often than a new name
 # (a real change of name is a correction on the applicant's page).

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from krs import audit
+from krs.applicant_records import APPLICANT_FIELDS
 from krs.extensions import db
 from krs.models import (
     Applicant,
@@ -35,20 +36,6 @@ from krs.models import (
 from krs.service_levels import due_dates
 from krs.workdays import local_date
 
-APPLICANT_FIELDS = [
-    "name",
-    "phone",
-    "gender",
-    "birth_date",
-    "address",
-    "province_code",
-    "regency_code",
-    "district_code",
-    "village_code",
-    "occupation",
-    "monthly_income",
-    "household_size",
-]
 GROUP_FIELDS = ["group_kind", "contact_name", "contact_nik", "member_households"]
 HOUSE_FIELDS = [
     "land_status",
