@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from krs.extensions import db
 from krs.models import CaseStatus, Role, WeekStatus, WorkLogEntry
+from krs.workdays import local_date
 from krs.worklog import service
 from tests.support import TEST_PASSWORD
 
@@ -201,7 +202,10 @@ def test_follow_up_by_intern_shows_in_logbook_with_case_link(world, login_as, ma
     people, _monday = world
     case = make_case(status=CaseStatus.IN_PROGRESS, assignee=people["intern"])  # make_case logs a follow-up
     client = login_as(people["intern"])
-    body = client.get("/worklog").get_data(as_text=True)
+    # the week of the follow-up itself: at 00:00-00:05 WIB on a Monday "now - 5 min" is last week
+    follow_up = next(e for e in case.events if e.kind == "consultation")
+    week = service.week_start_of(local_date(follow_up.occurred_at, case.unit.timezone))
+    body = client.get(f"/worklog?week={week.isoformat()}").get_data(as_text=True)
     assert case.number in body and "dari tindak lanjut kasus" in body and "30 mnt" in body
 
 
