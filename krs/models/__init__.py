@@ -25,6 +25,7 @@ from krs.models.cases import (
     SavedFilter,
     ServiceType,
 )
+from krs.models.designs import Design, Structure
 from krs.models.drafts import FormDraft
 from krs.models.jobs import ExportJob, JobStatus
 from krs.models.notifications import DigestSent, Notification, NotificationKind
@@ -54,6 +55,8 @@ from krs.models.transfers import CaseTransfer, TransferStatus
 from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
 
 __all__ = [
+    "Design",
+    "Structure",
     "OPEN_ANSWERS",
     "Agency",
     "AgencyKind",

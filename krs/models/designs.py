@@ -1,0 +1,55 @@
+"""Standard house designs an office hands out (issue 18, DESIGN.md §3 technical assistance).
+
+A design with no unit is national (kept by the Direktorat's admins); a design with a unit belongs
+to that office (kept by its supervisor). The RAB template a design comes with lives beside the
+RAB tables (krs/models/rab.py) and points here by `design.id`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from krs.extensions import db
+from krs.models.base import LabelledEnum, utcnow
+
+
+class Structure(LabelledEnum):
+    MASONRY = "masonry"
+    TIMBER = "timber"
+    RISHA = "risha"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "masonry": _l("Pasangan bata dengan kolom praktis"),
+            "timber": _l("Rangka kayu"),
+            "risha": _l("Panel RISHA"),
+            "other": _l("Lainnya"),
+        }
+
+
+class Design(db.Model):
+    __tablename__ = "design"
+    __table_args__ = (UniqueConstraint("code", name="uq_design_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None: a national design (admin); else the office that keeps it (its supervisor)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    code: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    house_type: Mapped[str] = mapped_column(String(40), default="")  # "Tipe 36", "Rumah inti tumbuh"
+    floor_area_m2: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    floors: Mapped[int] = mapped_column(Integer, default=1)
+    bedrooms: Mapped[int] = mapped_column(Integer, default=2)
+    rooms: Mapped[str] = mapped_column(Text, default="")  # the room list in words
+    structure: Mapped[str] = mapped_column(String(20), default=Structure.MASONRY)
+    quake_notes: Mapped[str] = mapped_column(Text, default="")  # earthquake-safer notes
+    description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
