@@ -25,7 +25,7 @@ from krs.models.cases import (
     SavedFilter,
     ServiceType,
 )
-from krs.models.designs import Design, Structure
+from krs.models.designs import Design, DesignHandout, Structure
 from krs.models.drafts import FormDraft
 from krs.models.jobs import ExportJob, JobStatus
 from krs.models.notifications import DigestSent, Notification, NotificationKind
@@ -39,6 +39,17 @@ from krs.models.outreach import (
     session_staff,
 )
 from krs.models.people import Applicant, ApplicantKind, ApplicantMerge, Gender, Role, Unit, UnitKind, User
+from krs.models.rab import (
+    PriceItem,
+    PriceList,
+    Rab,
+    RabLine,
+    RabStatus,
+    RabTemplateLine,
+    ResourceKind,
+    WorkItem,
+    WorkItemCoefficient,
+)
 from krs.models.reference import ReferenceItem, ReferenceList
 from krs.models.referrals import (
     OPEN_ANSWERS,
@@ -55,6 +66,16 @@ from krs.models.transfers import CaseTransfer, TransferStatus
 from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
 
 __all__ = [
+    "DesignHandout",
+    "PriceItem",
+    "PriceList",
+    "Rab",
+    "RabLine",
+    "RabStatus",
+    "RabTemplateLine",
+    "ResourceKind",
+    "WorkItem",
+    "WorkItemCoefficient",
     "Design",
     "Structure",
     "OPEN_ANSWERS",

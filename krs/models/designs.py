@@ -53,3 +53,16 @@ class Design(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DesignHandout(db.Model):
+    """A design handed to a case (one click from the case; a timeline event of its own)."""
+
+    __tablename__ = "design_handout"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("design.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)  # the case's office then
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_event.id", ondelete="SET NULL"))
+    handed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    handed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
