@@ -392,7 +392,13 @@ def url_for_rule(rule, case) -> str:
         if arg == "case_id":
             values[arg] = case.id
         elif arg == "attachment_id":
-            values[arg] = db.session.query(Attachment.id).filter_by(case_id=case.id).scalar()
+            # the case's first file, a photo with a thumbnail first (a demo case has several, issue 16)
+            values[arg] = db.session.scalars(
+                select(Attachment.id)
+                .where(Attachment.case_id == case.id)
+                .order_by(Attachment.thumbnail_name.is_(None), Attachment.id)
+                .limit(1)
+            ).first()
         elif arg == "field":
             values[arg] = "regency_code"
         elif arg == "filename":
