@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from PIL import Image
@@ -102,6 +104,19 @@ def test_field_visit_with_three_photos_and_its_printed_report(
 
     pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     (SHOTS / "berita-acara.pdf").write_bytes(pdf)
+    if shutil.which("pdftoppm"):  # the printed pages as pictures, to look at (poppler-utils)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "60",
+                "-png",
+                str(SHOTS / "berita-acara.pdf"),
+                str(SHOTS / "berita-acara-pdf"),
+            ],
+            check=True,
+            timeout=60,
+        )
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert len(reader.pages) == 2  # the report on one A4 page, the three photos on the next
