@@ -126,3 +126,28 @@ def test_field_visit_with_three_photos_and_its_printed_report(
     assert re.search(r"Saksi\s*\(aparat\s*desa/kelurahan\)", text)
     assert "Atap seng bocor" in reader.pages[0].extract_text()
     assert "Lampiran foto kunjungan" in reader.pages[1].extract_text()
+
+
+def test_field_visit_without_location_permission_is_saved_without_coordinates(
+    live_server, page, units, make_user, make_case, tmp_path
+):
+    """The officer does not allow the location (no permission in this browser): the form says so
+    and the visit is saved with its photo and no coordinates."""
+    unit = units["jawa2"]
+    staff = make_user(Role.STAFF, unit, username="staf.tanpalokasi", full_name="Yanti Lestari")
+    case = make_case(unit=unit, status=CaseStatus.ASSIGNED, assignee=staff)
+    photo = _photo(tmp_path / "IMG_1.jpg", (120, 80, 60), 1)
+    page.context.clear_permissions()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "staf.tanpalokasi", TEST_PASSWORD)
+    page.goto(f"{live_server}/cases/{case.id}")
+    form = page.locator("#follow-up form")
+    form.locator("select[name=kind]").select_option("field_visit")
+    page.wait_for_selector("[data-geo-status]:has-text('kunjungan disimpan tanpa koordinat')")
+    form.locator("textarea[name=body]").fill("Rumah dikunjungi; pemilik tidak di tempat.")
+    form.locator("input[name=photos]").set_input_files(str(photo))
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#case-body .notice:has-text('Tindak lanjut tercatat')")
+    assert page.locator("ul.thumbs img").count() == 1
+    visit = db.session.query(Event).filter_by(case_id=case.id, kind="field_visit").one()
+    assert visit.latitude is None and visit.longitude is None
