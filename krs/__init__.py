@@ -274,7 +274,15 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_e):
-        return render_error(413, _("Berkas terlalu besar"), _("Ukuran unggahan melebihi batas 10 MB."))
+        return render_error(
+            413,
+            _("Berkas terlalu besar"),
+            _(
+                "Ukuran unggahan melebihi batas (%(file)s MB per berkas, %(total)s MB sekali kirim).",
+                file=app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+                total=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+            ),
+        )
 
     @app.errorhandler(429)
     def too_many(_e):

@@ -33,6 +33,8 @@ from krs.models import (
     AttachmentKind,
     Case,
     CaseTransfer,
+    Event,
+    EventKind,
     OutreachSession,
     Placement,
     Referral,
@@ -200,6 +202,9 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "referrals.tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
     "referrals.agencies": roles(ADMIN),
     "referrals.edit_agency": roles(ADMIN),
+    # ---- issue 16 (h16v): field visits — photo thumbnails, the visit report (berita acara) ----
+    "cases.attachment_thumbnail": SIGNED_IN,  # follows cases.attachment: the case's scope, no KTP
+    "cases.visit_report": roles(*DESK_ROLES),  # a PII document: never the read-only viewer
 }
 
 
@@ -978,3 +983,33 @@ def referral_signers(case: Case) -> list[User]:
 def can_print_receipt(user: User, case: Case) -> bool:
     """The intake receipt and its status link (print, revoke): the desk that follows the case up."""
     return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+# ================================================================ field visits (issue 16, h16v)
+# A visit's photos follow the case's attachments (the case's scope; identity documents never for
+# viewers or interns). The visit report (berita acara) is a desk document with the applicant's
+# name and address: for the desk roles on a case they see, the address shown as `shown_address`.
+
+
+def get_case_attachment_or_404(user: User, case: Case, attachment_id: int) -> Attachment:
+    """A file of `case` (already loaded through get_case_or_404) that the user may open."""
+    return _load_or_404(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id),
+        can_open_attachment,
+        user,
+    )
+
+
+def can_print_visit_report(user: User, case: Case) -> bool:
+    return user.role in DESK_ROLES and can_view_case(user, case)
+
+
+def get_field_visit_or_404(user: User, case: Case, event_id: int) -> Event:
+    """A field-visit follow-up of `case` whose report the user may print."""
+    return _load_or_404(
+        select(Event).where(
+            Event.id == event_id, Event.case_id == case.id, Event.kind == EventKind.FIELD_VISIT
+        ),
+        lambda u, _event: can_print_visit_report(u, case),
+        user,
+    )

@@ -41,6 +41,8 @@ from krs.models import (
     Case,
     CaseStatus,
     CaseTransfer,
+    Event,
+    EventKind,
     GroupMember,
     OutreachSession,
     OutreachSessionCase,
@@ -338,11 +340,13 @@ def walk_world(units, make_user, make_case):
                 content_type="application/pdf",
                 size_bytes=5,
                 uploaded_by_id=case.created_by_id,
+                thumbnail_name=f"walk{case.id}.thumb.jpg",  # cases.attachment_thumbnail (issue 16)
             )
         )
     db.session.commit()
     for case in (own, other):
         get_storage().save(f"walk{case.id}.pdf", b"%PDF-", "application/pdf")
+        get_storage().save(f"walk{case.id}.thumb.jpg", JPEG, "image/jpeg")
     return users, {"own": own, "other": other}
 
 
@@ -388,7 +392,13 @@ def url_for_rule(rule, case) -> str:
         if arg == "case_id":
             values[arg] = case.id
         elif arg == "attachment_id":
-            values[arg] = db.session.query(Attachment.id).filter_by(case_id=case.id).scalar()
+            # the case's first file, a photo with a thumbnail first (a demo case has several, issue 16)
+            values[arg] = db.session.scalars(
+                select(Attachment.id)
+                .where(Attachment.case_id == case.id)
+                .order_by(Attachment.thumbnail_name.is_(None), Attachment.id)
+                .limit(1)
+            ).first()
         elif arg == "field":
             values[arg] = "regency_code"
         elif arg == "filename":
@@ -423,7 +433,27 @@ EXTRA_ARGUMENTS: dict = {
     ("outreach.edit_member", "member_id"): lambda case: member_for_walk(case).id,
     ("outreach.remove_member", "group_id"): lambda case: group_for_walk(case).id,
     ("outreach.remove_member", "member_id"): lambda case: member_for_walk(case).id,
+    ("cases.visit_report", "event_id"): lambda case: field_visit_for_walk(case).id,  # issue 16 (h16v)
 }
+
+
+def field_visit_for_walk(case: Case) -> Event:
+    """A field-visit follow-up of the case (made once; a plain row: the walk needs no audit)."""
+    found = db.session.scalars(
+        select(Event).where(Event.case_id == case.id, Event.kind == EventKind.FIELD_VISIT)
+    ).first()
+    if found is None:
+        found = Event(
+            case_id=case.id,
+            kind=EventKind.FIELD_VISIT,
+            author_id=case.created_by_id,
+            body="Atap bocor di dua titik.",
+            latitude=-6.9,
+            longitude=107.6,
+        )
+        db.session.add(found)
+        db.session.commit()
+    return found
 
 
 def member_for_walk(case: Case) -> GroupMember:

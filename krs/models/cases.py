@@ -324,6 +324,9 @@ class Event(db.Model):
     next_action_date: Mapped[date | None] = mapped_column(Date)
     body: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict | None] = mapped_column(JSON)
+    # a field visit's position (issue 16), when the officer's phone gave it (WGS 84 degrees)
+    latitude: Mapped[float | None] = mapped_column(db.Numeric(9, 6))
+    longitude: Mapped[float | None] = mapped_column(db.Numeric(9, 6))
 
     case: Mapped[Case] = relationship(back_populates="events")
     author: Mapped[User | None] = relationship()
@@ -332,6 +335,10 @@ class Event(db.Model):
     @property
     def is_follow_up(self) -> bool:
         return self.kind in EventKind.follow_up_kinds()
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class AttachmentKind(LabelledEnum):
@@ -357,8 +364,14 @@ class Attachment(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     kind: Mapped[str] = mapped_column(String(20), default=AttachmentKind.HOUSE, server_default="rumah")
+    # a photo's small JPEG in the same store (krs.uploads.thumbnail_name), issue 16
+    thumbnail_name: Mapped[str | None] = mapped_column(String(80))
 
     event: Mapped[Event | None] = relationship(back_populates="attachments")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/") and self.content_type != "image/vnd.dwg"
 
 
 class SavedFilter(db.Model):

@@ -136,6 +136,9 @@ EXPECTED: dict[str, object] = {
     "referrals.tile": ({"admin", "viewer", "supervisor", "staff"}, None),
     "referrals.agencies": ({"admin"}, None),
     "referrals.edit_agency": ({"admin"}, None),
+    # issue 16 (h16v): field visits — photo thumbnails (the photo's own checks), the visit report
+    "cases.attachment_thumbnail": (ALL, {"admin", "viewer"}),
+    "cases.visit_report": (DESK, {"admin"}),
     # issue 14: corrections (interns: the house data of their assigned case) and merges
     "cases.edit_case": (DESK, {"admin"}),
     "applicants.edit": ({"admin", "supervisor", "staff"}, None),
