@@ -32,7 +32,11 @@ def evaluate_workbook(ws) -> dict[str, Decimal]:
     def cell(ref):
         if ref not in done:
             value = raw.get(ref, 0)
-            done[ref] = formula(value[1:]) if isinstance(value, str) and value.startswith("=") else Decimal(str(value))
+            done[ref] = (
+                formula(value[1:])
+                if isinstance(value, str) and value.startswith("=")
+                else Decimal(str(value))
+            )
         return done[ref]
 
     def rng(a, b):
@@ -50,14 +54,18 @@ def evaluate_workbook(ws) -> dict[str, Decimal]:
             {
                 "cell": cell,
                 "rng": rng,
-                "SUM_": lambda *a: sum((x for v in a for x in (v if isinstance(v, list) else [v])), Decimal(0)),
+                "SUM_": lambda *a: sum(
+                    (x for v in a for x in (v if isinstance(v, list) else [v])), Decimal(0)
+                ),
                 "ROUND_": lambda v, p: Decimal(v).quantize(Decimal(1), rounding=ROUND_HALF_UP),
                 "MAX_": lambda *a: max(Decimal(x) for x in a),
             },
         )
 
     for ref in raw:
-        if column_index_from_string(re.match(r"[A-Z]+", ref).group()) and isinstance(raw[ref], int | float | str):
+        if column_index_from_string(re.match(r"[A-Z]+", ref).group()) and isinstance(
+            raw[ref], int | float | str
+        ):
             try:
                 cell(ref)
             except Exception:  # text cells
@@ -72,13 +80,21 @@ def test_build_hand_over_print_and_download(live_server, page, units, make_user,
     load_starter_set()
     pl = make_price_list(unit)
     design = db.session.scalars(select(Design).where(Design.house_type.ilike("%36%"))).first()
-    if design is None or not db.session.scalar(select(RabTemplateLine.id).where(RabTemplateLine.design_id == design.id)):
+    if design is None or not db.session.scalar(
+        select(RabTemplateLine.id).where(RabTemplateLine.design_id == design.id)
+    ):
         design = Design(code="T36", name="Rumah Tipe 36", house_type="Tipe 36", floor_area_m2=Decimal(36))
         db.session.add(design)
         db.session.flush()
         for i, (code, volume, note) in enumerate(TIPE_36, start=1):
-            db.session.add(RabTemplateLine(design_id=design.id, position=i, work_item_code=code, volume=Decimal(volume), note=note))
-    db.session.add(AidCeiling(name="BSPS peningkatan kualitas", amount=Decimal(20_000_000), source="uji", active=True))
+            db.session.add(
+                RabTemplateLine(
+                    design_id=design.id, position=i, work_item_code=code, volume=Decimal(volume), note=note
+                )
+            )
+    db.session.add(
+        AidCeiling(name="BSPS peningkatan kualitas", amount=Decimal(20_000_000), source="uji", active=True)
+    )
     db.session.commit()
     make_user(Role.STAFF, unit, username="staf.rab", full_name="Rina Kartika")
     case = make_case(unit=unit, name="Siti Aminah", services=("house_design",))
@@ -120,7 +136,10 @@ def test_build_hand_over_print_and_download(live_server, page, units, make_user,
     db.session.expire_all()
     rab = db.session.get(Rab, rab.id)
     totals_ = arithmetic.totals(
-        [arithmetic.Line(ln.group, ln.amount, ln.by_household) for ln in rab.lines], rab.overhead_pct, rab.smkk_amount, rab.aid_ceiling
+        [arithmetic.Line(ln.group, ln.amount, ln.by_household) for ln in rab.lines],
+        rab.overhead_pct,
+        rab.smkk_amount,
+        rab.aid_ceiling,
     )
     assert rab.total == totals_.total and totals_.smkk == 350_000 and rab.aid_ceiling == 20_000_000
     total_text = "Rp " + f"{int(rab.total):,}".replace(",", ".")
@@ -151,17 +170,26 @@ def test_build_hand_over_print_and_download(live_server, page, units, make_user,
     assert sum(1 for f in formulas if f.startswith("=ROUND(D")) == len(TIPE_36)
     assert any(f.startswith("=SUM(F") for f in formulas)
     prices = [v for k, v in cells.items() if k.startswith("E") and isinstance(v, int | float)]
-    assert prices and not any(isinstance(cells.get(k), str) and str(cells[k]).startswith("=") for k in cells if k.startswith("E"))
+    assert prices and not any(
+        isinstance(cells.get(k), str) and str(cells[k]).startswith("=") for k in cells if k.startswith("E")
+    )
     total_row = next(c.row for row in ws.iter_rows() for c in row if c.value == "TOTAL")
     assert str(cells[f"F{total_row}"]).startswith("=")
     values = evaluate_workbook(ws)
     assert values[f"F{total_row}"] == rab.total
 
     # the pages around it, at both widths
-    for path, name in ((f"/prices/{pl.id}", "prices"), ("/work-items", "work-items"), (f"/cases/{case.id}/rab", "case-rab")):
+    for path, name in (
+        (f"/prices/{pl.id}", "prices"),
+        ("/work-items", "work-items"),
+        (f"/cases/{case.id}/rab", "case-rab"),
+    ):
         page.goto(f"{live_server}{path}")
         for width, height in ((1366, 768), (390, 844)):
             page.set_viewport_size({"width": width, "height": height})
             page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (name, width)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+                name,
+                width,
+            )
         page.set_viewport_size({"width": 1366, "height": 768})

@@ -240,3 +240,18 @@ def test_rab_page_query_count_does_not_grow_with_lines(client, setup):
     with counting_queries() as many:
         client.get(f"/rab/{rab.id}")
     assert many.count <= few.count + 2, many.statements
+
+
+def test_dashboard_tile_and_evaluation_sheets(client, setup, make_user):
+    rab = _rab(setup, handed=True)
+    login(client, make_user(Role.SUPERVISOR))
+    frag = client.get("/reports/tiles/rab", headers={"HX-Request": "true", "HX-Target": "tile-rab"})
+    html = frag.get_data(as_text=True)
+    assert "<html" not in html and "RAB diserahkan" in html
+    assert f"Rp {int(rab.total):,}".replace(",", ".") in html and "F.01" in html
+    resp = client.get("/reports/evaluation.xlsx")
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(resp.data))
+    assert "RAB diserahkan" in wb.sheetnames and "Pekerjaan RAB terbanyak" in wb.sheetnames
+    rows = list(wb["RAB diserahkan"].iter_rows(values_only=True))
+    assert rows[1][2] == 1 and rows[1][3] == int(rab.total)
