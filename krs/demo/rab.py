@@ -176,6 +176,18 @@ def _build(actor: User, case: Case, pl: PriceList, title: str, lines) -> object:
     return rab
 
 
+def _tipe_36_design(unit_id: int):
+    from krs.models import Design, RabTemplateLine
+
+    with_lines = select(RabTemplateLine.design_id).distinct()
+    return db.session.scalars(
+        select(Design)
+        .where(Design.house_type.ilike("%36%"), Design.id.in_(with_lines))
+        .where((Design.unit_id.is_(None)) | (Design.unit_id == unit_id))
+        .order_by(Design.id)
+    ).first()
+
+
 def seed_rab_demo() -> dict:
     """Idempotent enough for a fresh demo database: skips when RABs exist."""
     load_starter_set()
@@ -192,12 +204,19 @@ def seed_rab_demo() -> dict:
         select(User).where(User.role == Role.SUPERVISOR, User.unit_id == (case.unit_id if case else -1))
     ).first()
     if case and spv and "JAWA2" in lists:
-        rab = _build(spv, case, lists["JAWA2"], "Rumah tipe 36 (6 × 6 m)", TIPE_36)
+        design = _tipe_36_design(case.unit_id)
+        if design is not None:  # the design library's demo template (h18a), when it is there
+            rab = service.create_rab(
+                spv, case, price_list=lists["JAWA2"], design_id=design.id, title=design.name
+            )
+        if design is None or not rab.lines:
+            rab = _build(spv, case, lists["JAWA2"], "Rumah tipe 36 (6 × 6 m)", TIPE_36)
         # the household brings its own bricks' labour (gotong royong) for the walls
-        wall = next(ln for ln in rab.lines if ln.code == "W.01")
-        service.update_line(
-            spv, rab, wall, volume=wall.volume, volume_note=wall.volume_note, by_household=True
-        )
+        wall = next((ln for ln in rab.lines if ln.code == "W.01"), None)
+        if wall is not None:
+            service.update_line(
+                spv, rab, wall, volume=wall.volume, volume_note=wall.volume_note, by_household=True
+            )
         service.update_settings(
             spv,
             rab,

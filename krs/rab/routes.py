@@ -393,6 +393,7 @@ def _detail_context(rab, **extra):
         "may_edit": may_edit,
         "may_version": access.can_build_rab(current_user, rab.case),
         "may_print": access.can_print_rab(current_user, rab),
+        "show_staff": access.can_see_staff_names(current_user),
         "example_codes": set(
             db.session.scalars(
                 select(WorkItem.code).where(

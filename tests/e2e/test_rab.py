@@ -73,6 +73,13 @@ def evaluate_workbook(ws) -> dict[str, Decimal]:
     return done
 
 
+def _both_widths(page, name):
+    for width, height in ((390, 844), (1366, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (name, width)
+
+
 def test_build_hand_over_print_and_download(live_server, page, units, make_user, make_case):
     unit = units["jawa2"]
     unit.letterhead_name = "Balai Pelaksana Penyediaan Perumahan Jawa II"
@@ -103,6 +110,7 @@ def test_build_hand_over_print_and_download(live_server, page, units, make_user,
     sign_in(page, live_server, "staf.rab", TEST_PASSWORD)
     page.goto(f"{live_server}/cases/{case.id}")
     page.locator("#rab-panel a:has-text('Buat RAB')").click()
+    _both_widths(page, "rab-new")
     page.fill("#title", "Rumah tipe 36")
     page.select_option("#design_id", label=f"{design.code} · {design.name}")
     page.click("form button[type=submit]:has-text('Buat')")
@@ -112,6 +120,7 @@ def test_build_hand_over_print_and_download(live_server, page, units, make_user,
 
     # the quantity helper on the brick wall: 36 × 3 − 12,5
     page.locator("#rab-lines a", has_text="W.01").click()
+    _both_widths(page, "rab-line")
     page.select_option("#shape", "wall")
     page.fill("#length", "36")
     page.fill("#width", "3")

@@ -207,6 +207,7 @@ def test_rab_of_another_office_is_404_viewer_reads_without_name(client, setup, u
     login(client, make_user(Role.VIEWER))
     page = client.get(f"/rab/{rab.id}").get_data(as_text=True)
     assert setup["case"].number in page and "Siti Aminah" not in page and "Serahkan" not in page
+    assert setup["staff"].full_name not in page  # viewers see no staff names
     assert client.get(f"/rab/{rab.id}/print").status_code == 403
 
 
