@@ -1398,6 +1398,7 @@ NEW = {
     'Nilai': 'Value',
     'Pekerjaan paling sering dipakai': 'Most used work items',
     '%(n)s RAB': '%(n)s estimates',
+    'RAB ini baru saja diubah orang lain; periksa lalu ulangi.': 'Someone else has just changed this cost estimate; check it and try again.',
 }
 
 

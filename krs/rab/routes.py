@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from krs import access, regions
 from krs.extensions import db
@@ -44,6 +46,15 @@ from krs.rab.xlsx import rab_workbook
 bp = Blueprint("rab", __name__)
 
 
+@bp.errorhandler(StaleDataError)
+def _changed_meanwhile(_exc):
+    """Two people saving the same draft: the second is told and sees the RAB as it is now."""
+    db.session.rollback()
+    flash(_("RAB ini baru saja diubah orang lain; periksa lalu ulangi."), "error")
+    rab_id = (request.view_args or {}).get("rab_id")
+    return redirect(url_for("rab.detail", rab_id=rab_id) if rab_id else url_for("rab.price_lists"))
+
+
 @bp.app_template_filter("resource_kind_label")
 def resource_kind_label(code):
     return ResourceKind(code).label if ResourceKind.has(code) else (code or "–")
@@ -72,7 +83,9 @@ def _regency_choices(units) -> list[tuple[str, str]]:
 def price_lists():
     lists = list(
         db.session.scalars(
-            access.price_lists_visible_to(current_user).order_by(PriceList.year.desc(), PriceList.name)
+            access.price_lists_visible_to(current_user)
+            .options(selectinload(PriceList.items), selectinload(PriceList.unit))
+            .order_by(PriceList.year.desc(), PriceList.name)
         )
     )
     return render_template(

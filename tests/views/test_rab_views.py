@@ -2,6 +2,7 @@
 roles), printing and the XLSX."""
 
 import io
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -256,3 +257,42 @@ def test_dashboard_tile_and_evaluation_sheets(client, setup, make_user):
     assert "RAB diserahkan" in wb.sheetnames and "Pekerjaan RAB terbanyak" in wb.sheetnames
     rows = list(wb["RAB diserahkan"].iter_rows(values_only=True))
     assert rows[1][2] == 1 and rows[1][3] == int(rab.total)
+
+
+def test_import_preview_writes_nothing_then_confirm_saves(client, setup, make_user):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["kode", "uraian", "satuan", "harga", "jenis", "sumber"])
+    wb.active.append(["M.SEMEN", "Semen 50 kg", "zak", "Rp 71.500", "bahan", "HSPK 2026"])
+    wb.active.append(["M.RUSAK", "Tanpa harga", "bh", "", "bahan", ""])
+    out = io.BytesIO()
+    wb.save(out)
+    login(client, make_user(Role.SUPERVISOR))
+    url = f"/prices/{setup['pl'].id}/import"
+    resp = client.post(
+        url, data={"file": (io.BytesIO(out.getvalue()), "hspk.xlsx")}, content_type="multipart/form-data"
+    )
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "harga berubah" in html and "Harga tidak terbaca" in html
+    db.session.expire_all()
+    prices = {i.code: i.price for i in db.session.get(PriceList, setup["pl"].id).items}
+    assert prices["M.SEMEN"] == 65000  # the preview wrote nothing
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    assert client.post(url, data={"token": token}).status_code == 302
+    db.session.expire_all()
+    prices = {i.code: i.price for i in db.session.get(PriceList, setup["pl"].id).items}
+    assert prices["M.SEMEN"] == 71500 and "M.RUSAK" not in prices
+    assert client.post(url, data={"token": token[:-3] + "xyz"}).status_code == 400  # a forged token
+
+
+def test_price_lists_page_query_count(client, setup, units):
+    login(client, setup["staff"])
+    client.get("/prices")
+    with counting_queries() as few:
+        client.get("/prices")
+    for year in (2020, 2021, 2022):
+        make_price_list(units["jawa2"], year=year)
+    with counting_queries() as many:
+        client.get("/prices")
+    assert many.count == few.count, many.statements
