@@ -1298,7 +1298,6 @@ NEW = {
     'Nilai RAB (Rp)': 'Estimate value (Rp)',
     'Pekerjaan RAB terbanyak': 'Most used work items',
     'Dipakai di RAB': 'Used in estimates',
-    'Harga & RAB': 'Prices & estimates',
     'RAB (rencana anggaran biaya)': 'Cost estimates (RAB)',
     'Lihat RAB kasus ini': "See this case's cost estimates",
     'RAB kasus ini': "This case's cost estimates",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from krs.demo.rab import TIPE_36
 from krs.extensions import db
-from krs.models import AidCeiling, Design, Rab, RabTemplateLine, Role
+from krs.models import AidCeiling, Design, Rab, RabTemplateLine, Role, WorkItem
 from krs.rab import arithmetic
 from krs.rab.starter import load_starter_set
 from tests.support import TEST_PASSWORD, sign_in
@@ -202,3 +202,39 @@ def test_build_hand_over_print_and_download(live_server, page, units, make_user,
                 width,
             )
         page.set_viewport_size({"width": 1366, "height": 768})
+
+
+def test_admin_pages_at_both_widths(live_server, page, units, make_user, tmp_path):
+    """Aid ceilings, a work item's editor and the import preview, as an admin (no sideways scroll)."""
+    from openpyxl import Workbook
+
+    load_starter_set()
+    pl = make_price_list(units["jawa2"])
+    make_user(Role.ADMIN, username="admin.rab")
+    wb = Workbook()
+    wb.active.append(["kode", "uraian", "satuan", "harga", "jenis", "sumber"])
+    wb.active.append(
+        ["M.SEMEN", "Semen portland 50 kg", "zak", "Rp 71.500", "bahan", "HSPK Kota Bandung 2026"]
+    )
+    wb.active.append(["M.CAT", "Cat tembok", "kg", 25000, "bahan", "survei toko"])
+    wb.active.append(["X", "Tanpa harga", "bh", "", "bahan", ""])
+    xlsx = tmp_path / "hspk.xlsx"
+    wb.save(xlsx)
+    sign_in(page, live_server, "admin.rab", TEST_PASSWORD)
+    page.goto(f"{live_server}/rab/ceilings")
+    page.fill("#name", "BSPS peningkatan kualitas")
+    page.fill("#amount", "Rp 20.000.000")
+    page.click("button:has-text('Tambah')")
+    page.wait_for_selector("text=Plafon bantuan tersimpan")
+    _both_widths(page, "ceilings")
+    item = db.session.scalars(select(WorkItem).where(WorkItem.code == "S.01")).one()
+    page.goto(f"{live_server}/work-items/{item.id}")
+    _both_widths(page, "work-item")
+    page.goto(f"{live_server}/work-items/{item.id}/edit")
+    _both_widths(page, "work-item-edit")
+    page.goto(f"{live_server}/prices/{pl.id}/import")
+    page.set_input_files("#file", str(xlsx))
+    page.click("button:has-text('Pratinjau')")
+    page.wait_for_selector("#import-summary")
+    assert "1 baru" in page.locator("#import-summary").inner_text()
+    _both_widths(page, "import-preview")
