@@ -68,6 +68,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     from krs.notifications.routes import bp as notifications_bp
     from krs.outreach.routes import bp as outreach_bp
     from krs.public.routes import bp as public_bp
+    from krs.rab.routes import bp as rab_bp
     from krs.referrals.routes import bp as referrals_bp
     from krs.reports import stats as _stats  # noqa: F401  (the totals kept on every flush)
     from krs.reports.routes import bp as reports_bp
@@ -86,6 +87,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(public_bp)  # issue 16: /status/<token>
     app.register_blueprint(referrals_bp)  # issue 16: /referrals
+    app.register_blueprint(rab_bp)  # issue 18: /prices, /work-items, /rab
 
     from krs import cli, form_messages, jobs, perf, templating
 

@@ -37,6 +37,9 @@ from krs.models import (
     EventKind,
     OutreachSession,
     Placement,
+    PriceList,
+    Rab,
+    RabStatus,
     Referral,
     Role,
     Survey,
@@ -205,6 +208,27 @@ ENDPOINTS: dict[str, EndpointRule] = {
     # ---- issue 16 (h16v): field visits — photo thumbnails, the visit report (berita acara) ----
     "cases.attachment_thumbnail": SIGNED_IN,  # follows cases.attachment: the case's scope, no KTP
     "cases.visit_report": roles(*DESK_ROLES),  # a PII document: never the read-only viewer
+    # ---- issue 18 (h18b): price lists, AHSP work items, RAB builder, aid ceilings ----
+    "rab.price_lists": SIGNED_IN,
+    "rab.new_price_list": roles(ADMIN, SUPERVISOR),
+    "rab.price_list": SIGNED_IN,
+    "rab.edit_price_item": roles(ADMIN, SUPERVISOR),
+    "rab.import_prices": roles(ADMIN, SUPERVISOR),
+    "rab.copy_price_list": roles(ADMIN, SUPERVISOR),
+    "rab.work_items": SIGNED_IN,
+    "rab.work_item": SIGNED_IN,
+    "rab.edit_work_item": roles(ADMIN),
+    "rab.ceilings": roles(ADMIN),
+    "rab.case_rabs": SIGNED_IN,
+    "rab.new_rab": roles(*DESK_ROLES),
+    "rab.detail": SIGNED_IN,
+    "rab.add_lines": roles(*DESK_ROLES),
+    "rab.edit_line": roles(*DESK_ROLES),
+    "rab.settings": roles(*DESK_ROLES),
+    "rab.hand_over": roles(*DESK_ROLES),
+    "rab.new_version": roles(*DESK_ROLES),
+    "rab.print_rab": roles(*DESK_ROLES),
+    "rab.export_xlsx": roles(*DESK_ROLES),
 }
 
 
@@ -1013,3 +1037,78 @@ def get_field_visit_or_404(user: User, case: Case, event_id: int) -> Event:
         lambda u, _event: can_print_visit_report(u, case),
         user,
     )
+# ================================================================ price lists, work items, RAB (issue 18)
+# Price lists: the Direktorat all (admin edits any); an office's desk reads its own office's lists,
+# its supervisor edits them. Work items: everyone reads, admins edit. A RAB follows its case: seen
+# by whoever sees the case, built (while a draft) by whoever may record follow-ups on it.
+
+
+def price_lists_visible_to(user: User) -> Select:
+    return _unit_scoped(user, PriceList)
+
+
+def can_create_price_list(user: User) -> bool:
+    return user.role in (ADMIN, SUPERVISOR)
+
+
+def can_edit_price_list(user: User, price_list: PriceList) -> bool:
+    return user.role == ADMIN or (user.role == SUPERVISOR and price_list.unit_id == user.unit_id)
+
+
+PRICE_LIST_CHECKS = {"view": None, "edit": can_edit_price_list}
+
+
+def get_price_list_or_404(user: User, price_list_id: int, action: str = "view") -> PriceList:
+    stmt = price_lists_visible_to(user).where(PriceList.id == price_list_id)
+    return _load_or_404(stmt, PRICE_LIST_CHECKS[action], user)
+
+
+def price_list_units_for(user: User) -> list[Unit]:
+    """Offices a user may keep price lists for."""
+    if user.role == ADMIN:
+        return units_visible_to(user)
+    if user.role == SUPERVISOR:
+        return [user.unit]
+    return []
+
+
+def can_edit_work_items(user: User) -> bool:
+    return user.role == ADMIN
+
+
+def rabs_visible_to(user: User) -> Select:
+    stmt = select(Rab).join(Case, Rab.case_id == Case.id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def can_build_rab(user: User, case: Case) -> bool:
+    """Start a RAB (or a new version) on a case: whoever may record follow-ups on it."""
+    return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+def can_edit_rab(user: User, rab: Rab) -> bool:
+    """Change a RAB: only a draft (a handed-over RAB is frozen), by those who may build it."""
+    return rab.status == RabStatus.DRAFT and can_build_rab(user, rab.case)
+
+
+def can_print_rab(user: User, rab: Rab) -> bool:
+    """The printed RAB and its XLSX carry the applicant's name: the desk of the case."""
+    return can_build_rab(user, rab.case)
+
+
+RAB_CHECKS = {
+    "view": None,  # loaded through the case's scope
+    "edit": can_edit_rab,
+    "version": lambda user, rab: can_build_rab(user, rab.case),
+    "print": can_print_rab,
+}
+
+
+def get_rab_or_404(user: User, rab_id: int, action: str = "view") -> Rab:
+    return _load_or_404(rabs_visible_to(user).where(Rab.id == rab_id), RAB_CHECKS[action], user)
+
+
+def price_lists_for_case(user: User, case: Case) -> Select:
+    """The price lists a RAB of the case may use: those of the case's office."""
+    return select(PriceList).where(PriceList.unit_id == case.unit_id)

@@ -793,3 +793,70 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
 def sign_out(page) -> None:
     page.click("header form[action='/logout'] button")
     page.wait_for_url("**/login")
+
+
+# issue 18 (h18b): a price list of the case's office, a work item, a draft RAB of the case
+
+
+def price_list_for_walk(case):
+    from krs.models import PriceItem, PriceList
+
+    found = db.session.scalars(select(PriceList).where(PriceList.unit_id == case.unit_id)).first()
+    if found is None:
+        found = PriceList(
+            unit_id=case.unit_id, regency_code="32.73", year=2026, name="Harga walk", source="walk"
+        )
+        db.session.add(found)
+    have = {i.code for i in found.items}
+    for code, name, price in (("L.PEKERJA", "Pekerja", 100000), ("L.MANDOR", "Mandor", 200000)):
+        if code not in have:  # the walk's work item F.01 needs both
+            found.items.append(PriceItem(code=code, kind="labour", name=name, unit="OH", price=price))
+    if db.session.new or db.session.dirty:
+        db.session.commit()
+    return found
+
+
+def work_item_for_walk(case=None):
+    from krs.models import WorkItem
+    from krs.rab.starter import load_starter_set
+
+    if db.session.scalar(select(WorkItem.id).where(WorkItem.code == "F.01")) is None:
+        load_starter_set()
+        db.session.commit()
+    return db.session.scalars(select(WorkItem).where(WorkItem.code == "F.01")).one()
+
+
+def rab_for_walk(case):
+    """The newest draft RAB of the case, with one line (a new one once the walk handed it over)."""
+    from krs.models import Rab, RabStatus, User
+    from krs.rab import service as rab_service
+
+    found = db.session.scalars(
+        select(Rab).where(Rab.case_id == case.id, Rab.status == RabStatus.DRAFT).order_by(Rab.version.desc())
+    ).first()
+    if found is None or not found.lines:
+        actor = db.session.get(User, case.created_by_id)
+        found = rab_service.create_rab(actor, case, price_list=price_list_for_walk(case))
+        rab_service.add_work_items(actor, found, [work_item_for_walk()], volume=1)
+    return found
+
+
+SCOPED_ARGUMENTS |= {"price_list_id", "rab_id"}
+EXTRA_ARGUMENTS |= {
+    ("rab.price_list", "price_list_id"): lambda case: price_list_for_walk(case).id,
+    ("rab.edit_price_item", "price_list_id"): lambda case: price_list_for_walk(case).id,
+    ("rab.edit_price_item", "item_id"): lambda case: price_list_for_walk(case).items[0].id,
+    ("rab.import_prices", "price_list_id"): lambda case: price_list_for_walk(case).id,
+    ("rab.copy_price_list", "price_list_id"): lambda case: price_list_for_walk(case).id,
+    ("rab.work_item", "work_item_id"): lambda case: work_item_for_walk().id,
+    ("rab.edit_work_item", "work_item_id"): lambda case: work_item_for_walk().id,
+    ("rab.detail", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.add_lines", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.edit_line", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.edit_line", "line_id"): lambda case: rab_for_walk(case).lines[0].id,
+    ("rab.settings", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.hand_over", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.new_version", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.print_rab", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.export_xlsx", "rab_id"): lambda case: rab_for_walk(case).id,
+}

@@ -40,6 +40,7 @@ from krs.models.outreach import (
 )
 from krs.models.people import Applicant, ApplicantKind, ApplicantMerge, Gender, Role, Unit, UnitKind, User
 from krs.models.rab import (
+    AidCeiling,
     PriceItem,
     PriceList,
     Rab,
@@ -66,6 +67,7 @@ from krs.models.transfers import CaseTransfer, TransferStatus
 from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
 
 __all__ = [
+    "AidCeiling",
     "DesignHandout",
     "PriceItem",
     "PriceList",

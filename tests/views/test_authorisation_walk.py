@@ -146,6 +146,27 @@ EXPECTED: dict[str, object] = {
     "applicants.duplicates": ({"admin", "supervisor"}, None),
     "applicants.merge": ({"admin", "supervisor"}, None),
     "applicants.unmerge": ({"admin"}, None),
+    # issue 18 (h18b): price lists (office-scoped), work items (admin edits), RABs (follow the case)
+    "rab.price_lists": (ALL, None),
+    "rab.new_price_list": ({"admin", "supervisor"}, None),
+    "rab.price_list": (ALL, NATIONAL),
+    "rab.edit_price_item": ({"admin", "supervisor"}, {"admin"}),
+    "rab.import_prices": ({"admin", "supervisor"}, {"admin"}),
+    "rab.copy_price_list": ({"admin", "supervisor"}, {"admin"}),
+    "rab.work_items": (ALL, None),
+    "rab.work_item": (ALL, None),
+    "rab.edit_work_item": ({"admin"}, None),
+    "rab.ceilings": ({"admin"}, None),
+    "rab.case_rabs": (ALL, NATIONAL),
+    "rab.new_rab": (DESK, {"admin"}),
+    "rab.detail": (ALL, NATIONAL),
+    "rab.add_lines": (DESK, {"admin"}),
+    "rab.edit_line": (DESK, {"admin"}),
+    "rab.settings": (DESK, {"admin"}),
+    "rab.hand_over": (DESK, {"admin"}),
+    "rab.new_version": (DESK, {"admin"}),
+    "rab.print_rab": (DESK, {"admin"}),
+    "rab.export_xlsx": (DESK, {"admin"}),
 }
 
 

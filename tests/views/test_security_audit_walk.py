@@ -13,7 +13,18 @@ from krs import applicant_records
 from krs.extensions import db
 from krs.models import AuditLog, CaseStatus, Role
 from krs.outreach import service as outreach_service
-from tests.support import JPEG, TEST_PASSWORD, db_fingerprint, login, make_group, make_session, valid_nik
+from tests.support import (
+    JPEG,
+    TEST_PASSWORD,
+    db_fingerprint,
+    login,
+    make_group,
+    make_session,
+    price_list_for_walk,
+    rab_for_walk,
+    valid_nik,
+    work_item_for_walk,
+)
 
 # Rules that change nothing but the visitor's own session cookie.
 NO_DATA_CHANGE = {
@@ -811,6 +822,138 @@ _correction_builders = {
 
 BUILDERS |= _admin_builders | _desk_builders | _outreach_builders | _reports_builders | _survey_builders
 BUILDERS |= _worklog_builders | _referral_builders | _correction_builders
+
+
+# ---------------------------------------------------------------- issue 18 (h18b): prices, work items, RAB
+
+
+def _price_list(env):
+    return price_list_for_walk(_case(env, CaseStatus.NEW))
+
+
+def _import_token(env):
+    from flask import current_app
+    from itsdangerous import URLSafeSerializer
+
+    pl = _price_list(env)
+    row = {
+        "row": 2,
+        "code": "M.CAT",
+        "name": "Cat",
+        "unit": "kg",
+        "price": "25000",
+        "kind": "material",
+        "source": "",
+        "error": "",
+        "action": "new",
+    }
+    token = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="krs-price-import").dumps(
+        {"pl": pl.id, "rows": [row]}
+    )
+    return pl, token
+
+
+def _rab(env):
+    return rab_for_walk(_case(env, CaseStatus.IN_PROGRESS, assignee=env["users"]["staff"]))
+
+
+_rab_builders = {
+    "rab.new_price_list": [
+        lambda env: (
+            "supervisor",
+            "/prices/new",
+            {"unit_id": str(_unit(env).id), "regency_code": "32.73", "year": "2027", "name": "Harga audit"},
+            "price_list.create",
+        )
+    ],
+    "rab.edit_price_item": [
+        lambda env: (
+            "supervisor",
+            f"/prices/{_price_list(env).id}/items/new",
+            {"code": "M.SEMEN", "kind": "material", "name": "Semen", "unit": "zak", "price": "Rp 65.000"},
+            "price_item.save",
+        )
+    ],
+    "rab.import_prices": [
+        lambda env: (
+            (pt := _import_token(env)) and "supervisor",
+            f"/prices/{pt[0].id}/import",
+            {"token": pt[1]},
+            "price_list.import",
+        )
+    ],
+    "rab.copy_price_list": [
+        lambda env: (
+            "supervisor",
+            f"/prices/{_price_list(env).id}/copy",
+            {"year": "2030", "percent": "+5,5 %", "name": "Harga 2030"},
+            "price_list.copy",
+        )
+    ],
+    "rab.edit_work_item": [
+        lambda env: (
+            "admin",
+            "/work-items/new",
+            {
+                "code": "X.01",
+                "group": "lain",
+                "name": "Uji",
+                "unit": "m2",
+                "active": "y",
+                "coefficients": "L.PEKERJA | upah | Pekerja | OH | 0,1 | uji",
+            },
+            "work_item.save",
+        )
+    ],
+    "rab.ceilings": [
+        lambda env: (
+            "admin",
+            "/rab/ceilings",
+            {"name": "BSPS", "amount": "Rp 20.000.000", "active": "y"},
+            "aid_ceiling.save",
+        )
+    ],
+    "rab.new_rab": [
+        lambda env: (
+            (c := _case(env, CaseStatus.IN_PROGRESS, assignee=env["users"]["staff"])) and "staff",
+            f"/cases/{c.id}/rab/new",
+            {"price_list_id": str(price_list_for_walk(c).id), "design_id": "0"},
+            "rab.create",
+        )
+    ],
+    "rab.add_lines": [
+        lambda env: (
+            "staff",
+            f"/rab/{_rab(env).id}/lines",
+            {"design_id": "0", "work_item_id": str(work_item_for_walk().id)},
+            "rab.add_lines",
+        )
+    ],
+    "rab.edit_line": [
+        lambda env: (
+            (r := _rab(env)) and "staff",
+            f"/rab/{r.id}/lines/{r.lines[0].id}",
+            {"volume": "12,5"},
+            "rab.update_line",
+        )
+    ],
+    "rab.settings": [
+        lambda env: (
+            (r := _rab(env)) and "staff",
+            f"/rab/{r.id}/settings",
+            {
+                "price_list_id": str(r.price_list_id),
+                "overhead_pct": "0",
+                "smkk_amount": "100.000",
+                "ceiling_id": "0",
+            },
+            "rab.settings",
+        )
+    ],
+    "rab.hand_over": [lambda env: ("staff", f"/rab/{_rab(env).id}/hand-over", {}, "rab.hand_over")],
+    "rab.new_version": [lambda env: ("staff", f"/rab/{_rab(env).id}/new-version", {}, "rab.new_version")],
+}
+BUILDERS |= _rab_builders
 
 
 @pytest.fixture
