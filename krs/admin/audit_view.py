@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -388,6 +389,8 @@ def _value(entity: str, key: str, value, names: _Names) -> str:
         )
         if lookup is not None:
             return lookup.get(value, f"#{value}")
+    if isinstance(value, str) and key == "programme":  # a referral's programme: its name (config)
+        return dict(current_app.config.get("KRS_REFERRAL_PROGRAMMES", ())).get(value, value)
     if isinstance(value, str):
         enum_cls = ENUM_OF.get((entity, key)) or ENUM_OF.get(key)
         if enum_cls is not None and enum_cls.has(value):

@@ -451,6 +451,13 @@ def test_a_referral_on_the_timeline_reads_in_the_readers_language(app, units, ma
     body = visible_text(client.get(f"/cases/{case.id}").get_data(as_text=True))
     assert "Surat pengantar" not in body and "Jawaban atas" not in body and "Diterima" not in body
     assert letter.letter_number in body and "Zyx Agency" in body
+    login(client, make_user(Role.ADMIN, username="lang.referral"))
+    with client.session_transaction() as sess:
+        sess["lang"] = "en"
+    body = visible_text(client.get("/admin/audit").get_data(as_text=True))
+    assert "Referral letter written" in body and f"Referral #{letter.id}" in body
+    assert "Receiving agency: Zyx Agency" in body and "Programme: BSPS (Bantuan" in body
+    assert "referral.create" not in body and "agency id" not in body and "signer id" not in body
 
 
 def _audited_actions() -> dict[str, set[str]]:
