@@ -27,6 +27,7 @@ from krs.models.cases import (
 )
 from krs.models.designs import Design, DesignHandout, Structure
 from krs.models.drafts import FormDraft
+from krs.models.imports import ImportBatch, ImportedCase, ImportStatus
 from krs.models.jobs import ExportJob, JobStatus
 from krs.models.notifications import DigestSent, Notification, NotificationKind
 from krs.models.outreach import (
@@ -66,6 +67,9 @@ from krs.models.transfers import CaseTransfer, TransferStatus
 from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
 
 __all__ = [
+    "ImportBatch",
+    "ImportedCase",
+    "ImportStatus",
     "DesignHandout",
     "PriceItem",
     "PriceList",
