@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from krs.extensions import db
 from krs.imports import service
+from krs.reports.service import check_totals
 from krs.models import (
     Applicant,
     AuditLog,
@@ -166,9 +167,14 @@ def test_a_small_import_end_to_end(office, make_case):
     assert first.applicant.village_code == unique_villages()[0][1] and first.applicant.province_code == "32"
     actions = set(db.session.scalars(select(AuditLog.action)))
     assert {"import.upload", "import.check", "import.confirm", "import.apply", "case.import"} <= actions
-    # numbering goes on after the imported run
+    # numbered in one run of the unit's 2025 counter
     numbers = sorted(c.seq for c in cases if c.year == 2025)
     assert numbers == list(range(1, 5))
+    # the dashboards' totals count the imported cases as if taken in on their dates
+    assert check_totals([2025, date.today().year]) == []
+    service.undo(office["admin"], batch)
+    assert check_totals([2025, date.today().year]) == []
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 1
 
 
 def test_stop_if_any_problem_writes_nothing(office):

@@ -136,6 +136,13 @@ EXPECTED: dict[str, object] = {
     "referrals.tile": ({"admin", "viewer", "supervisor", "staff"}, None),
     "referrals.agencies": ({"admin"}, None),
     "referrals.edit_agency": ({"admin"}, None),
+    # issue 16 (h16i): the backlog import from Excel: supervisors their office's, admins any (and undo)
+    "imports.index": ({"admin", "supervisor"}, None),
+    "imports.upload": ({"admin", "supervisor"}, None),
+    "imports.detail": ({"admin", "supervisor"}, {"admin"}),
+    "imports.mapping": ({"admin", "supervisor"}, {"admin"}),
+    "imports.confirm": ({"admin", "supervisor"}, {"admin"}),
+    "imports.undo": ({"admin"}, {"admin"}),
     # issue 14: corrections (interns: the house data of their assigned case) and merges
     "cases.edit_case": (DESK, {"admin"}),
     "applicants.edit": ({"admin", "supervisor", "staff"}, None),
