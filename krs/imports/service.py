@@ -420,6 +420,17 @@ class VillageIndex:
 # ---------------------------------------------------------------- reading and checking rows
 
 
+def sheet_rows_estimate(data: bytes) -> int | None:
+    """The rows under the header as the sheet declares them (Excel writes its size; some writers
+    do not: None), for the dry run's progress bar."""
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        size = book.worksheets[0].max_row
+    finally:
+        book.close()
+    return size - 1 if size and size > 1 else None
+
+
 def read_sheet(data: bytes):
     """(headers, rows) of the first sheet; rows yields (row number, cells) for non-empty rows."""
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -492,7 +503,9 @@ def existing_niks(unit_id: int, niks: set[str]) -> set[str]:
     return found
 
 
-def check_rows(batch: ImportBatch, data: bytes, progress=None, today: date | None = None) -> CheckResult:
+def check_rows(
+    batch: ImportBatch, data: bytes, progress=None, today: date | None = None, total: int | None = None
+) -> CheckResult:
     """Every row of the file with its problems; nothing is written."""
     mapping = {k: v for k, v in (batch.mapping or {}).items() if v is not None}
     unit = batch.unit
@@ -584,7 +597,7 @@ def check_rows(batch: ImportBatch, data: bytes, progress=None, today: date | Non
             )
         )
         if progress is not None and len(rows) % jobs.PROGRESS_EVERY == 0:
-            progress(len(rows))
+            progress(len(rows), total)
     # already an applicant of this office (DESIGN.md §3: applicants are per office): one query per 500
     known = existing_niks(unit.id, {r.nik for r in rows if r.nik and not r.problems})
     for row in rows:
@@ -741,7 +754,8 @@ def run_check(job: ExportJob, progress) -> None:
         return None
     with force_locale("id"):
         try:
-            result = check_rows(batch, _read_file(batch), progress)
+            data = _read_file(batch)
+            result = check_rows(batch, data, progress, total=sheet_rows_estimate(data))
         except ImportError_ as exc:
             _fail(batch_id, str(exc))
             return None
@@ -769,7 +783,11 @@ def run_import(job: ExportJob, progress) -> None:
     actor = db.session.get(User, batch.imported_by_id or batch.created_by_id)
     with force_locale("id"):
         try:
-            result = check_rows(batch, _read_file(batch), progress)
+            expected = batch.total_rows or 0
+            # the bar: the rows checked again, then the cases written
+            result = check_rows(
+                batch, _read_file(batch), progress, total=expected + (batch.ok_rows or 0) or None
+            )
             if batch.stop_on_problem and result.problem_rows:
                 raise ImportError_(
                     _(

@@ -14,7 +14,6 @@ from werkzeug.datastructures import FileStorage
 
 from krs.extensions import db
 from krs.imports import service
-from krs.reports.service import check_totals
 from krs.models import (
     Applicant,
     AuditLog,
@@ -28,6 +27,7 @@ from krs.models import (
     Role,
     ServiceType,
 )
+from krs.reports.service import check_totals
 from tests.import_files import (
     BAD_KINDS,
     HEADERS,
