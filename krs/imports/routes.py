@@ -57,7 +57,7 @@ def upload():
         return render_template(
             "imports/index.html", form=form, batches=service.batches_for(current_user)
         ), 422
-    return redirect(url_for("imports.mapping", batch_id=batch.id), code=303)
+    return redirect(url_for("imports.mapping", batch_id=batch.id))
 
 
 @bp.route("/<int:batch_id>/mapping", methods=["GET", "POST"])
@@ -77,7 +77,7 @@ def mapping(batch_id: int):
         except service.ImportError_ as exc:
             flash(str(exc), "error")
         else:
-            return redirect(url_for("imports.detail", batch_id=batch.id), code=303)
+            return redirect(url_for("imports.detail", batch_id=batch.id))
     status = 422 if request.method == "POST" else 200
     return render_template("imports/mapping.html", batch=batch, form=form, targets=service.TARGETS), status
 
@@ -133,7 +133,7 @@ def confirm(batch_id: int):
             service.start_import(current_user, batch)
         except service.ImportError_ as exc:
             flash(str(exc), "error")
-    return redirect(url_for("imports.detail", batch_id=batch.id), code=303)
+    return redirect(url_for("imports.detail", batch_id=batch.id))
 
 
 @bp.post("/<int:batch_id>/undo")
@@ -154,4 +154,4 @@ def undo(batch_id: int):
                 ),
                 "success",
             )
-    return redirect(url_for("imports.detail", batch_id=batch.id), code=303)
+    return redirect(url_for("imports.detail", batch_id=batch.id))

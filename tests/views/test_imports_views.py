@@ -49,7 +49,7 @@ def test_supervisor_uploads_maps_checks_confirms(client, login_as, people, units
     rows = [good_row(n) for n in range(4)]
     rows[2][2] = "999"  # a bad NIK
     resp = _upload(client, units["jawa2"].id, rows)
-    assert resp.status_code == 303
+    assert resp.status_code == 302
     batch = db.session.scalar(select(ImportBatch))
     assert resp.headers["Location"].endswith(f"/imports/{batch.id}/mapping")
 
@@ -58,7 +58,7 @@ def test_supervisor_uploads_maps_checks_confirms(client, login_as, people, units
     assert '<option selected value="5">Desa/Kelurahan</option>' in mapping
 
     resp = client.post(f"/imports/{batch.id}/mapping", data=_mapping_form(batch))
-    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/imports/{batch.id}")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/imports/{batch.id}")
     page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
     assert "Menunggu konfirmasi" in page and "4 baris: 3 siap diimpor, 1 bermasalah." in page
     assert "NIK salah" in page and "Konfirmasi impor 3 kasus" in page
@@ -71,7 +71,7 @@ def test_supervisor_uploads_maps_checks_confirms(client, login_as, people, units
     assert "<html" not in text and 'id="import-status"' in text and "NIK salah" in text
 
     resp = client.post(f"/imports/{batch.id}/confirm")
-    assert resp.status_code == 303
+    assert resp.status_code == 302
     page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
     assert "Selesai diimpor" in page and "3 kasus dibuat." in page
     numbers = db.session.scalars(select(Case.number).order_by(Case.id)).all()
