@@ -71,9 +71,18 @@ Handler = Callable[[ExportJob, Callable[..., None]], Built | None]
 _handlers: dict[str, Handler] = {}
 
 
-def register(kind: str, handler: Handler) -> None:
-    """`handler(job, progress)` builds the file; it calls `progress(rows_done[, total])` as it goes."""
+_file_kinds: set[str] = set()  # the kinds whose jobs end in a file (the "Unduhan" page lists them)
+
+
+def register(kind: str, handler: Handler, makes_file: bool = True) -> None:
+    """`handler(job, progress)` builds the file; it calls `progress(rows_done[, total])` as it goes.
+    `makes_file=False`: work that only writes to the database (an import): never listed among the
+    user's downloads."""
     _handlers[kind] = handler
+    if makes_file:
+        _file_kinds.add(kind)
+    else:
+        _file_kinds.discard(kind)
 
 
 def submit(user: User, kind: str, params: dict, total: int | None = None) -> ExportJob:
@@ -95,7 +104,7 @@ def recent_jobs(user: User, limit: int = 20) -> list[ExportJob]:
     return list(
         db.session.scalars(
             select(ExportJob)
-            .where(ExportJob.user_id == user.id)
+            .where(ExportJob.user_id == user.id, ExportJob.kind.in_(sorted(_file_kinds)))
             .order_by(ExportJob.created_at.desc(), ExportJob.id.desc())
             .limit(limit)
         )
@@ -104,7 +113,11 @@ def recent_jobs(user: User, limit: int = 20) -> list[ExportJob]:
 
 def job_for(user: User, job_id: int) -> ExportJob | None:
     """The job if this user asked for it: a job and its file are the requester's only."""
-    return db.session.scalar(select(ExportJob).where(ExportJob.id == job_id, ExportJob.user_id == user.id))
+    return db.session.scalar(
+        select(ExportJob).where(
+            ExportJob.id == job_id, ExportJob.user_id == user.id, ExportJob.kind.in_(sorted(_file_kinds))
+        )
+    )
 
 
 @huey.task()

@@ -969,8 +969,8 @@ def _insert_returning(model, values: list[dict]) -> list[int]:
     return list(db.session.scalars(stmt, values))
 
 
-jobs.register(CHECK_KIND, run_check)
-jobs.register(IMPORT_KIND, run_import)
+jobs.register(CHECK_KIND, run_check, makes_file=False)
+jobs.register(IMPORT_KIND, run_import, makes_file=False)
 
 
 # ---------------------------------------------------------------- undo

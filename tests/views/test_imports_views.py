@@ -77,6 +77,8 @@ def test_supervisor_uploads_maps_checks_confirms(client, login_as, people, units
     numbers = db.session.scalars(select(Case.number).order_by(Case.id)).all()
     assert len(numbers) == 3 and all(n in page for n in numbers)
     assert "Batalkan impor" not in page  # only an admin undoes
+    downloads = client.get("/reports/jobs").get_data(as_text=True)
+    assert "imports." not in downloads and "Tidak ada." in downloads  # the import's jobs are no downloads
     assert client.post(f"/imports/{batch.id}/undo").status_code == 403
 
 
