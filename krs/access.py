@@ -35,6 +35,7 @@ from krs.models import (
     CaseTransfer,
     Event,
     EventKind,
+    ImportBatch,
     OutreachSession,
     Placement,
     PriceList,
@@ -229,6 +230,13 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "rab.new_version": roles(*DESK_ROLES),
     "rab.print_rab": roles(*DESK_ROLES),
     "rab.export_xlsx": roles(*DESK_ROLES),
+    # ---- issue 16 (h16i): importing an office's backlog from Excel ----
+    "imports.index": roles(ADMIN, SUPERVISOR),
+    "imports.upload": roles(ADMIN, SUPERVISOR),
+    "imports.detail": roles(ADMIN, SUPERVISOR),
+    "imports.mapping": roles(ADMIN, SUPERVISOR),
+    "imports.confirm": roles(ADMIN, SUPERVISOR),
+    "imports.undo": roles(ADMIN),
 }
 
 
@@ -1067,6 +1075,29 @@ def price_list_units_for(user: User) -> list[Unit]:
     """Offices a user may keep price lists for."""
     if user.role == ADMIN:
         return units_visible_to(user)
+# ================================================================ backlog imports (issue 16)
+# A supervisor imports their own office's backlog; an admin any office's (choosing it) and is the
+# only one who may undo an import. Staff, interns and viewers never see the imports.
+
+
+def imports_visible_to(user: User) -> Select:
+    stmt = select(ImportBatch)
+    if user.role == ADMIN:
+        return stmt
+    if user.role == SUPERVISOR:
+        return stmt.where(ImportBatch.unit_id == user.unit_id)
+    return stmt.where(false())
+
+
+def units_for_import(user: User) -> list[Unit]:
+    """The offices whose backlog the user may import: an admin chooses any active office with a
+    desk, a supervisor has their own."""
+    if user.role == ADMIN:
+        return list(
+            db.session.scalars(
+                select(Unit).where(Unit.active.is_(True), Unit.kind != "direktorat").order_by(Unit.name)
+            )
+        )
     if user.role == SUPERVISOR:
         return [user.unit]
     return []
@@ -1112,3 +1143,24 @@ def get_rab_or_404(user: User, rab_id: int, action: str = "view") -> Rab:
 def price_lists_for_case(user: User, case: Case) -> Select:
     """The price lists a RAB of the case may use: those of the case's office."""
     return select(PriceList).where(PriceList.unit_id == case.unit_id)
+def can_import_backlog(user: User, unit_id: int | None) -> bool:
+    if user.role == ADMIN:
+        return unit_id is not None
+    return user.role == SUPERVISOR and unit_id == user.unit_id
+
+
+def can_undo_import(user: User, batch: ImportBatch) -> bool:
+    return user.role == ADMIN
+
+
+IMPORT_CHECKS = {
+    "view": lambda user, batch: True,
+    "write": lambda user, batch: can_import_backlog(user, batch.unit_id),
+    "undo": can_undo_import,
+}
+
+
+def get_import_or_404(user: User, batch_id: int, action: str = "view") -> ImportBatch:
+    return _load_or_404(
+        imports_visible_to(user).where(ImportBatch.id == batch_id), IMPORT_CHECKS[action], user
+    )

@@ -44,6 +44,8 @@ from krs.models import (
     Event,
     EventKind,
     GroupMember,
+    ImportBatch,
+    ImportStatus,
     OutreachSession,
     OutreachSessionCase,
     Placement,
@@ -672,6 +674,43 @@ EXTRA_ARGUMENTS |= {
     ("referrals.edit_agency", "agency_id"): lambda case: _agency_for_walk().id,
     ("public.status", "token"): _status_token_of,
     ("admin.unit_logo", "unit_id"): _unit_with_logo,
+}
+
+
+# issue 16 (h16i): an import of the case's unit, its dry run done (no file kept: nothing to redo)
+
+
+def _import_of(case) -> int:
+    found = db.session.scalars(select(ImportBatch).where(ImportBatch.unit_id == case.unit_id)).first()
+    if found is None:
+        found = ImportBatch(
+            unit_id=case.unit_id,
+            created_by_id=case.created_by_id,
+            file_name="arsip-walk.xlsx",
+            status=ImportStatus.CHECKED,
+            headers=["Tanggal", "Nama", "NIK"],
+            mapping={"date": 0, "name": 1, "nik": 2},
+            total_rows=1,
+            ok_rows=0,
+            problem_rows=1,
+            report=[
+                {
+                    "row": 2,
+                    "name": "Walk",
+                    "nik": "3273••••••••••01",
+                    "problems": [{"code": "date", "message": "Tanggal kosong."}],
+                }
+            ],
+        )
+        db.session.add(found)
+        db.session.commit()
+    return found.id
+
+
+SCOPED_ARGUMENTS |= {"batch_id"}
+EXTRA_ARGUMENTS |= {
+    (endpoint, "batch_id"): _import_of
+    for endpoint in ("imports.detail", "imports.mapping", "imports.confirm", "imports.undo")
 }
 
 

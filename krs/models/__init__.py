@@ -27,6 +27,7 @@ from krs.models.cases import (
 )
 from krs.models.designs import Design, DesignHandout, Structure
 from krs.models.drafts import FormDraft
+from krs.models.imports import ImportBatch, ImportedCase, ImportStatus
 from krs.models.jobs import ExportJob, JobStatus
 from krs.models.notifications import DigestSent, Notification, NotificationKind
 from krs.models.outreach import (
@@ -68,6 +69,9 @@ from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry
 
 __all__ = [
     "AidCeiling",
+    "ImportBatch",
+    "ImportedCase",
+    "ImportStatus",
     "DesignHandout",
     "PriceItem",
     "PriceList",

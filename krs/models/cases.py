@@ -141,6 +141,7 @@ class EventKind(LabelledEnum):
     APPLICANT_EDITED = "applicant_edited"
     APPLICANT_MERGED = "applicant_merged"
     APPLICANT_UNMERGED = "applicant_unmerged"
+    IMPORTED = "imported"  # a past case brought in from an office's Excel backlog (issue 16)
 
     @classmethod
     def _labels(cls):
@@ -165,6 +166,7 @@ class EventKind(LabelledEnum):
             "applicant_edited": _l("Data pemohon diubah"),
             "applicant_merged": _l("Data pemohon digabung"),
             "applicant_unmerged": _l("Penggabungan pemohon dibatalkan"),
+            "imported": _l("Diimpor dari Excel"),
         }
 
     @classmethod

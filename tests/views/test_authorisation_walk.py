@@ -139,6 +139,13 @@ EXPECTED: dict[str, object] = {
     # issue 16 (h16v): field visits — photo thumbnails (the photo's own checks), the visit report
     "cases.attachment_thumbnail": (ALL, {"admin", "viewer"}),
     "cases.visit_report": (DESK, {"admin"}),
+    # issue 16 (h16i): the backlog import from Excel: supervisors their office's, admins any (and undo)
+    "imports.index": ({"admin", "supervisor"}, None),
+    "imports.upload": ({"admin", "supervisor"}, None),
+    "imports.detail": ({"admin", "supervisor"}, {"admin"}),
+    "imports.mapping": ({"admin", "supervisor"}, {"admin"}),
+    "imports.confirm": ({"admin", "supervisor"}, {"admin"}),
+    "imports.undo": ({"admin"}, {"admin"}),
     # issue 14: corrections (interns: the house data of their assigned case) and merges
     "cases.edit_case": (DESK, {"admin"}),
     "applicants.edit": ({"admin", "supervisor", "staff"}, None),

@@ -820,8 +820,79 @@ _correction_builders = {
     ],
 }
 
+# ---------------------------------------------------------------- issue 16 (h16i): backlog imports
+
+
+_BACKLOG_ROWS = iter(range(1000, 100_000, 10))  # each file's NIKs new: never duplicates of the last
+
+
+def _backlog_file():
+    import io
+
+    from tests.import_files import backlog_xlsx, good_row
+
+    first = next(_BACKLOG_ROWS)
+    return (io.BytesIO(backlog_xlsx([good_row(n) for n in range(first, first + 3)])), "arsip.xlsx")
+
+
+def _import_batch(env, step: str):
+    from werkzeug.datastructures import FileStorage
+
+    from krs.imports import service as import_service
+    from krs.models import ImportBatch
+
+    spv, unit = env["users"]["supervisor"], env["units"]["jawa2"]
+    data, name = _backlog_file()
+    batch = import_service.upload(spv, unit, FileStorage(data, filename=name))
+    if step in ("checked", "imported"):
+        import_service.start_check(spv, batch, import_service.guess_mapping(batch.headers), False)
+    if step == "imported":
+        import_service.start_import(spv, db.session.get(ImportBatch, batch.id))
+    return db.session.get(ImportBatch, batch.id)
+
+
+def _mapping_form(batch):
+    mapping = {f"col_{k}": "" if v is None else str(v) for k, v in batch.mapping.items()}
+    return mapping | {"on_problem": "skip"}
+
+
+_import_builders = {
+    "imports.upload": [
+        lambda env: (
+            "supervisor",
+            "/imports/upload",
+            {"unit_id": str(env["units"]["jawa2"].id), "file": _backlog_file()},
+            "import.upload",
+        )
+    ],
+    "imports.mapping": [
+        lambda env: (
+            (b := _import_batch(env, "uploaded")) and "supervisor",
+            f"/imports/{b.id}/mapping",
+            _mapping_form(b),
+            "import.check",
+        )
+    ],
+    "imports.confirm": [
+        lambda env: (
+            (b := _import_batch(env, "checked")) and "supervisor",
+            f"/imports/{b.id}/confirm",
+            {},
+            "import.confirm",
+        )
+    ],
+    "imports.undo": [
+        lambda env: (
+            (b := _import_batch(env, "imported")) and "admin",
+            f"/imports/{b.id}/undo",
+            {},
+            "import.undo",
+        )
+    ],
+}
+
 BUILDERS |= _admin_builders | _desk_builders | _outreach_builders | _reports_builders | _survey_builders
-BUILDERS |= _worklog_builders | _referral_builders | _correction_builders
+BUILDERS |= _worklog_builders | _referral_builders | _correction_builders | _import_builders
 
 
 # ---------------------------------------------------------------- issue 18 (h18b): prices, work items, RAB
