@@ -64,6 +64,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     from krs.applicants.routes import bp as applicants_bp
     from krs.auth.routes import bp as auth_bp
     from krs.cases.routes import bp as cases_bp
+    from krs.designs.routes import bp as designs_bp
     from krs.main.routes import bp as main_bp
     from krs.notifications.routes import bp as notifications_bp
     from krs.outreach.routes import bp as outreach_bp
@@ -86,6 +87,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(public_bp)  # issue 16: /status/<token>
     app.register_blueprint(referrals_bp)  # issue 16: /referrals
+    app.register_blueprint(designs_bp)  # issue 18: /designs
 
     from krs import cli, form_messages, jobs, perf, templating
 

@@ -33,6 +33,7 @@ from krs.models import (
     AttachmentKind,
     Case,
     CaseTransfer,
+    Design,
     OutreachSession,
     Placement,
     Referral,
@@ -200,6 +201,19 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "referrals.tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
     "referrals.agencies": roles(ADMIN),
     "referrals.edit_agency": roles(ADMIN),
+    # ---- issue 18 (h18a): the design library; hand-outs from the case page ----
+    "designs.index": SIGNED_IN,
+    "designs.detail": SIGNED_IN,
+    "designs.file": SIGNED_IN,
+    "designs.new_design": roles(ADMIN, SUPERVISOR),
+    "designs.edit_design": roles(ADMIN, SUPERVISOR),
+    "designs.add_line": roles(ADMIN, SUPERVISOR),
+    "designs.remove_line": roles(ADMIN, SUPERVISOR),
+    "designs.add_file": roles(ADMIN, SUPERVISOR),
+    "designs.remove_file": roles(ADMIN, SUPERVISOR),
+    "designs.case_panel": SIGNED_IN,  # the case page's panel: the case's scope
+    "designs.hand_out": roles(*DESK_ROLES),
+    "reports.designs_tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
 }
 
 
@@ -978,3 +992,66 @@ def referral_signers(case: Case) -> list[User]:
 def can_print_receipt(user: User, case: Case) -> bool:
     """The intake receipt and its status link (print, revoke): the desk that follows the case up."""
     return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+# ================================================================ designs (issue 18)
+# A design with no unit is national: every office sees it, only the Direktorat's admins keep it.
+# An office design is seen by its office (and the Direktorat), kept by that office's supervisor
+# (or an admin). Handing a design to a case is a follow-up: whoever may follow the case up may hand
+# out a national design or one of the case's office, while the case is open.
+
+
+def designs_visible_to(user: User) -> Select:
+    stmt = select(Design)
+    if is_national(user):
+        return stmt
+    return stmt.where(or_(Design.unit_id.is_(None), Design.unit_id == user.unit_id))
+
+
+def can_create_design(user: User, unit_id: int | None) -> bool:
+    """A new design: national (unit None) by an admin; an office's by its supervisor or an admin."""
+    if user.role == ADMIN:
+        return True
+    return user.role == SUPERVISOR and unit_id is not None and unit_id == user.unit_id
+
+
+def can_edit_design(user: User, design: Design) -> bool:
+    return can_create_design(user, design.unit_id)
+
+
+def design_units_for(user: User) -> list[Unit]:
+    """The offices a user may create designs for (an admin: any office, or national)."""
+    if user.role == ADMIN:
+        return list(
+            db.session.scalars(
+                select(Unit).where(Unit.active.is_(True), Unit.kind != "direktorat").order_by(Unit.name)
+            )
+        )
+    if user.role == SUPERVISOR:
+        return [user.unit]
+    return []
+
+
+def can_hand_out_design(user: User, case: Case) -> bool:
+    return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+def can_use_design_on_case(design: Design, case: Case) -> bool:
+    """Which designs a case may receive: active, national or of the case's own office."""
+    return bool(design.active) and (design.unit_id is None or design.unit_id == case.unit_id)
+
+
+def designs_for_case(case: Case) -> Select:
+    return select(Design).where(
+        Design.active.is_(True), or_(Design.unit_id.is_(None), Design.unit_id == case.unit_id)
+    )
+
+
+DESIGN_CHECKS = {
+    "view": None,  # loaded through the scope
+    "edit": can_edit_design,
+}
+
+
+def get_design_or_404(user: User, design_id: int, action: str = "view") -> Design:
+    return _load_or_404(designs_visible_to(user).where(Design.id == design_id), DESIGN_CHECKS[action], user)
