@@ -122,7 +122,7 @@ def _design(actor, data: service.DesignData, lines, plan: bytes, plan_name: str)
     design = service.save_design(actor, None, data)
     for code, volume, note in lines:
         service.add_line(actor, design, code, _number(volume), note)
-    service.add_file(actor, design, _store_png(plan_name, plan), "plan", "Denah")
+    service.add_file(actor, design, _store_png(plan_name, plan), "plan", "skala 1:100 (gambar contoh)")
     return design
 
 
