@@ -74,7 +74,10 @@ def test_supervisor_creates_a_design_and_hands_it_out_from_a_phone(
     _shot(page, "design-edit-1366")
     page.goto(f"{live_server}/designs")
     card = page.locator(".design-card", has_text="JAWA2-T36-BATA")
-    assert card.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")  # the thumbnail
+    thumb = card.locator("img")
+    thumb.scroll_into_view_if_needed()  # loading="lazy"
+    thumb.evaluate("img => img.complete ? null : new Promise(ok => img.addEventListener('load', ok))")
+    assert thumb.evaluate("img => img.naturalWidth") > 0  # the thumbnail, served by the checked route
     assert "36,5 m²" in card.inner_text()
     _shot(page, "design-list-1366")
 
@@ -86,6 +89,15 @@ def test_supervisor_creates_a_design_and_hands_it_out_from_a_phone(
     page.goto(f"{live_server}/cases/{case.id}")
     page.wait_for_selector("#handout-form")  # the panel the designs blueprint serves, loaded by htmx
     _no_sideways_scroll(page)
+    # a follow-up first (htmx swaps the case body and bumps the case's version): the panel reloads
+    # itself, so the hand-out that follows carries the fresh version and is no conflict
+    version_before = page.input_value("#handout-form input[name=version]")
+    page.fill("#follow-up textarea[name=body]", "Menjelaskan pilihan desain kepada pemohon.")
+    with page.expect_response(lambda r: f"/designs/cases/{case.id}" in r.url and r.request.method == "GET"):
+        page.click("#follow-up button[type=submit]")
+    page.wait_for_function(
+        "v => document.querySelector('#handout-form input[name=version]').value !== v", arg=version_before
+    )
     page.select_option("#handout-design", label="JAWA2-T36-BATA — Tipe 36 bata kolom praktis")
     page.locator("#handout-form").scroll_into_view_if_needed()
     _shot(page, "case-panel-390")
