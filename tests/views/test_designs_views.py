@@ -213,6 +213,15 @@ def test_drawings_upload_serve_and_refuse_other_offices(client, make_user, lib):
     got = client.get(f"/designs/{lib['jawa2'].id}/files/{up.id}")
     assert got.status_code == 200 and got.mimetype == "image/png"
     assert "sandbox" in got.headers["Content-Security-Policy"]
+    pdf = client.post(
+        url, data={"kind": "section", "upload": (io.BytesIO(b"%PDF-1.4\n%%EOF"), "potongan.pdf")}
+    )
+    assert pdf.status_code == 302
+    page = client.get(f"/designs/{lib['jawa2'].id}").get_data(as_text=True)
+    assert "potongan.pdf" in page and 'class="pdf-link"' in page  # a PDF is a link, not an <img>
+    pdf_row = db.session.scalars(select(DesignFile).where(DesignFile.original_name == "potongan.pdf")).one()
+    served = client.get(f"/designs/{lib['jawa2'].id}/files/{pdf_row.id}")
+    assert served.status_code == 200 and "attachment" in served.headers["Content-Disposition"]
     fake = client.post(url, data={"kind": "plan", "upload": (io.BytesIO(b"<html>"), "x.png")})
     assert fake.status_code == 422
     login(client, lib["spv3"])
