@@ -152,6 +152,7 @@ def _edit_page(design, form=None, line_form=None, file_form=None, status=200):
         file_form=file_form or FileForm(formdata=None),
         delete_form=DeleteForm(formdata=None),
         lines=service.template_lines(design),
+        work_items=service.work_item_choices(),
     ), status
 
 

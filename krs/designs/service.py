@@ -212,6 +212,12 @@ def template_lines(design: Design) -> list[TemplateLineView]:
     return [TemplateLineView(ln, items.get(ln.work_item_code)) for ln in lines]
 
 
+def work_item_choices() -> list[tuple[str, str]]:
+    """The catalogue's active work items (code, name): suggestions for the template line form."""
+    stmt = select(WorkItem.code, WorkItem.name).where(WorkItem.active.is_(True)).order_by(WorkItem.code)
+    return [(code, name) for code, name in db.session.execute(stmt).all()]
+
+
 def _line_snapshot(line: RabTemplateLine) -> dict:
     return {
         "design_id": line.design_id,

@@ -134,8 +134,12 @@ def test_supervisor_edits_own_office_design_but_not_national(client, lib):
     assert client.get(f"/designs/{lib['national'].id}/edit").status_code == 404
     assert "Ubah desain" not in client.get(f"/designs/{lib['national'].id}").get_data(as_text=True)
     assert "Ubah desain" in client.get(f"/designs/{lib['jawa2'].id}").get_data(as_text=True)
+    db.session.add(WorkItem(code="W.01", group="dinding", name="Pasangan dinding bata merah", unit="m2"))
+    db.session.commit()
     resp = client.get(f"/designs/{lib['jawa2'].id}/edit")
-    assert resp.status_code == 200 and "Tambah baris" in resp.get_data(as_text=True)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Tambah baris" in html
+    assert '<option value="W.01">Pasangan dinding bata merah</option>' in html  # code suggestions
 
 
 def test_staff_interns_and_viewers_only_read(client, make_user, lib):
