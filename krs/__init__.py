@@ -64,6 +64,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     from krs.applicants.routes import bp as applicants_bp
     from krs.auth.routes import bp as auth_bp
     from krs.cases.routes import bp as cases_bp
+    from krs.designs.routes import bp as designs_bp
     from krs.imports.routes import bp as imports_bp
     from krs.main.routes import bp as main_bp
     from krs.notifications.routes import bp as notifications_bp
@@ -90,6 +91,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(referrals_bp)  # issue 16: /referrals
     app.register_blueprint(rab_bp)  # issue 18: /prices, /work-items, /rab
     app.register_blueprint(imports_bp)  # issue 16: /imports, the backlog from Excel
+    app.register_blueprint(designs_bp)  # issue 18: /designs
 
     from krs import cli, form_messages, jobs, perf, templating
 

@@ -33,6 +33,7 @@ from krs.models import (
     AttachmentKind,
     Case,
     CaseTransfer,
+    Design,
     Event,
     EventKind,
     ImportBatch,
@@ -237,6 +238,19 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "imports.mapping": roles(ADMIN, SUPERVISOR),
     "imports.confirm": roles(ADMIN, SUPERVISOR),
     "imports.undo": roles(ADMIN),
+    # ---- issue 18 (h18a): the design library; hand-outs from the case page ----
+    "designs.index": SIGNED_IN,
+    "designs.detail": SIGNED_IN,
+    "designs.file": SIGNED_IN,
+    "designs.new_design": roles(ADMIN, SUPERVISOR),
+    "designs.edit_design": roles(ADMIN, SUPERVISOR),
+    "designs.add_line": roles(ADMIN, SUPERVISOR),
+    "designs.remove_line": roles(ADMIN, SUPERVISOR),
+    "designs.add_file": roles(ADMIN, SUPERVISOR),
+    "designs.remove_file": roles(ADMIN, SUPERVISOR),
+    "designs.case_panel": SIGNED_IN,  # the case page's panel: the case's scope
+    "designs.hand_out": roles(*DESK_ROLES),
+    "reports.designs_tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
 }
 
 
@@ -1045,6 +1059,8 @@ def get_field_visit_or_404(user: User, case: Case, event_id: int) -> Event:
         lambda u, _event: can_print_visit_report(u, case),
         user,
     )
+
+
 # ================================================================ price lists, work items, RAB (issue 18)
 # Price lists: the Direktorat all (admin edits any); an office's desk reads its own office's lists,
 # its supervisor edits them. Work items: everyone reads, admins edit. A RAB follows its case: seen
@@ -1075,6 +1091,8 @@ def price_list_units_for(user: User) -> list[Unit]:
     """Offices a user may keep price lists for."""
     if user.role == ADMIN:
         return units_visible_to(user)
+
+
 # ================================================================ backlog imports (issue 16)
 # A supervisor imports their own office's backlog; an admin any office's (choosing it) and is the
 # only one who may undo an import. Staff, interns and viewers never see the imports.
@@ -1092,6 +1110,35 @@ def imports_visible_to(user: User) -> Select:
 def units_for_import(user: User) -> list[Unit]:
     """The offices whose backlog the user may import: an admin chooses any active office with a
     desk, a supervisor has their own."""
+
+
+# ================================================================ designs (issue 18)
+# A design with no unit is national: every office sees it, only the Direktorat's admins keep it.
+# An office design is seen by its office (and the Direktorat), kept by that office's supervisor
+# (or an admin). Handing a design to a case is a follow-up: whoever may follow the case up may hand
+# out a national design or one of the case's office, while the case is open.
+
+
+def designs_visible_to(user: User) -> Select:
+    stmt = select(Design)
+    if is_national(user):
+        return stmt
+    return stmt.where(or_(Design.unit_id.is_(None), Design.unit_id == user.unit_id))
+
+
+def can_create_design(user: User, unit_id: int | None) -> bool:
+    """A new design: national (unit None) by an admin; an office's by its supervisor or an admin."""
+    if user.role == ADMIN:
+        return True
+    return user.role == SUPERVISOR and unit_id is not None and unit_id == user.unit_id
+
+
+def can_edit_design(user: User, design: Design) -> bool:
+    return can_create_design(user, design.unit_id)
+
+
+def design_units_for(user: User) -> list[Unit]:
+    """The offices a user may create designs for (an admin: any office, or national)."""
     if user.role == ADMIN:
         return list(
             db.session.scalars(
@@ -1143,6 +1190,8 @@ def get_rab_or_404(user: User, rab_id: int, action: str = "view") -> Rab:
 def price_lists_for_case(user: User, case: Case) -> Select:
     """The price lists a RAB of the case may use: those of the case's office."""
     return select(PriceList).where(PriceList.unit_id == case.unit_id)
+
+
 def can_import_backlog(user: User, unit_id: int | None) -> bool:
     if user.role == ADMIN:
         return unit_id is not None
@@ -1164,3 +1213,28 @@ def get_import_or_404(user: User, batch_id: int, action: str = "view") -> Import
     return _load_or_404(
         imports_visible_to(user).where(ImportBatch.id == batch_id), IMPORT_CHECKS[action], user
     )
+
+
+def can_hand_out_design(user: User, case: Case) -> bool:
+    return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+def can_use_design_on_case(design: Design, case: Case) -> bool:
+    """Which designs a case may receive: active, national or of the case's own office."""
+    return bool(design.active) and (design.unit_id is None or design.unit_id == case.unit_id)
+
+
+def designs_for_case(case: Case) -> Select:
+    return select(Design).where(
+        Design.active.is_(True), or_(Design.unit_id.is_(None), Design.unit_id == case.unit_id)
+    )
+
+
+DESIGN_CHECKS = {
+    "view": None,  # loaded through the scope
+    "edit": can_edit_design,
+}
+
+
+def get_design_or_404(user: User, design_id: int, action: str = "view") -> Design:
+    return _load_or_404(designs_visible_to(user).where(Design.id == design_id), DESIGN_CHECKS[action], user)

@@ -41,6 +41,8 @@ from krs.models import (
     Case,
     CaseStatus,
     CaseTransfer,
+    Design,
+    DesignFile,
     Event,
     EventKind,
     GroupMember,
@@ -49,6 +51,7 @@ from krs.models import (
     OutreachSession,
     OutreachSessionCase,
     Placement,
+    RabTemplateLine,
     Referral,
     Role,
     Survey,
@@ -724,6 +727,70 @@ def _merge_for_walk(case) -> int:
     other = create_case(case.unit, name="Walk Gabung").applicant
     return applicant_records.merge_applicants(spv, keep, other, {}, "Data ganda.").id
 
+
+# issue 18 (h18a): a design of the case's office, with a drawing and a RAB template line (made again
+# when a walk step removed them)
+
+
+def design_for_walk(case) -> Design:
+    code = f"WALK-{case.unit_id}"
+    design = db.session.scalars(select(Design).where(Design.code == code)).first()
+    if design is None:
+        design = Design(
+            unit_id=case.unit_id, code=code, name="Tipe 36 Walk", house_type="Tipe 36", floor_area_m2=36
+        )
+        db.session.add(design)
+        db.session.commit()
+    return design
+
+
+def design_line_for_walk(case) -> int:
+    design = design_for_walk(case)
+    line = db.session.scalars(select(RabTemplateLine).where(RabTemplateLine.design_id == design.id)).first()
+    if line is None:
+        line = RabTemplateLine(design_id=design.id, position=1, work_item_code="P.01", volume=36)
+        db.session.add(line)
+        db.session.commit()
+    return line.id
+
+
+def design_file_for_walk(case) -> int:
+    design = design_for_walk(case)
+    found = db.session.scalars(select(DesignFile).where(DesignFile.design_id == design.id)).first()
+    if found is None:
+        name = f"walk-design-{design.id}.png"
+        get_storage().save(name, _real_png(), "image/png")
+        found = DesignFile(
+            design_id=design.id,
+            kind="plan",
+            original_name="denah.png",
+            stored_name=name,
+            content_type="image/png",
+            size_bytes=len(_real_png()),
+        )
+        db.session.add(found)
+        db.session.commit()
+    return found.id
+
+
+SCOPED_ARGUMENTS |= {"design_id"}
+EXTRA_ARGUMENTS |= {
+    (endpoint, "design_id"): lambda case: design_for_walk(case).id
+    for endpoint in (
+        "designs.detail",
+        "designs.edit_design",
+        "designs.add_line",
+        "designs.remove_line",
+        "designs.add_file",
+        "designs.file",
+        "designs.remove_file",
+    )
+}
+EXTRA_ARGUMENTS |= {
+    ("designs.remove_line", "line_id"): design_line_for_walk,
+    ("designs.file", "file_id"): design_file_for_walk,
+    ("designs.remove_file", "file_id"): design_file_for_walk,
+}
 
 # ---------------------------------------------------------------- queries, fingerprints, forms
 

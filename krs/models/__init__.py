@@ -25,7 +25,7 @@ from krs.models.cases import (
     SavedFilter,
     ServiceType,
 )
-from krs.models.designs import Design, DesignHandout, Structure
+from krs.models.designs import Design, DesignFile, DesignFileKind, DesignHandout, Structure
 from krs.models.drafts import FormDraft
 from krs.models.imports import ImportBatch, ImportedCase, ImportStatus
 from krs.models.jobs import ExportJob, JobStatus
@@ -83,6 +83,8 @@ __all__ = [
     "WorkItem",
     "WorkItemCoefficient",
     "Design",
+    "DesignFile",
+    "DesignFileKind",
     "Structure",
     "OPEN_ANSWERS",
     "Agency",

@@ -328,3 +328,9 @@ def edit_target(unit_id: int, year: int):
     service.set_target(current_user, unit, year, form.values())
     flash(_("Target %(unit)s tahun %(year)s disimpan.", unit=unit.name, year=year), "success")
     return redirect(url_for("reports.targets", year=year))
+
+
+# issue 18 (h18a): designs handed out, by design and by office (krs/reports/designs.py)
+from krs.reports import designs as _designs  # noqa: E402
+
+bp.add_url_rule("/tiles/designs-handed-out", "designs_tile", _designs.tile)

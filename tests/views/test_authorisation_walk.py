@@ -174,6 +174,19 @@ EXPECTED: dict[str, object] = {
     "rab.new_version": (DESK, {"admin"}),
     "rab.print_rab": (DESK, {"admin"}),
     "rab.export_xlsx": (DESK, {"admin"}),
+    # issue 18 (h18a): the design library (national designs for all, office designs for their office)
+    "designs.index": (ALL, None),
+    "designs.detail": (ALL, NATIONAL),
+    "designs.file": (ALL, NATIONAL),
+    "designs.new_design": ({"admin", "supervisor"}, None),
+    "designs.edit_design": ({"admin", "supervisor"}, {"admin"}),
+    "designs.add_line": ({"admin", "supervisor"}, {"admin"}),
+    "designs.remove_line": ({"admin", "supervisor"}, {"admin"}),
+    "designs.add_file": ({"admin", "supervisor"}, {"admin"}),
+    "designs.remove_file": ({"admin", "supervisor"}, {"admin"}),
+    "designs.case_panel": (ALL, NATIONAL),
+    "designs.hand_out": (DESK, {"admin"}),
+    "reports.designs_tile": ({"admin", "viewer", "supervisor", "staff"}, None),
 }
 
 

@@ -17,6 +17,9 @@ from tests.support import (
     JPEG,
     TEST_PASSWORD,
     db_fingerprint,
+    design_file_for_walk,
+    design_for_walk,
+    design_line_for_walk,
     login,
     make_group,
     make_session,
@@ -891,8 +894,84 @@ _import_builders = {
     ],
 }
 
+
+# ---------------------------------------------------------------- issue 18 (h18a): the design library
+
+
+def _design(env):
+    return design_for_walk(_case(env, CaseStatus.NEW))
+
+
+def _design_form(env, code="JAWA2-T36-WALK"):
+    return {
+        "unit_id": str(env["units"]["jawa2"].id),
+        "code": code,
+        "name": "Tipe 36 bata",
+        "house_type": "Tipe 36",
+        "floor_area_m2": "36,5",
+        "floors": "1",
+        "bedrooms": "2",
+        "structure": "masonry",
+        "active": "y",
+    }
+
+
+_design_builders = {
+    "designs.new_design": [lambda env: ("supervisor", "/designs/new", _design_form(env), "design.create")],
+    "designs.edit_design": [
+        lambda env: (
+            "supervisor",
+            f"/designs/{_design(env).id}/edit",
+            _design_form(env, "JAWA2-T36-EDIT"),
+            "design.edit",
+        )
+    ],
+    "designs.add_line": [
+        lambda env: (
+            "supervisor",
+            f"/designs/{_design(env).id}/lines",
+            {"work_item_code": "S.01", "volume": "0,99"},
+            "design.line_add",
+        )
+    ],
+    "designs.remove_line": [
+        lambda env: (
+            (c := _case(env, CaseStatus.NEW)) and "supervisor",
+            f"/designs/{design_for_walk(c).id}/lines/{design_line_for_walk(c)}/delete",
+            {},
+            "design.line_remove",
+        )
+    ],
+    "designs.add_file": [
+        lambda env: (
+            "supervisor",
+            f"/designs/{_design(env).id}/files",
+            {"kind": "plan", "upload": _photo()},
+            "design.file_add",
+        )
+    ],
+    "designs.remove_file": [
+        lambda env: (
+            (c := _case(env, CaseStatus.NEW)) and "supervisor",
+            f"/designs/{design_for_walk(c).id}/files/{design_file_for_walk(c)}/delete",
+            {},
+            "design.file_remove",
+        )
+    ],
+    "designs.hand_out": [
+        lambda env: (
+            (c := _case(env, CaseStatus.IN_PROGRESS)) and "staff",
+            f"/designs/cases/{c.id}/handout",
+            {"design_id": str(design_for_walk(c).id), "version": str(c.version)},
+            "case.design_handout",
+        )
+    ],
+}
+
 BUILDERS |= _admin_builders | _desk_builders | _outreach_builders | _reports_builders | _survey_builders
-BUILDERS |= _worklog_builders | _referral_builders | _correction_builders | _import_builders
+BUILDERS |= (
+    _worklog_builders | _referral_builders | _correction_builders | _import_builders | _design_builders
+)
 
 
 # ---------------------------------------------------------------- issue 18 (h18b): prices, work items, RAB
