@@ -1091,60 +1091,6 @@ def price_list_units_for(user: User) -> list[Unit]:
     """Offices a user may keep price lists for."""
     if user.role == ADMIN:
         return units_visible_to(user)
-
-
-# ================================================================ backlog imports (issue 16)
-# A supervisor imports their own office's backlog; an admin any office's (choosing it) and is the
-# only one who may undo an import. Staff, interns and viewers never see the imports.
-
-
-def imports_visible_to(user: User) -> Select:
-    stmt = select(ImportBatch)
-    if user.role == ADMIN:
-        return stmt
-    if user.role == SUPERVISOR:
-        return stmt.where(ImportBatch.unit_id == user.unit_id)
-    return stmt.where(false())
-
-
-def units_for_import(user: User) -> list[Unit]:
-    """The offices whose backlog the user may import: an admin chooses any active office with a
-    desk, a supervisor has their own."""
-
-
-# ================================================================ designs (issue 18)
-# A design with no unit is national: every office sees it, only the Direktorat's admins keep it.
-# An office design is seen by its office (and the Direktorat), kept by that office's supervisor
-# (or an admin). Handing a design to a case is a follow-up: whoever may follow the case up may hand
-# out a national design or one of the case's office, while the case is open.
-
-
-def designs_visible_to(user: User) -> Select:
-    stmt = select(Design)
-    if is_national(user):
-        return stmt
-    return stmt.where(or_(Design.unit_id.is_(None), Design.unit_id == user.unit_id))
-
-
-def can_create_design(user: User, unit_id: int | None) -> bool:
-    """A new design: national (unit None) by an admin; an office's by its supervisor or an admin."""
-    if user.role == ADMIN:
-        return True
-    return user.role == SUPERVISOR and unit_id is not None and unit_id == user.unit_id
-
-
-def can_edit_design(user: User, design: Design) -> bool:
-    return can_create_design(user, design.unit_id)
-
-
-def design_units_for(user: User) -> list[Unit]:
-    """The offices a user may create designs for (an admin: any office, or national)."""
-    if user.role == ADMIN:
-        return list(
-            db.session.scalars(
-                select(Unit).where(Unit.active.is_(True), Unit.kind != "direktorat").order_by(Unit.name)
-            )
-        )
     if user.role == SUPERVISOR:
         return [user.unit]
     return []
@@ -1192,6 +1138,34 @@ def price_lists_for_case(user: User, case: Case) -> Select:
     return select(PriceList).where(PriceList.unit_id == case.unit_id)
 
 
+# ================================================================ backlog imports (issue 16)
+# A supervisor imports their own office's backlog; an admin any office's (choosing it) and is the
+# only one who may undo an import. Staff, interns and viewers never see the imports.
+
+
+def imports_visible_to(user: User) -> Select:
+    stmt = select(ImportBatch)
+    if user.role == ADMIN:
+        return stmt
+    if user.role == SUPERVISOR:
+        return stmt.where(ImportBatch.unit_id == user.unit_id)
+    return stmt.where(false())
+
+
+def units_for_import(user: User) -> list[Unit]:
+    """The offices whose backlog the user may import: an admin chooses any active office with a
+    desk, a supervisor has their own."""
+    if user.role == ADMIN:
+        return list(
+            db.session.scalars(
+                select(Unit).where(Unit.active.is_(True), Unit.kind != "direktorat").order_by(Unit.name)
+            )
+        )
+    if user.role == SUPERVISOR:
+        return [user.unit]
+    return []
+
+
 def can_import_backlog(user: User, unit_id: int | None) -> bool:
     if user.role == ADMIN:
         return unit_id is not None
@@ -1213,6 +1187,44 @@ def get_import_or_404(user: User, batch_id: int, action: str = "view") -> Import
     return _load_or_404(
         imports_visible_to(user).where(ImportBatch.id == batch_id), IMPORT_CHECKS[action], user
     )
+
+
+# ================================================================ designs (issue 18)
+# A design with no unit is national: every office sees it, only the Direktorat's admins keep it.
+# An office design is seen by its office (and the Direktorat), kept by that office's supervisor
+# (or an admin). Handing a design to a case is a follow-up: whoever may follow the case up may hand
+# out a national design or one of the case's office, while the case is open.
+
+
+def designs_visible_to(user: User) -> Select:
+    stmt = select(Design)
+    if is_national(user):
+        return stmt
+    return stmt.where(or_(Design.unit_id.is_(None), Design.unit_id == user.unit_id))
+
+
+def can_create_design(user: User, unit_id: int | None) -> bool:
+    """A new design: national (unit None) by an admin; an office's by its supervisor or an admin."""
+    if user.role == ADMIN:
+        return True
+    return user.role == SUPERVISOR and unit_id is not None and unit_id == user.unit_id
+
+
+def can_edit_design(user: User, design: Design) -> bool:
+    return can_create_design(user, design.unit_id)
+
+
+def design_units_for(user: User) -> list[Unit]:
+    """The offices a user may create designs for (an admin: any office, or national)."""
+    if user.role == ADMIN:
+        return list(
+            db.session.scalars(
+                select(Unit).where(Unit.active.is_(True), Unit.kind != "direktorat").order_by(Unit.name)
+            )
+        )
+    if user.role == SUPERVISOR:
+        return [user.unit]
+    return []
 
 
 def can_hand_out_design(user: User, case: Case) -> bool:
