@@ -60,6 +60,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
+    from krs.accompaniment.routes import bp as accompaniment_bp
     from krs.admin.routes import bp as admin_bp
     from krs.applicants.routes import bp as applicants_bp
     from krs.auth.routes import bp as auth_bp
@@ -86,6 +87,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(public_bp)  # issue 16: /status/<token>
     app.register_blueprint(referrals_bp)  # issue 16: /referrals
+    app.register_blueprint(accompaniment_bp)  # issue 19: /accompaniment
 
     from krs import cli, form_messages, jobs, perf, templating
 

@@ -3,6 +3,15 @@
 Feature packages keep no models; they import from here. Timestamps are stored in UTC.
 """
 
+from krs.models.accompaniment import (
+    Accompaniment,
+    AccompanimentCheck,
+    AccompanimentCheckItem,
+    AccompanimentPhoto,
+    AccompanimentStage,
+    AccompanimentVisit,
+    CheckMark,
+)
 from krs.models.audit import AuditLog
 from krs.models.auth import LoginThrottle, UserSession, end_sessions_of
 from krs.models.base import LabelledEnum, utcnow
@@ -66,6 +75,13 @@ from krs.models.transfers import CaseTransfer, TransferStatus
 from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
 
 __all__ = [
+    "Accompaniment",
+    "AccompanimentCheck",
+    "AccompanimentCheckItem",
+    "AccompanimentPhoto",
+    "AccompanimentStage",
+    "AccompanimentVisit",
+    "CheckMark",
     "DesignHandout",
     "PriceItem",
     "PriceList",

@@ -32,6 +32,7 @@ from krs.models import (
     User,
 )
 from krs.regions import name_of
+from krs.reports import accompaniment
 from krs.reports.service import Report, TargetView, ikm_profile, ranking
 from krs.service_levels import sla_state_of
 from krs.workdays import local_date, today_in
@@ -511,4 +512,5 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 s.entered_within_day_pct,
             ]
         )
+    accompaniment.write_sheet(book, rep.units, rep.period, _table_sheet)  # issue 19
     return book.spooled()

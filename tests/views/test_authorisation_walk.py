@@ -143,6 +143,15 @@ EXPECTED: dict[str, object] = {
     "applicants.duplicates": ({"admin", "supervisor"}, None),
     "applicants.merge": ({"admin", "supervisor"}, None),
     "applicants.unmerge": ({"admin"}, None),
+    # issue 19 (h19b): construction accompaniment, scoped like its case
+    "accompaniment.case_panel": (ALL, NATIONAL),
+    "accompaniment.start": (DESK, {"admin"}),
+    "accompaniment.record_visit": (DESK, {"admin"}),
+    "accompaniment.report": (ALL, NATIONAL),
+    "accompaniment.overdue": (ALL, None),
+    "accompaniment.settings": ({"admin"}, None),
+    "accompaniment.edit_stage": ({"admin"}, None),
+    "accompaniment.edit_item": ({"admin"}, None),
 }
 
 
