@@ -82,7 +82,9 @@ def start(case_id: int):
         abort(404)
     form = _start_form(case)
     if not form.validate_on_submit():
-        return render_template("accompaniment/case.html", **_panel_context(case, form)), 422
+        started = service.accompaniment_of(case) is not None
+        error = _("Pendampingan kasus ini sudah dimulai.") if started else None
+        return render_template("accompaniment/case.html", **_panel_context(case, form, error)), 422
     try:
         service.start_accompaniment(
             current_user,

@@ -57,7 +57,7 @@ def seed_accompaniment_demo(rng: random.Random, units: dict, desk: dict) -> int:
         unit = units[key]
         staff = people["staf"]
         today = today_in(unit.timezone)
-        cases = list(
+        candidates = list(
             db.session.scalars(
                 select(Case)
                 .where(
@@ -65,13 +65,18 @@ def seed_accompaniment_demo(rng: random.Random, units: dict, desk: dict) -> int:
                     Case.status == CaseStatus.IN_PROGRESS,
                     ~Case.id.in_(select(Accompaniment.case_id)),
                 )
-                .order_by(Case.id)
-                .limit(len(PLANS))
+                .order_by(Case.created_at.desc(), Case.id.desc())
             )
         )
-        for case, (start_ago, visit_agos) in zip(cases, PLANS, strict=False):
+        for start_ago, visit_agos in PLANS:
+            # the newest case already open when the accompaniment starts (its badge shows early in the list)
+            started_on = today - timedelta(days=start_ago)
+            case = next((c for c in candidates if c.created_at.date() <= started_on), None)
+            if case is None:
+                continue
+            candidates.remove(case)
             acc = service.start_accompaniment(
-                staff, case, today - timedelta(days=start_ago), rng.choice(["build", "renovate"]), today, None
+                staff, case, started_on, rng.choice(["build", "renovate"]), today, None
             )
             for stage, ago in zip(stages, visit_agos, strict=False):
                 marks = {}
