@@ -227,3 +227,27 @@ def test_photos_are_case_attachments_served_through_the_case(app, case):
     report = client.get(f"/accompaniment/visits/{db.session.scalar(select(AccompanimentVisit.id))}/report")
     assert f"/cases/{case.id}/attachments/{att.id}" in report.get_data(as_text=True)
     assert client.get(f"/cases/{case.id}/attachments/{att.id}").status_code == 200
+
+
+def test_dashboard_tile_and_evaluation_xlsx_carry_the_figures(app, case, make_user):
+    from openpyxl import load_workbook
+
+    acc = accompaniment_for(case, stages_done=4)
+    assert acc.completed_on is not None
+    admin = make_user(Role.ADMIN, username="admin.eval")
+    client = _client(app, admin)
+    today = date.today()
+    args = f"start={(today - timedelta(days=60)).isoformat()}&end={today.isoformat()}"
+    tile = client.get(
+        f"/reports/tiles/accompaniment?{args}",
+        headers={"HX-Request": "true", "HX-Target": "tile-accompaniment"},
+    )
+    body = tile.get_data(as_text=True)
+    assert tile.status_code == 200 and "<html" not in body
+    assert "rumah tangga didampingi" in body and "Begel / sengkang" in body
+    xlsx = client.get(f"/reports/evaluation.xlsx?{args}")
+    book = load_workbook(io.BytesIO(xlsx.data))
+    ws = book["Pendampingan pembangunan"]
+    rows = [tuple(c.value for c in r) for r in ws.iter_rows()]
+    jawa2 = next(r for r in rows if r[0] == case.unit.name)
+    assert jawa2[1:3] == (1, 1)
