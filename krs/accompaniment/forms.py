@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from krs.models import CheckMark
+from krs.models import CheckMark, shown_text
 
 
 class _Versioned(FlaskForm):
@@ -64,11 +64,11 @@ def visit_form_for(items) -> type[VisitForm]:
             Form,
             f"mark_{item.id}",
             RadioField(
-                item.name,
+                shown_text(item.name),
                 choices=CheckMark.choices(),
                 default=CheckMark.NOT_VISIBLE.value,
                 validators=[DataRequired(message=_l("Pilih salah satu."))],
-                description=item.advice,
+                description=shown_text(item.advice),
             ),
         )
     return Form

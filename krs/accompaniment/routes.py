@@ -13,12 +13,18 @@ from krs import access
 from krs.accompaniment import service
 from krs.accompaniment.forms import ItemForm, StageForm, StartForm, visit_form_for
 from krs.extensions import db, htmx
-from krs.models import AccompanimentCheckItem, AccompanimentStage, CheckMark, User
+from krs.models import AccompanimentCheckItem, AccompanimentStage, CheckMark, User, shown_text
 from krs.storage import get_storage
 from krs.uploads import UploadError, discard, store_upload
 from krs.workdays import today_in
 
 bp = Blueprint("accompaniment", __name__, url_prefix="/accompaniment")
+
+
+@bp.app_template_filter("acc_text")
+def acc_text(value):
+    """A stage's or checklist item's stored text in the user's language while still as installed."""
+    return shown_text(value)
 
 
 @bp.app_template_filter("check_mark_label")
@@ -109,7 +115,7 @@ def _visit_form(case, acc, visits):
     items = service.check_items()
     form = visit_form_for(items)()
     open_stages = service.stages_open_to_record([v.stage for v in visits], service.stages())
-    form.stage_id.choices = [(s.id, s.name) for s in open_stages]
+    form.stage_id.choices = [(s.id, shown_text(s.name)) for s in open_stages]
     officers = access.accompaniment_officers(case)
     if not any(u.id == current_user.id for u in officers):
         officers = [current_user, *officers]
@@ -143,8 +149,10 @@ def record_visit(case_id: int):
     if not access.can_record_accompaniment(current_user, case):
         abort(404)
     acc = service.accompaniment_of(case)
-    if acc is None:
-        return redirect(url_for("accompaniment.case_panel", case_id=case.id))
+    if acc is None:  # not started yet: the panel with its start form
+        error = _("Mulai pendampingan dulu, lalu catat kunjungan tahap.")
+        status = 200 if request.method == "GET" else 422
+        return render_template("accompaniment/case.html", **_panel_context(case, None, error)), status
     visits = service.visits_of(acc)
     form, items = _visit_form(case, acc, visits)
     if not form.stage_id.choices:
@@ -195,7 +203,7 @@ def record_visit(case_id: int):
         acc = service.accompaniment_of(case)
         visits = service.visits_of(acc)
         return _visit_page(case, acc, visits, form, items, str(exc), status)
-    flash(_("Kunjungan %(stage)s tercatat.", stage=visit.stage.name), "success")
+    flash(_("Kunjungan %(stage)s tercatat.", stage=shown_text(visit.stage.name)), "success")
     return redirect(url_for("accompaniment.case_panel", case_id=case.id))
 
 

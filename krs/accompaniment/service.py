@@ -29,6 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from krs import access, audit, signals
 from krs.extensions import db
 from krs.models import (
+    BUILT_IN_SOURCE,
     OPEN_STATUSES,
     Accompaniment,
     AccompanimentCheck,
@@ -58,10 +59,7 @@ DEFAULT_STAGES = [
     ("tahap-50", "Tahap 50 % (dinding dan ring balok)", 50, 20),
     ("tahap-100", "Tahap 100 % (atap dan penyelesaian)", 100, 30),
 ]
-_SOURCE = (
-    "Pedoman teknis rumah tahan gempa Kementerian PUPR bersama JICA (ringkasan di REFERENCE.md KRS); "
-    "perlu dicek dengan pedoman terbaru."
-)
+_SOURCE = BUILT_IN_SOURCE
 DEFAULT_ITEMS = [
     ("beton", "Campuran beton", "1 semen : 2 pasir : 3 kerikil, air secukupnya"),
     ("mortar", "Campuran adukan pasangan", "1 semen : 4 pasir"),

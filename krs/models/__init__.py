@@ -4,6 +4,7 @@ Feature packages keep no models; they import from here. Timestamps are stored in
 """
 
 from krs.models.accompaniment import (
+    BUILT_IN_SOURCE,
     Accompaniment,
     AccompanimentCheck,
     AccompanimentCheckItem,
@@ -11,6 +12,7 @@ from krs.models.accompaniment import (
     AccompanimentStage,
     AccompanimentVisit,
     CheckMark,
+    shown_text,
 )
 from krs.models.audit import AuditLog
 from krs.models.auth import LoginThrottle, UserSession, end_sessions_of
@@ -81,7 +83,9 @@ __all__ = [
     "AccompanimentPhoto",
     "AccompanimentStage",
     "AccompanimentVisit",
+    "BUILT_IN_SOURCE",
     "CheckMark",
+    "shown_text",
     "DesignHandout",
     "PriceItem",
     "PriceList",

@@ -38,6 +38,54 @@ class CheckMark(LabelledEnum):
         }
 
 
+def _built_in_texts() -> dict:
+    """The starting reference data's Indonesian texts, each through the catalogue: a stage or item
+    still worded as installed shows in the user's language; one the Direktorat reworded shows as
+    written (as krs/reference_data.py does for the reference lists)."""
+    return {
+        "Tahap 0 % (persiapan, sebelum pondasi)": _l("Tahap 0 % (persiapan, sebelum pondasi)"),
+        "Tahap 30 % (pondasi, sloof dan kolom)": _l("Tahap 30 % (pondasi, sloof dan kolom)"),
+        "Tahap 50 % (dinding dan ring balok)": _l("Tahap 50 % (dinding dan ring balok)"),
+        "Tahap 100 % (atap dan penyelesaian)": _l("Tahap 100 % (atap dan penyelesaian)"),
+        "Campuran beton": _l("Campuran beton"),
+        "1 semen : 2 pasir : 3 kerikil, air secukupnya": _l("1 semen : 2 pasir : 3 kerikil, air secukupnya"),
+        "Campuran adukan pasangan": _l("Campuran adukan pasangan"),
+        "1 semen : 4 pasir": _l("1 semen : 4 pasir"),
+        "Pondasi batu kali": _l("Pondasi batu kali"),
+        "Lebar atas 30 cm, bawah 60 cm, tinggi 60 cm": _l("Lebar atas 30 cm, bawah 60 cm, tinggi 60 cm"),
+        "Ukuran sloof": _l("Ukuran sloof"),
+        "Ukuran kolom": _l("Ukuran kolom"),
+        "Ukuran ring balok": _l("Ukuran ring balok"),
+        "Tulangan utama": _l("Tulangan utama"),
+        "Besi Ø10 mm, selimut beton 15 mm": _l("Besi Ø10 mm, selimut beton 15 mm"),
+        "Begel / sengkang": _l("Begel / sengkang"),
+        "Besi Ø8 mm setiap 15 cm": _l("Besi Ø8 mm setiap 15 cm"),
+        "Angkur dan sambungan": _l("Angkur dan sambungan"),
+        "Kolom terangkur ke sloof dan ring balok; angkur dinding ke kolom": _l(
+            "Kolom terangkur ke sloof dan ring balok; angkur dinding ke kolom"
+        ),
+        "Sambungan kuda-kuda": _l("Sambungan kuda-kuda"),
+        "Sambungan dengan pelat baja, kuda-kuda terikat ke ring balok": _l(
+            "Sambungan dengan pelat baja, kuda-kuda terikat ke ring balok"
+        ),
+        BUILT_IN_SOURCE: _l(
+            "Pedoman teknis rumah tahan gempa Kementerian PUPR bersama JICA (ringkasan di REFERENCE.md KRS); perlu dicek dengan pedoman terbaru."  # noqa: E501
+        ),
+    }
+
+
+BUILT_IN_SOURCE = (
+    "Pedoman teknis rumah tahan gempa Kementerian PUPR bersama JICA (ringkasan di REFERENCE.md KRS); "
+    "perlu dicek dengan pedoman terbaru."
+)
+
+
+def shown_text(value: str | None) -> str:
+    """A stage's or checklist item's stored text as the user reads it (see `_built_in_texts`)."""
+    lazy = _built_in_texts().get(value or "")
+    return str(lazy) if lazy is not None else (value or "")
+
+
 class AccompanimentStage(db.Model):
     """A stage of construction accompaniment (admin reference data)."""
 

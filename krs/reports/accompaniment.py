@@ -27,6 +27,7 @@ from krs.models import (
     AccompanimentVisit,
     Case,
     CheckMark,
+    shown_text,
 )
 
 
@@ -110,7 +111,9 @@ def figures(units, period) -> AccompanimentFigures:
         .group_by(AccompanimentCheckItem.id, AccompanimentCheckItem.name)
         .order_by(bad.desc(), AccompanimentCheckItem.name)
     )
-    out.items = [ItemRow(name, int(b or 0), int(s or 0)) for name, b, s in db.session.execute(items)]
+    out.items = [
+        ItemRow(shown_text(name), int(b or 0), int(s or 0)) for name, b, s in db.session.execute(items)
+    ]
     return out
 
 

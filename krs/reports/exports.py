@@ -490,6 +490,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 [unit.name, a.label, a.target, a.actual, a.to_date_pct, a.expected_by_now, a.pro_rated_pct]
             )
 
+    accompaniment.write_sheet(book, rep.units, rep.period, _table_sheet)  # issue 19 (usage stays last)
     ws = _table_sheet(book, _("Penggunaan aplikasi"))
     ws.table_header(
         [
@@ -512,5 +513,4 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 s.entered_within_day_pct,
             ]
         )
-    accompaniment.write_sheet(book, rep.units, rep.period, _table_sheet)  # issue 19
     return book.spooled()
