@@ -258,3 +258,15 @@ def test_evaluation_counts_households_and_items_not_as_advised(ref, case, make_c
     # a period before any visit: nobody, no items
     empty = evaluation.figures([units["jawa2"]], Period(date(2025, 1, 1), date(2025, 12, 31)))
     assert empty.accompanied == 0 and empty.items == []
+
+
+def test_the_demo_accompanies_households_one_finished_one_overdue():
+    from krs.demo import seed_demo
+    from krs.workdays import today_in
+
+    seed_demo(n_cases=40)
+    rows = list(db.session.scalars(select(Accompaniment)))
+    assert len(rows) >= 5
+    assert any(a.completed_on is not None and a.progress_percent == 100 for a in rows)
+    assert any(service.is_overdue(a, today_in(a.unit.timezone)) for a in rows)
+    assert len({a.progress_percent for a in rows}) >= 3  # households at various stages
