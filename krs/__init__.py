@@ -60,6 +60,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
+    from krs.accompaniment.routes import bp as accompaniment_bp
     from krs.admin.routes import bp as admin_bp
     from krs.applicants.routes import bp as applicants_bp
     from krs.auth.routes import bp as auth_bp
@@ -92,6 +93,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(rab_bp)  # issue 18: /prices, /work-items, /rab
     app.register_blueprint(imports_bp)  # issue 16: /imports, the backlog from Excel
     app.register_blueprint(designs_bp)  # issue 18: /designs
+    app.register_blueprint(accompaniment_bp)  # issue 19: /accompaniment
 
     from krs import cli, form_messages, jobs, perf, templating
 

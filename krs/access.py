@@ -28,6 +28,8 @@ from sqlalchemy import Select, exists, false, or_, select
 
 from krs.extensions import db
 from krs.models import (
+    Accompaniment,
+    AccompanimentVisit,
     Applicant,
     Attachment,
     AttachmentKind,
@@ -251,6 +253,15 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "designs.case_panel": SIGNED_IN,  # the case page's panel: the case's scope
     "designs.hand_out": roles(*DESK_ROLES),
     "reports.designs_tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
+    # ---- issue 19 (h19b): construction accompaniment ----
+    "accompaniment.case_panel": SIGNED_IN,  # the case page's panel: the case's scope
+    "accompaniment.start": roles(*DESK_ROLES),
+    "accompaniment.record_visit": roles(*DESK_ROLES),
+    "accompaniment.report": SIGNED_IN,  # the stage report; viewers read it with personal data masked
+    "accompaniment.overdue": SIGNED_IN,  # the home page's worklist piece
+    "accompaniment.settings": roles(ADMIN),
+    "accompaniment.edit_stage": roles(ADMIN),
+    "accompaniment.edit_item": roles(ADMIN),
 }
 
 
@@ -1250,3 +1261,53 @@ DESIGN_CHECKS = {
 
 def get_design_or_404(user: User, design_id: int, action: str = "view") -> Design:
     return _load_or_404(designs_visible_to(user).where(Design.id == design_id), DESIGN_CHECKS[action], user)
+
+
+# ================================================================ construction accompaniment (issue 19)
+# Follows its case: seen by whoever sees the case (viewers without personal data), started and
+# recorded by those who may follow the case up (interns: cases assigned to them). The stages and
+# the checklist are the Direktorat's reference data (admins).
+
+
+def accompaniments_visible_to(user: User) -> Select:
+    stmt = select(Accompaniment).join(Case, Accompaniment.case_id == Case.id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def accompaniment_visits_visible_to(user: User) -> Select:
+    stmt = (
+        select(AccompanimentVisit)
+        .join(Accompaniment, AccompanimentVisit.accompaniment_id == Accompaniment.id)
+        .join(Case, Accompaniment.case_id == Case.id)
+    )
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def can_view_accompaniment(user: User, case: Case) -> bool:
+    return can_view_case(user, case)
+
+
+def can_record_accompaniment(user: User, case: Case) -> bool:
+    """Start the accompaniment of a case, record a stage visit: on a case the user may follow up."""
+    return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+def can_edit_accompaniment_reference(user: User) -> bool:
+    """The stages and the checklist of earthquake-safer details."""
+    return user.role == ADMIN
+
+
+def get_accompaniment_visit_or_404(user: User, visit_id: int) -> AccompanimentVisit:
+    return _load_or_404(accompaniment_visits_visible_to(user).where(AccompanimentVisit.id == visit_id))
+
+
+def accompaniment_officers(case: Case) -> list[User]:
+    """Who may be recorded as the officer of a stage visit: the case's office's active desk people."""
+    stmt = (
+        select(User)
+        .where(User.unit_id == case.unit_id, User.active.is_(True), User.role.in_(UNIT_DESK_ROLES))
+        .order_by(User.full_name)
+    )
+    return list(db.session.scalars(stmt))

@@ -966,3 +966,70 @@ EXTRA_ARGUMENTS |= {
     ("rab.print_rab", "rab_id"): lambda case: rab_for_walk(case).id,
     ("rab.export_xlsx", "rab_id"): lambda case: rab_for_walk(case).id,
 }
+
+
+# ---------------------------------------------------------------- issue 19 (h19b): construction accompaniment
+
+
+def accompaniment_for(case, actor=None, stages_done: int = 1, today=None):
+    """The case's accompaniment (started once, by the case's creator unless `actor`), with visits of
+    its first `stages_done` stages (every checklist item marked *sesuai*)."""
+    from krs.accompaniment import service as acc_service
+    from krs.models import Accompaniment
+
+    acc_service.ensure_defaults()
+    actor = actor or db.session.get(User, case.created_by_id)
+    today = today or date.today()
+    acc = db.session.scalars(select(Accompaniment).where(Accompaniment.case_id == case.id)).first()
+    if acc is None:
+        acc = acc_service.start_accompaniment(
+            actor, case, today - timedelta(days=30), "renovate", today, None
+        )
+    stages = acc_service.stages()
+    items = acc_service.check_items()
+    done = {v.stage_id for v in acc.visits}
+    for i, stage in enumerate(stages[:stages_done]):
+        if stage.id in done:
+            continue
+        acc_service.record_visit(
+            actor,
+            acc,
+            acc_service.VisitData(
+                stage=stage,
+                visit_date=today - timedelta(days=20 - i),
+                officer=actor,
+                progress_percent=stage.percent,
+                advice="Begel kolom dirapatkan.",
+                marks={item.id: "sesuai" for item in items},
+            ),
+            today,
+            None,
+        )
+    return acc
+
+
+def _accompaniment_visit_of(case) -> int:
+    acc = accompaniment_for(case)
+    return acc.visits[0].id
+
+
+def _first_stage_id(case) -> int:
+    from krs.accompaniment import service as acc_service
+
+    acc_service.ensure_defaults()
+    return acc_service.stages(active_only=False)[0].id
+
+
+def _first_item_id(case) -> int:
+    from krs.accompaniment import service as acc_service
+
+    acc_service.ensure_defaults()
+    return acc_service.check_items(active_only=False)[0].id
+
+
+SCOPED_ARGUMENTS |= {"visit_id"}
+EXTRA_ARGUMENTS |= {
+    ("accompaniment.report", "visit_id"): _accompaniment_visit_of,
+    ("accompaniment.edit_stage", "stage_id"): _first_stage_id,
+    ("accompaniment.edit_item", "item_id"): _first_item_id,
+}

@@ -80,6 +80,7 @@ def list_cases():
         "shows_unit_column": access.is_national(current_user),
         "shows_unassigned": access.can_see_unassigned_cases(current_user),
         "may_search_pii": access.can_search_pii(current_user),
+        "stages": case_lists.accompaniment_stages([c.id for c in page.items]),  # issue 19: the badge
     }
     if fragment := fragment_for({"case-rows": "cases/_rows.html"}):  # the filters' live answer
         return render_template(fragment, oob=True, **context)  # and the tabs, which keep q

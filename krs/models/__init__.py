@@ -3,6 +3,17 @@
 Feature packages keep no models; they import from here. Timestamps are stored in UTC.
 """
 
+from krs.models.accompaniment import (
+    BUILT_IN_SOURCE,
+    Accompaniment,
+    AccompanimentCheck,
+    AccompanimentCheckItem,
+    AccompanimentPhoto,
+    AccompanimentStage,
+    AccompanimentVisit,
+    CheckMark,
+    shown_text,
+)
 from krs.models.audit import AuditLog
 from krs.models.auth import LoginThrottle, UserSession, end_sessions_of
 from krs.models.base import LabelledEnum, utcnow
@@ -72,6 +83,15 @@ __all__ = [
     "ImportBatch",
     "ImportedCase",
     "ImportStatus",
+    "Accompaniment",
+    "AccompanimentCheck",
+    "AccompanimentCheckItem",
+    "AccompanimentPhoto",
+    "AccompanimentStage",
+    "AccompanimentVisit",
+    "BUILT_IN_SOURCE",
+    "CheckMark",
+    "shown_text",
     "DesignHandout",
     "PriceItem",
     "PriceList",

@@ -32,6 +32,7 @@ from krs.models import (
     User,
 )
 from krs.regions import name_of
+from krs.reports import accompaniment
 from krs.reports import rab as rab_reports
 from krs.reports.service import Report, TargetView, ikm_profile, ranking
 from krs.service_levels import sla_state_of
@@ -490,6 +491,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 [unit.name, a.label, a.target, a.actual, a.to_date_pct, a.expected_by_now, a.pro_rated_pct]
             )
 
+    accompaniment.write_sheet(book, rep.units, rep.period, _table_sheet)  # issue 19 (usage stays last)
     ws = _table_sheet(book, _("Penggunaan aplikasi"))
     ws.table_header(
         [

@@ -26,7 +26,7 @@ from krs.extensions import htmx
 from krs.htmx_views import fragment_for
 from krs.ikm import ELEMENTS
 from krs.models import CaseStatus, Channel, JobStatus, Outcome, ServiceType
-from krs.reports import exports, service
+from krs.reports import accompaniment, exports, service
 from krs.reports import rab as rab_reports
 from krs.reports.forms import ServiceLevelForm, TargetForm
 from krs.service_levels import level_rows, set_service_level
@@ -35,7 +35,19 @@ from krs.workdays import today_in
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-TILES = ("volume", "people", "backlog", "mix", "timeliness", "outcomes", "ikm", "targets", "usage", "rab")
+TILES = (
+    "volume",
+    "people",
+    "backlog",
+    "mix",
+    "timeliness",
+    "outcomes",
+    "ikm",
+    "targets",
+    "usage",
+    "rab",
+    "accompaniment",
+)
 
 
 def _today() -> date:
@@ -66,6 +78,8 @@ def _tile_context(name: str, units, period, rep=None):
     elif name == "rab":  # issue 18 (h18b)
         context["rab"] = rab_reports.rab_figures(units, period)
         context["unit_names"] = {u.id: u.name for u in units}
+    elif name == "accompaniment":  # issue 19: construction accompaniment (krs/reports/accompaniment.py)
+        context["accompaniment"] = accompaniment.figures(units, period)
     else:
         rep = rep or service.report(current_user, units, period)
         f = rep.total

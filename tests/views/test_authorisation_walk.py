@@ -187,6 +187,15 @@ EXPECTED: dict[str, object] = {
     "designs.case_panel": (ALL, NATIONAL),
     "designs.hand_out": (DESK, {"admin"}),
     "reports.designs_tile": ({"admin", "viewer", "supervisor", "staff"}, None),
+    # issue 19 (h19b): construction accompaniment, scoped like its case
+    "accompaniment.case_panel": (ALL, NATIONAL),
+    "accompaniment.start": (DESK, {"admin"}),
+    "accompaniment.record_visit": (DESK, {"admin"}),
+    "accompaniment.report": (ALL, NATIONAL),
+    "accompaniment.overdue": (ALL, None),
+    "accompaniment.settings": ({"admin"}, None),
+    "accompaniment.edit_stage": ({"admin"}, None),
+    "accompaniment.edit_item": ({"admin"}, None),
 }
 
 

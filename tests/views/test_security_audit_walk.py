@@ -1106,6 +1106,77 @@ _rab_builders = {
 BUILDERS |= _rab_builders
 
 
+# ---------------------------------------------------------------- issue 19 (h19b): construction accompaniment
+
+
+def _acc_case(env, stages_done=None):
+    from tests.support import accompaniment_for
+
+    case = _case(env, CaseStatus.IN_PROGRESS)
+    if stages_done is not None:
+        accompaniment_for(case, stages_done=stages_done)
+        db.session.refresh(case)
+    return case
+
+
+def _acc_visit(env):
+    from krs.accompaniment import service as acc_service
+
+    case = _acc_case(env, stages_done=0)
+    data = {
+        "version": str(case.version),
+        "stage_id": str(acc_service.stages()[0].id),
+        "visit_date": date.today().isoformat(),
+        "officer_id": str(env["users"]["staff"].id),
+        "progress_percent": "0",
+        "advice": "Rapatkan begel.",
+        **{f"mark_{i.id}": "sesuai" for i in acc_service.check_items()},
+    }
+    return "staff", f"/accompaniment/cases/{case.id}/visit", data, "accompaniment.visit"
+
+
+def _acc_first(kind):
+    from krs.accompaniment import service as acc_service
+
+    acc_service.ensure_defaults()
+    return (acc_service.stages() if kind == "stage" else acc_service.check_items())[0]
+
+
+BUILDERS |= {
+    "accompaniment.start": [
+        lambda env: (
+            (c := _acc_case(env)) and "staff",
+            f"/accompaniment/cases/{c.id}/start",
+            {"version": str(c.version), "work_kind": "build", "started_on": date.today().isoformat()},
+            "accompaniment.start",
+        )
+    ],
+    "accompaniment.record_visit": [_acc_visit],
+    "accompaniment.edit_stage": [
+        lambda env: (
+            "admin",
+            f"/accompaniment/settings/stages/{_acc_first('stage').id}",
+            {
+                "code": "tahap-0",
+                "name": "Tahap 0 %",
+                "position": "1",
+                "percent": "0",
+                "due_working_days": "7",
+            },
+            "accompaniment_stage.update",
+        )
+    ],
+    "accompaniment.edit_item": [
+        lambda env: (
+            "admin",
+            "/accompaniment/settings/items/new",
+            {"code": "plester", "name": "Plesteran", "advice": "1 : 4", "source": "Walk", "position": "11"},
+            "accompaniment_item.create",
+        )
+    ],
+}
+
+
 @pytest.fixture
 def env(units, make_user, make_case):
     users = {
