@@ -701,7 +701,7 @@ def _import_of(case) -> int:
                     "row": 2,
                     "name": "Walk",
                     "nik": "3273••••••••••01",
-                    "problems": [{"code": "date", "message": "Tanggal kosong."}],
+                    "problems": [{"code": "date", "message": "Tanggal kosong.", "message_en": "No date."}],
                 }
             ],
         )

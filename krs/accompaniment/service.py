@@ -382,7 +382,7 @@ def visit_problems(
             str(_l("Progres tidak boleh turun dari kunjungan sebelumnya (%(p)s %%).", p=previous))
         )
     if data.stage.percent >= 100 and data.progress_percent < 100:
-        problems.append(str(_l("Tahap 100 % dicatat saat pembangunan selesai (progres 100 %).")))
+        problems.append(str(_l("Tahap akhir (100 %) dicatat saat pembangunan selesai (progres 100 %).")))
     missing = [i.name for i in items if data.marks.get(i.id) not in CheckMark._value2member_map_]
     if missing:
         problems.append(str(_l("Tandai semua butir daftar periksa: %(items)s.", items=", ".join(missing))))

@@ -35,7 +35,7 @@ from sqlalchemy.orm import joinedload
 
 from krs import access, audit, jobs, regions, signals
 from krs.extensions import db
-from krs.fields import nik_problem, normalise_nik, normalise_phone
+from krs.fields import nik_problem_text, normalise_nik, normalise_phone
 from krs.intake import format_case_number, next_case_seq
 from krs.models import (
     Applicant,
@@ -383,7 +383,7 @@ class VillageIndex:
             if code in self.codes:
                 return VillageMatch(code)
             return VillageMatch(
-                None, None, _("Kode desa %(code)s tidak ada di wilayah kantor ini.", code=code)
+                None, None, _l("Kode desa %(code)s tidak ada di wilayah kantor ini.", code=code)
             )
         parts = [p for p in (s.strip() for s in text.split(",")) if p]
         name = _place(parts[0])
@@ -406,7 +406,7 @@ class VillageIndex:
             return VillageMatch(
                 None,
                 self.label(candidates[0]),
-                _(
+                _l(
                     'Nama desa ada di %(n)s kecamatan; tulis "Desa, Kecamatan" atau kodenya: %(list)s',
                     n=len(candidates),
                     list=shown,
@@ -414,7 +414,7 @@ class VillageIndex:
             )
         best = process.extractOne(name, self.names, scorer=fuzz.WRatio, score_cutoff=70) if name else None
         guess = self.label(self.by_name[best[0]][0]) if best else None
-        return VillageMatch(None, guess, _("Desa tidak dikenal di wilayah kantor ini."))
+        return VillageMatch(None, guess, _l("Desa tidak dikenal di wilayah kantor ini."))
 
 
 # ---------------------------------------------------------------- reading and checking rows
@@ -527,14 +527,14 @@ def check_rows(
         problems: list[dict] = []
         name = _cell_text(cell(cells, "name"))
         if not name:
-            problems.append({"code": "name", "message": _("Nama kosong.")})
+            problems.append({"code": "name", "message": _l("Nama kosong.")})
         nik = normalise_nik(_cell_text(cell(cells, "nik")))
-        problem = nik_problem(nik) if nik else _("NIK kosong.")
+        problem = nik_problem_text(nik) if nik else _l("NIK kosong.")
         if problem:
             problems.append({"code": "nik", "message": problem})
         elif nik in first_row_of:
             problems.append(
-                {"code": "duplicate", "message": _("NIK sama dengan baris %(row)s.", row=first_row_of[nik])}
+                {"code": "duplicate", "message": _l("NIK sama dengan baris %(row)s.", row=first_row_of[nik])}
             )
         else:
             first_row_of[nik] = number
@@ -542,9 +542,9 @@ def check_rows(
         day = parse_date(raw_date)
         if day is None:
             message = (
-                _("Tanggal kosong.")
+                _l("Tanggal kosong.")
                 if raw_date in (None, "")
-                else _(
+                else _l(
                     'Tanggal "%(value)s" tidak dikenali (contoh: 27/11/2026).',
                     value=_cell_text(raw_date)[:30],
                 )
@@ -552,7 +552,7 @@ def check_rows(
             problems.append({"code": "date", "message": message})
         elif day > today or day.year < 2000:
             problems.append(
-                {"code": "date", "message": _("Tanggal %(value)s di luar rentang.", value=day.isoformat())}
+                {"code": "date", "message": _l("Tanggal %(value)s di luar rentang.", value=day.isoformat())}
             )
         village_text = _cell_text(cell(cells, "village"))
         match = index.lookup(village_text)
@@ -566,7 +566,7 @@ def check_rows(
             problems.append(
                 {
                     "code": "service",
-                    "message": _("Layanan tidak dikenali: %(words)s.", words=", ".join(unknown)[:80]),
+                    "message": _l("Layanan tidak dikenali: %(words)s.", words=", ".join(unknown)[:80]),
                 }
             )
         status = parse_status(cell(cells, "status"))
@@ -574,7 +574,7 @@ def check_rows(
             problems.append(
                 {
                     "code": "status",
-                    "message": _(
+                    "message": _l(
                         'Status "%(value)s" tidak dikenali.', value=_cell_text(cell(cells, "status"))[:30]
                     ),
                 }
@@ -603,7 +603,7 @@ def check_rows(
     for row in rows:
         if row.nik in known and not any(p["code"] in ("nik", "duplicate") for p in row.problems):
             row.problems.append(
-                {"code": "duplicate", "message": _("NIK sudah terdaftar sebagai pemohon kantor ini.")}
+                {"code": "duplicate", "message": _l("NIK sudah terdaftar sebagai pemohon kantor ini.")}
             )
     counts = Counter(p["code"] for r in rows for p in r.problems)
     return CheckResult(rows, len(rows), counts)
@@ -611,10 +611,25 @@ def check_rows(
 
 def report_of(result: CheckResult) -> list[dict]:
     """The dry run's report as stored: each problem row (masked NIK, never the full one)."""
+    shown = result.problem_rows[:REPORT_LIMIT]
     return [
-        {"row": r.number, "name": r.name, "nik": _masked(r.nik), "problems": r.problems}
-        for r in result.problem_rows[:REPORT_LIMIT]
+        {"row": r.number, "name": r.name, "nik": _masked(r.nik), "problems": _in_both_languages(r.problems)}
+        for r in shown
     ]
+
+
+def _in_both_languages(problems: list[dict]) -> list[dict]:
+    """A problem's message kept in Indonesian and in English: the report is read later by people
+    of either language (the messages are lazy until here)."""
+    stored = []
+    for p in problems:
+        entry = dict(p)
+        with force_locale("id"):
+            entry["message"] = str(p["message"])
+        with force_locale("en"):
+            entry["message_en"] = str(p["message"])
+        stored.append(entry)
+    return stored
 
 
 # ---------------------------------------------------------------- steps the officer takes

@@ -48,7 +48,7 @@ class CopyForm(FlaskForm):
     percent = StringField(
         _l("Penyesuaian harga"),
         validators=[DataRequired(), Length(max=20)],
-        description=_l("Mis. +5,5 % atau -2 %."),
+        description=_l("Dalam persen, mis. +5,5 atau -2."),
     )
     name = StringField(_l("Nama daftar baru"), validators=[DataRequired(), Length(max=200)])
 

@@ -491,6 +491,9 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 [unit.name, a.label, a.target, a.actual, a.to_date_pct, a.expected_by_now, a.pro_rated_pct]
             )
 
+    rab_reports.write_evaluation_sheets(
+        lambda title: _table_sheet(book, title), rep.units, rep.period
+    )  # issue 18 (before usage, which stays last)
     accompaniment.write_sheet(book, rep.units, rep.period, _table_sheet)  # issue 19 (usage stays last)
     ws = _table_sheet(book, _("Penggunaan aplikasi"))
     ws.table_header(
@@ -514,7 +517,4 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 s.entered_within_day_pct,
             ]
         )
-    rab_reports.write_evaluation_sheets(
-        lambda title: _table_sheet(book, title), rep.units, rep.period
-    )  # issue 18
     return book.spooled()

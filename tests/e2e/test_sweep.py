@@ -88,7 +88,7 @@ INTERFACE_TEXT = """() => {
   const own = 'label, th, button, legend, summary, caption, dt, h1, h2, h3, h4, nav a, .badge, ' +
     '.hint, .legend, [role=tab], option, .flash, .menu-toggle, a.button, .pager a';
   const parts = [...document.querySelectorAll(own)]
-    .filter(e => !e.closest('select[name$=_code], textarea, script, style'))
+    .filter(e => !e.closest('select[name$=_code], textarea, script, style, [lang]:not(html)'))
     .map(e => e.innerText || e.textContent);
   const labelled = '[placeholder], [aria-label], [title], [alt], input[type=submit]';
   for (const e of document.querySelectorAll(labelled)) {

@@ -166,9 +166,20 @@ class _Visible(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.page_lang: str | None = None
+        self.other_lang: list[list] = []  # [tag, depth] of elements marked as another language
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
+        lang = values.get("lang")
+        if tag == "html":
+            self.page_lang = lang
+        elif self.other_lang and tag == self.other_lang[-1][0]:
+            self.other_lang[-1][1] += 1
+        elif lang and self.page_lang and lang != self.page_lang:
+            # data in its own language, marked as such (WCAG 3.1.2): the AHSP's item names, say
+            self.other_lang.append([tag, 1])
+            self.skipping += 1
         if tag in self.SKIP or (tag == "select" and (values.get("name") or "").endswith("_code")):
             self.skipping += 1  # the region lists are place names, not the interface
         for name in ATTRIBUTES:
@@ -178,6 +189,12 @@ class _Visible(HTMLParser):
             self.parts.append(values["value"])
 
     def handle_endtag(self, tag):
+        if self.other_lang and tag == self.other_lang[-1][0]:
+            self.other_lang[-1][1] -= 1
+            if not self.other_lang[-1][1]:
+                self.other_lang.pop()
+                self.skipping -= 1
+            return
         if tag in (*self.SKIP, "select") and self.skipping:
             self.skipping -= 1
 
