@@ -62,6 +62,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
 
     from krs.admin.routes import bp as admin_bp
     from krs.applicants.routes import bp as applicants_bp
+    from krs.assessments.routes import bp as assessments_bp
     from krs.auth.routes import bp as auth_bp
     from krs.cases.routes import bp as cases_bp
     from krs.main.routes import bp as main_bp
@@ -86,6 +87,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(public_bp)  # issue 16: /status/<token>
     app.register_blueprint(referrals_bp)  # issue 16: /referrals
+    app.register_blueprint(assessments_bp)  # issue 19: /assessments (RTLH, pre-checks)
 
     from krs import cli, form_messages, jobs, perf, templating
 

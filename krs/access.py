@@ -29,12 +29,14 @@ from sqlalchemy import Select, exists, false, or_, select
 from krs.extensions import db
 from krs.models import (
     Applicant,
+    Assessment,
     Attachment,
     AttachmentKind,
     Case,
     CaseTransfer,
     OutreachSession,
     Placement,
+    PreCheck,
     Referral,
     Role,
     Survey,
@@ -200,6 +202,15 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "referrals.tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
     "referrals.agencies": roles(ADMIN),
     "referrals.edit_agency": roles(ADMIN),
+    # ---- issue 19 (h19a): livability assessments (RTLH) and programme pre-checks ----
+    "assessments.case_panel": SIGNED_IN,
+    "assessments.new_assessment": roles(*DESK_ROLES),
+    "assessments.detail": SIGNED_IN,
+    "assessments.new_precheck": roles(*DESK_ROLES),
+    "assessments.precheck_detail": SIGNED_IN,
+    "assessments.criteria": roles(ADMIN),
+    "assessments.programme_criteria": roles(ADMIN),
+    "assessments.edit_programme_criterion": roles(ADMIN),
 }
 
 
@@ -978,3 +989,45 @@ def referral_signers(case: Case) -> list[User]:
 def can_print_receipt(user: User, case: Case) -> bool:
     """The intake receipt and its status link (print, revoke): the desk that follows the case up."""
     return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+# ================================================================ assessments (issue 19, h19a)
+# Livability assessments (RTLH) and programme pre-checks follow their case: seen by whoever sees
+# the case (viewers too, without personal data: the pages show the case number, never the
+# applicant's contact or NIK), made by those who may follow the case up (an intern: the cases
+# assigned to them). The criteria are the Direktorat's reference data (admins).
+
+
+def assessments_visible_to(user: User) -> Select:
+    stmt = select(Assessment).join(Case, Assessment.case_id == Case.id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def prechecks_visible_to(user: User) -> Select:
+    stmt = select(PreCheck).join(Case, PreCheck.case_id == Case.id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def can_assess_case(user: User, case: Case) -> bool:
+    """A new assessment or pre-check: on a case the user may follow up."""
+    return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+def can_edit_assessment_criteria(user: User) -> bool:
+    return user.role == ADMIN
+
+
+CASE_CHECKS["assess"] = can_assess_case
+
+
+def get_assessment_or_404(user: User, assessment_id: int) -> Assessment:
+    return _load_or_404(assessments_visible_to(user).where(Assessment.id == assessment_id))
+
+
+def get_precheck_or_404(user: User, precheck_id: int, action: str = "view") -> PreCheck:
+    precheck = _load_or_404(prechecks_visible_to(user).where(PreCheck.id == precheck_id))
+    if action == "refer" and not can_write_referral(user, precheck.case):
+        abort(404)
+    return precheck

@@ -3,6 +3,19 @@
 Feature packages keep no models; they import from here. Timestamps are stored in UTC.
 """
 
+from krs.models.assessments import (
+    Assessment,
+    AssessmentPhoto,
+    Component,
+    CriterionRule,
+    HealthItem,
+    PreCheck,
+    PreCheckResult,
+    ProgrammeCriterion,
+    Rating,
+    RtlhCriteria,
+    Verdict,
+)
 from krs.models.audit import AuditLog
 from krs.models.auth import LoginThrottle, UserSession, end_sessions_of
 from krs.models.base import LabelledEnum, utcnow
@@ -66,6 +79,17 @@ from krs.models.transfers import CaseTransfer, TransferStatus
 from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
 
 __all__ = [
+    "Assessment",
+    "AssessmentPhoto",
+    "Component",
+    "CriterionRule",
+    "HealthItem",
+    "PreCheck",
+    "PreCheckResult",
+    "ProgrammeCriterion",
+    "Rating",
+    "RtlhCriteria",
+    "Verdict",
     "DesignHandout",
     "PriceItem",
     "PriceList",
