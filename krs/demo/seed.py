@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from krs import regions, service_levels
 from krs.admin.service import ensure_reference_items
 from krs.cases import saved_filters, service, transfer
+from krs.demo.assessments import seed_assessments_demo
 from krs.extensions import db
 from krs.models import (
     Case,
@@ -275,6 +276,7 @@ def seed_demo(n_cases: int = 300, seed: int = 2026, with_features: bool = True) 
         seed_worklog_demo(rng)
         seed_evaluation_demo(random.Random(seed + 4))
         _seed_programme_tools(units, desk)
+        seed_assessments_demo(random.Random(seed + 19))  # issue 19 (h19a): RTLH and pre-checks
     return {"units": len(units), "cases": n_cases}
 
 

@@ -32,6 +32,7 @@ from krs.models import (
     User,
 )
 from krs.regions import name_of
+from krs.reports import assessments
 from krs.reports.service import Report, TargetView, ikm_profile, ranking
 from krs.service_levels import sla_state_of
 from krs.workdays import local_date, today_in
@@ -511,4 +512,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 s.entered_within_day_pct,
             ]
         )
+    ws = _table_sheet(book, _("RTLH dan pra-periksa"))  # issue 19 (h19a)
+    assessments.write_evaluation_sheet(ws, rep.units, rep.period.start, rep.period.end)
+
     return book.spooled()

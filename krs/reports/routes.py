@@ -26,7 +26,7 @@ from krs.extensions import htmx
 from krs.htmx_views import fragment_for
 from krs.ikm import ELEMENTS
 from krs.models import CaseStatus, Channel, JobStatus, Outcome, ServiceType
-from krs.reports import exports, service
+from krs.reports import assessments, exports, service
 from krs.reports.forms import ServiceLevelForm, TargetForm
 from krs.service_levels import level_rows, set_service_level
 from krs.storage import get_storage
@@ -34,7 +34,18 @@ from krs.workdays import today_in
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-TILES = ("volume", "people", "backlog", "mix", "timeliness", "outcomes", "ikm", "targets", "usage")
+TILES = (
+    "volume",
+    "people",
+    "backlog",
+    "mix",
+    "timeliness",
+    "outcomes",
+    "ikm",
+    "targets",
+    "usage",
+    "assessments",
+)
 
 
 def _today() -> date:
@@ -62,6 +73,9 @@ def _tile_context(name: str, units, period, rep=None):
         context["targets"] = service.target_view(current_user, units, period.end.year, _today())
     elif name == "people":
         context["served"] = service.people_served_by_unit(units, period)
+    elif name == "assessments":  # issue 19 (h19a): RTLH assessments and pre-checks
+        context["assessments"] = assessments.figures(units, period.start, period.end)
+        context["precheck_results"] = assessments.results()
     else:
         rep = rep or service.report(current_user, units, period)
         f = rep.total
