@@ -61,6 +61,20 @@ def precheck_label(code):
     return PreCheckResult(code).label if PreCheckResult.has(code) else (code or "–")
 
 
+@bp.app_template_filter("verdict_class")
+def verdict_class(code):
+    """Badge colours of the app's stylesheet: red for not livable, green for livable."""
+    return "badge-overdue" if code == Verdict.NOT_LIVABLE else "badge-on-time"
+
+
+@bp.app_template_filter("precheck_class")
+def precheck_class(code):
+    return {
+        PreCheckResult.LIKELY: "badge-on-time",
+        PreCheckResult.NOT_MET: "badge-referral-rejected",
+    }.get(code, "badge-referral-pending")
+
+
 @bp.app_template_filter("health_label")
 def health_label(code):
     return HealthItem(code).label if HealthItem.has(code) else (code or "–")
