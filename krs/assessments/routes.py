@@ -37,6 +37,8 @@ from krs.workdays import today_in
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
+DESK_RULES = (CriterionRule.HOUSE_OWNED_LIVED, CriterionRule.NO_EARLIER_AID, CriterionRule.DESK_YES)
+
 
 def _today(unit=None) -> date:
     return today_in((unit or current_user.unit).timezone)
@@ -165,9 +167,7 @@ def new_assessment(case_id: int):
                     return redirect(url_for("assessments.detail", assessment_id=assessment.id))
         else:
             error = _("Periksa kembali isian yang ditandai.")
-    service.ensure_default_criteria()
     criteria = service.criteria_for(form.assessed_on.data or _today(case.unit))
-    db.session.commit()
     return render_template(
         "assessments/new.html",
         form=form,
@@ -201,29 +201,25 @@ def detail(assessment_id: int):
 
 @bp.route("/cases/<int:case_id>/precheck", methods=["GET", "POST"])
 def new_precheck(case_id: int):
+    """GET ?programme= shows that programme's criteria in force today (a small GET form picks it);
+    POST checks and saves."""
     case = access.get_case_or_404(current_user, case_id, action="assess")
     today = _today(case.unit)
-    service.ensure_default_criteria()
-    db.session.commit()
     available = service.programmes_with_criteria(today)
     labels = dict(_programmes())
     form = PreCheckForm()
     form.programme.choices = [(p, labels.get(p, p)) for p in available]
-    programme = request.values.get("programme") or (available[0] if available else "")
+    programme = request.values.get("programme") or ""
     if programme not in available:
         programme = available[0] if available else ""
     criteria = service.criteria_of_programme(programme, today) if programme else []
-    desk = [
-        c
-        for c in criteria
-        if c.rule in (CriterionRule.HOUSE_OWNED_LIVED, CriterionRule.NO_EARLIER_AID, CriterionRule.DESK_YES)
-    ]
+    desk = [c for c in criteria if c.rule in DESK_RULES]
     if request.method == "GET":
         form.version.data = str(case.version)
         form.programme.data = programme
     error = None
     status = 200
-    if request.method == "POST" and request.form.get("action") == "save":
+    if request.method == "POST":
         status = 422
         if form.validate_on_submit():
             answers = {str(c.id): request.form.get(f"q{c.id}", "unknown") for c in desk}
@@ -242,13 +238,12 @@ def new_precheck(case_id: int):
                 return redirect(url_for("assessments.precheck_detail", precheck_id=precheck.id))
         else:
             error = _("Periksa kembali isian yang ditandai.")
-    elif request.method == "POST":
-        status = 200  # "Ganti program": the same form for the other programme, nothing saved
     facts, latest = service.facts_of_case(case)
     return render_template(
         "assessments/precheck_new.html",
         form=form,
         case=case,
+        programme=programme,
         criteria=criteria,
         desk=desk,
         answers={str(c.id): request.form.get(f"q{c.id}", "unknown") for c in desk},
@@ -277,12 +272,11 @@ def precheck_detail(precheck_id: int):
 
 @bp.route("/criteria", methods=["GET", "POST"])
 def criteria():
-    service.ensure_default_criteria()
-    db.session.commit()
     form = CriteriaVersionForm()
     error = None
+    current = service.criteria_for(date.max)
     if request.method == "GET":
-        form.min_area_per_person.data = service.criteria_for(date.max).min_area_per_person
+        form.min_area_per_person.data = current.min_area_per_person if current else None
         form.structural_fail_from.data = service.DEFAULT_RTLH_RULES["structural_fail_from"]
         form.health_required.data = list(service.DEFAULT_RTLH_RULES["health_required"])
     if form.validate_on_submit():
@@ -342,8 +336,6 @@ def _save_criterion(form: ProgrammeCriterionForm, criterion: ProgrammeCriterion 
 
 @bp.route("/programme-criteria", methods=["GET", "POST"])
 def programme_criteria():
-    service.ensure_default_criteria()
-    db.session.commit()
     form = _criterion_form(None)
     if form.validate_on_submit() and _save_criterion(form, None) is not None:
         flash(_("Kriteria program ditambahkan."), "success")

@@ -102,7 +102,7 @@ def test_field_visit_on_a_phone(live_server, page, shot):
         radio.check()
     assert _no_sideways_scroll(page)
     page.screenshot(path=str(SHOTS / "05-precheck-form.png"), full_page=True)
-    page.click("button[name=action][value=save]")
+    page.click("#save-precheck")
     page.wait_for_selector("#precheck-result")
     result = page.inner_text("#precheck-result")
     assert "Kemungkinan memenuhi" in result and "Penilaian RTLH terakhir: tidak layak huni" in result

@@ -237,6 +237,8 @@ def test_precheck_of_another_case_is_not_attached(client, make_user, make_case):
 
 def test_admin_adds_a_criteria_version_and_a_programme_criterion(client, make_user):
     admin = make_user(Role.ADMIN)
+    service.ensure_default_criteria()  # the migration's rows (the test database is emptied per test)
+    db.session.commit()
     login(client, admin)
     assert "KRS-2026.1" in client.get("/assessments/criteria").get_data(as_text=True)
     resp = client.post(
