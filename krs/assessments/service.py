@@ -214,7 +214,9 @@ DEFAULT_PROGRAMME_CRITERIA = [
 
 
 def ensure_default_criteria(valid_from: date | None = None) -> None:
-    """A fresh database gets the shipped RTLH rule and programme criteria (admins change them)."""
+    """The shipped RTLH rule and programme criteria when the tables are empty. Migration
+    0025_assessments inserts the same rows; this puts them back in a database emptied since (the
+    tests) when an assessment or pre-check is recorded, and for the demo seed."""
     start = valid_from or date(2025, 4, 22)
     if db.session.scalar(select(RtlhCriteria.id).limit(1)) is None:
         db.session.add(

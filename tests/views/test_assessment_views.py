@@ -293,3 +293,22 @@ def test_admin_adds_a_criteria_version_and_a_programme_criterion(client, make_us
     staff = make_user(Role.STAFF)
     login(client, staff)
     assert client.get("/assessments/criteria").status_code == 403
+
+
+def test_case_panel_queries_do_not_grow_with_its_rows(client, make_user, make_case, count_queries):
+    staff = make_user(Role.STAFF)
+    case = make_case(status=CaseStatus.IN_PROGRESS)
+    _assess(case, staff)
+    service.record_precheck(staff, case, "bsps", {}, date(2026, 11, 20), None)
+    login(client, staff)
+    headers = {"HX-Request": "true", "HX-Target": "assessment-panel"}
+    client.get(f"/assessments/cases/{case.id}", headers=headers)
+    with count_queries() as few:
+        client.get(f"/assessments/cases/{case.id}", headers=headers)
+    for _ in range(4):
+        _assess(case, staff, walls="rusak_ringan")
+        service.record_precheck(staff, case, "flpp", {}, date(2026, 11, 20), None)
+    with count_queries() as many:
+        html = client.get(f"/assessments/cases/{case.id}", headers=headers).get_data(as_text=True)
+    assert html.count("penilaian ulang") == 4
+    assert many.count == few.count
