@@ -37,6 +37,7 @@ from krs.workdays import today_in
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
+MAX_PHOTOS = 4  # per component and visit
 DESK_RULES = (CriterionRule.HOUSE_OWNED_LIVED, CriterionRule.NO_EARLIER_AID, CriterionRule.DESK_YES)
 
 
@@ -118,6 +119,17 @@ def _assessment_form(case) -> AssessmentForm:
     return form
 
 
+def _store_photos(form: AssessmentForm, photos: dict, stored_all: list) -> None:
+    """One or more photos per component (krs/uploads.py: sniffed, EXIF stripped, stored)."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    for c in Component:
+        for upload in request.files.getlist(form.photo_name(c.value))[:MAX_PHOTOS]:
+            if upload.filename:
+                one = store_upload(upload, get_storage(), limit)
+                stored_all.append(one)
+                photos.setdefault(c.value, []).append(one)
+
+
 @bp.route("/cases/<int:case_id>/new", methods=["GET", "POST"])
 def new_assessment(case_id: int):
     case = access.get_case_or_404(current_user, case_id, action="assess")
@@ -133,12 +145,7 @@ def new_assessment(case_id: int):
                 stored_all = []
                 photos = {}
                 try:
-                    for c in Component:
-                        upload = request.files.get(form.photo_name(c.value))
-                        if upload is not None and upload.filename:
-                            one = store_upload(upload, get_storage(), current_app.config["MAX_UPLOAD_BYTES"])
-                            stored_all.append(one)
-                            photos[c.value] = [one]
+                    _store_photos(form, photos, stored_all)
                     assessment = service.record_assessment(
                         current_user,
                         case,

@@ -103,13 +103,14 @@ def test_assessment_posted_without_javascript_with_a_photo(client, make_user, ma
     assert 'value="30"' in form and 'value="5"' in form  # the case's house data as defaults
     assert 'capture="environment"' in form and "Rusak sedang" in form
     data = _form(case, rating_columns="rusak_berat", floor_area_m2="30", occupants="5")
-    data["photo_columns"] = (io.BytesIO(_jpeg()), "kolom.jpg")
+    data["photo_columns"] = [(io.BytesIO(_jpeg()), "kolom.jpg"), (io.BytesIO(_jpeg()), "kolom-2.jpg")]
     resp = client.post(f"/assessments/cases/{case.id}/new", data=data, content_type="multipart/form-data")
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     a = db.session.scalars(select(Assessment)).one()
     assert a.verdict == "tidak_layak_huni"
-    photo = db.session.scalars(select(AssessmentPhoto)).one()
-    assert photo.component == "columns"
+    photos = db.session.scalars(select(AssessmentPhoto).order_by(AssessmentPhoto.id)).all()
+    assert [p.component for p in photos] == ["columns", "columns"]  # two photos of one component
+    photo = photos[0]
     att = db.session.get(Attachment, photo.attachment_id)
     assert att.case_id == case.id and att.kind == "rumah"
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
