@@ -63,6 +63,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     from krs.accompaniment.routes import bp as accompaniment_bp
     from krs.admin.routes import bp as admin_bp
     from krs.applicants.routes import bp as applicants_bp
+    from krs.assessments.routes import bp as assessments_bp
     from krs.auth.routes import bp as auth_bp
     from krs.cases.routes import bp as cases_bp
     from krs.designs.routes import bp as designs_bp
@@ -94,6 +95,7 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(imports_bp)  # issue 16: /imports, the backlog from Excel
     app.register_blueprint(designs_bp)  # issue 18: /designs
     app.register_blueprint(accompaniment_bp)  # issue 19: /accompaniment
+    app.register_blueprint(assessments_bp)  # issue 19: /assessments (RTLH, pre-checks)
 
     from krs import cli, form_messages, jobs, perf, templating
 

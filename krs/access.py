@@ -31,6 +31,7 @@ from krs.models import (
     Accompaniment,
     AccompanimentVisit,
     Applicant,
+    Assessment,
     Attachment,
     AttachmentKind,
     Case,
@@ -41,6 +42,7 @@ from krs.models import (
     ImportBatch,
     OutreachSession,
     Placement,
+    PreCheck,
     PriceList,
     Rab,
     RabStatus,
@@ -262,6 +264,15 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "accompaniment.settings": roles(ADMIN),
     "accompaniment.edit_stage": roles(ADMIN),
     "accompaniment.edit_item": roles(ADMIN),
+    # ---- issue 19 (h19a): livability assessments (RTLH) and programme pre-checks ----
+    "assessments.case_panel": SIGNED_IN,
+    "assessments.new_assessment": roles(*DESK_ROLES),
+    "assessments.detail": SIGNED_IN,
+    "assessments.new_precheck": roles(*DESK_ROLES),
+    "assessments.precheck_detail": SIGNED_IN,
+    "assessments.criteria": roles(ADMIN),
+    "assessments.programme_criteria": roles(ADMIN),
+    "assessments.edit_programme_criterion": roles(ADMIN),
 }
 
 
@@ -1311,3 +1322,45 @@ def accompaniment_officers(case: Case) -> list[User]:
         .order_by(User.full_name)
     )
     return list(db.session.scalars(stmt))
+
+
+# ================================================================ assessments (issue 19, h19a)
+# Livability assessments (RTLH) and programme pre-checks follow their case: seen by whoever sees
+# the case (viewers too, without personal data: the pages show the case number, never the
+# applicant's contact or NIK), made by those who may follow the case up (an intern: the cases
+# assigned to them). The criteria are the Direktorat's reference data (admins).
+
+
+def assessments_visible_to(user: User) -> Select:
+    stmt = select(Assessment).join(Case, Assessment.case_id == Case.id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def prechecks_visible_to(user: User) -> Select:
+    stmt = select(PreCheck).join(Case, PreCheck.case_id == Case.id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def can_assess_case(user: User, case: Case) -> bool:
+    """A new assessment or pre-check: on a case the user may follow up."""
+    return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+def can_edit_assessment_criteria(user: User) -> bool:
+    return user.role == ADMIN
+
+
+CASE_CHECKS["assess"] = can_assess_case
+
+
+def get_assessment_or_404(user: User, assessment_id: int) -> Assessment:
+    return _load_or_404(assessments_visible_to(user).where(Assessment.id == assessment_id))
+
+
+def get_precheck_or_404(user: User, precheck_id: int, action: str = "view") -> PreCheck:
+    precheck = _load_or_404(prechecks_visible_to(user).where(PreCheck.id == precheck_id))
+    if action == "refer" and not can_write_referral(user, precheck.case):
+        abort(404)
+    return precheck

@@ -29,6 +29,7 @@ from sqlalchemy import event, select, text
 from werkzeug.security import generate_password_hash
 
 from krs import applicant_records, public_links
+from krs.assessments import service as assessment_service
 from krs.auth import service as auth_service
 from krs.cases import service as case_service
 from krs.cases import transfer
@@ -37,6 +38,7 @@ from krs.models import (
     Agency,
     Applicant,
     ApplicantMerge,
+    Assessment,
     Attachment,
     Case,
     CaseStatus,
@@ -51,6 +53,8 @@ from krs.models import (
     OutreachSession,
     OutreachSessionCase,
     Placement,
+    PreCheck,
+    ProgrammeCriterion,
     RabTemplateLine,
     Referral,
     Role,
@@ -714,6 +718,80 @@ SCOPED_ARGUMENTS |= {"batch_id"}
 EXTRA_ARGUMENTS |= {
     (endpoint, "batch_id"): _import_of
     for endpoint in ("imports.detail", "imports.mapping", "imports.confirm", "imports.undo")
+}
+
+
+# issue 19 (h19a): an assessment and a pre-check of the case, a programme criterion
+
+
+def _assessment_of(case) -> int:
+    found = db.session.scalars(select(Assessment).where(Assessment.case_id == case.id)).first()
+    if found is not None:
+        return found.id
+    assessment_service.ensure_default_criteria()
+    criteria = assessment_service.criteria_for(date(2100, 1, 1))
+    row = Assessment(
+        case_id=case.id,
+        unit_id=case.unit_id,
+        criteria_id=criteria.id,
+        assessed_on=date(2026, 11, 20),
+        assessor_id=case.created_by_id,
+        ratings={c: "baik" for c in ASSESSED_COMPONENTS},
+        floor_area_m2=36,
+        occupants=4,
+        health={},
+        verdict="layak_huni",
+        reasons=[],
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+ASSESSED_COMPONENTS = (
+    "foundation",
+    "sloof",
+    "columns",
+    "ring_beam",
+    "roof_frame",
+    "floor",
+    "walls",
+    "frames",
+    "roof_cover",
+)
+
+
+def _precheck_of(case) -> int:
+    found = db.session.scalars(select(PreCheck).where(PreCheck.case_id == case.id)).first()
+    if found is not None:
+        return found.id
+    row = PreCheck(
+        case_id=case.id,
+        unit_id=case.unit_id,
+        programme="bsps",
+        checked_on=date(2026, 11, 20),
+        result="kemungkinan_memenuhi",
+        answers={},
+        reasons=[],
+        created_by_id=case.created_by_id,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def _programme_criterion_for_walk(case=None) -> int:
+    assessment_service.ensure_default_criteria()
+    db.session.commit()
+    return db.session.scalars(select(ProgrammeCriterion.id).order_by(ProgrammeCriterion.id)).first()
+
+
+SCOPED_ARGUMENTS |= {"assessment_id", "precheck_id"}
+EXTRA_ARGUMENTS |= {
+    ("assessments.case_panel", "case_id"): lambda case: case.id,
+    ("assessments.detail", "assessment_id"): _assessment_of,
+    ("assessments.precheck_detail", "precheck_id"): _precheck_of,
+    ("assessments.edit_programme_criterion", "criterion_id"): _programme_criterion_for_walk,
 }
 
 

@@ -11,6 +11,7 @@ from krs import regions, service_levels
 from krs.admin.service import ensure_reference_items
 from krs.cases import saved_filters, service, transfer
 from krs.demo.accompaniment import seed_accompaniment_demo
+from krs.demo.assessments import seed_assessments_demo
 from krs.demo.designs import seed_designs_demo
 from krs.demo.field_visits import seed_field_visit_demo
 from krs.demo.rab import seed_rab_demo
@@ -283,6 +284,7 @@ def seed_demo(n_cases: int = 300, seed: int = 2026, with_features: bool = True) 
         seed_rab_demo()  # issue 18 (h18b): price lists, work items, RABs
         seed_designs_demo(units, desk)  # issue 18 (h18a): two designs and a few hand-outs
         seed_accompaniment_demo(random.Random(seed + 19), units, desk)  # issue 19
+        seed_assessments_demo(random.Random(seed + 19))  # issue 19 (h19a): RTLH and pre-checks
     return {"units": len(units), "cases": n_cases}
 
 

@@ -14,6 +14,19 @@ from krs.models.accompaniment import (
     CheckMark,
     shown_text,
 )
+from krs.models.assessments import (
+    Assessment,
+    AssessmentPhoto,
+    Component,
+    CriterionRule,
+    HealthItem,
+    PreCheck,
+    PreCheckResult,
+    ProgrammeCriterion,
+    Rating,
+    RtlhCriteria,
+    Verdict,
+)
 from krs.models.audit import AuditLog
 from krs.models.auth import LoginThrottle, UserSession, end_sessions_of
 from krs.models.base import LabelledEnum, utcnow
@@ -92,6 +105,17 @@ __all__ = [
     "BUILT_IN_SOURCE",
     "CheckMark",
     "shown_text",
+    "Assessment",
+    "AssessmentPhoto",
+    "Component",
+    "CriterionRule",
+    "HealthItem",
+    "PreCheck",
+    "PreCheckResult",
+    "ProgrammeCriterion",
+    "Rating",
+    "RtlhCriteria",
+    "Verdict",
     "DesignHandout",
     "PriceItem",
     "PriceList",

@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from krs.extensions import db
+from krs.models.assessments import PreCheck
 from krs.models.base import LabelledEnum, utcnow
 from krs.models.cases import Case
 from krs.models.people import Unit, User
@@ -97,9 +98,12 @@ class Referral(db.Model):
     next_step: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # issue 19: the programme pre-check the referral was written from (krs/assessments)
+    precheck_id: Mapped[int | None] = mapped_column(ForeignKey("programme_precheck.id", ondelete="SET NULL"))
 
     case: Mapped[Case] = relationship()
     unit: Mapped[Unit] = relationship()
+    precheck: Mapped[PreCheck | None] = relationship()
     agency: Mapped[Agency] = relationship(lazy="joined")
     signer: Mapped[User] = relationship(foreign_keys=[signer_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

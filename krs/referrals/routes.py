@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from krs import access
 from krs.extensions import db, htmx
-from krs.models import Agency, AgencyKind, ReferralAnswer, User
+from krs.models import Agency, AgencyKind, PreCheck, ReferralAnswer, User
 from krs.referrals import service
 from krs.referrals.forms import AgencyForm, AnswerForm, ReferralForm
 from krs.workdays import today_in
@@ -90,6 +90,8 @@ def _referral_form(case) -> ReferralForm:
     ]
     if request.method == "GET":
         form.letter_date.data = _today(case.unit)
+        if request.args.get("programme") in dict(form.programme.choices):
+            form.programme.data = request.args["programme"]
         if any(u.id == current_user.id for u in signers):
             form.signer_id.data = current_user.id
         else:
@@ -104,6 +106,7 @@ def new_referral(case_id: int):
     if not access.can_write_referral(current_user, case):
         abort(403)
     form = _referral_form(case)
+    precheck = _precheck_of(case)
     error = None
     if form.validate_on_submit():
         agency = db.session.get(Agency, form.agency_id.data)
@@ -122,6 +125,7 @@ def new_referral(case_id: int):
                         purpose=form.purpose.data,
                         signer=signer,
                         next_step=form.next_step.data,
+                        precheck_id=precheck.id if precheck else None,
                     ),
                 )
             except service.ReferralError as exc:
@@ -131,7 +135,16 @@ def new_referral(case_id: int):
                 flash(_("Rujukan tercatat dengan nomor surat %(n)s.", n=referral.letter_number), "success")
                 return redirect(url_for("referrals.detail", referral_id=referral.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("referrals/new.html", form=form, case=case, error=error), status
+    return render_template("referrals/new.html", form=form, case=case, error=error, precheck=precheck), status
+
+
+def _precheck_of(case):
+    """Issue 19: the programme pre-check a referral is written from (`precheck_id`), of this case."""
+    raw = request.values.get("precheck_id", "")
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    precheck = db.session.get(PreCheck, int(raw))
+    return precheck if precheck is not None and precheck.case_id == case.id else None
 
 
 # ---------------------------------------------------------------- one referral

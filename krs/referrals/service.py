@@ -41,7 +41,15 @@ from krs.workdays import today_in, working_days_between
 
 DEFAULT_NUMBER_FORMAT = "{seq}/KRS-{unit}/{month}/{year}"
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-REFERRAL_FIELDS = ["agency_id", "programme", "letter_number", "letter_date", "purpose", "signer_id"]
+REFERRAL_FIELDS = [
+    "agency_id",
+    "programme",
+    "letter_number",
+    "letter_date",
+    "purpose",
+    "signer_id",
+    "precheck_id",
+]
 ANSWER_FIELDS = ["answer_code", "answer_text", "answer_date", "next_step"]
 
 
@@ -101,6 +109,7 @@ class ReferralData:
     purpose: str
     signer: User
     next_step: str | None = None
+    precheck_id: int | None = None  # issue 19: the programme pre-check attached
 
 
 def create_referral(actor: User, case: Case, data: ReferralData) -> Referral:
@@ -127,6 +136,7 @@ def create_referral(actor: User, case: Case, data: ReferralData) -> Referral:
         next_step=(data.next_step or "").strip() or None,
         answer_code=ReferralAnswer.PENDING,
         created_by_id=actor.id,
+        precheck_id=data.precheck_id,
     )
     db.session.add(referral)
     db.session.flush()

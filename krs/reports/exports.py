@@ -32,7 +32,7 @@ from krs.models import (
     User,
 )
 from krs.regions import name_of
-from krs.reports import accompaniment
+from krs.reports import accompaniment, assessments
 from krs.reports import rab as rab_reports
 from krs.reports.service import Report, TargetView, ikm_profile, ranking
 from krs.service_levels import sla_state_of
@@ -495,6 +495,8 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
         lambda title: _table_sheet(book, title), rep.units, rep.period
     )  # issue 18 (before usage, which stays last)
     accompaniment.write_sheet(book, rep.units, rep.period, _table_sheet)  # issue 19 (usage stays last)
+    ws = _table_sheet(book, _("RTLH dan pra-periksa"))  # issue 19 (h19a)
+    assessments.write_evaluation_sheet(ws, rep.units, rep.period.start, rep.period.end)
     ws = _table_sheet(book, _("Penggunaan aplikasi"))
     ws.table_header(
         [
@@ -517,4 +519,5 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 s.entered_within_day_pct,
             ]
         )
+
     return book.spooled()

@@ -26,7 +26,7 @@ from krs.extensions import htmx
 from krs.htmx_views import fragment_for
 from krs.ikm import ELEMENTS
 from krs.models import CaseStatus, Channel, JobStatus, Outcome, ServiceType
-from krs.reports import accompaniment, exports, service
+from krs.reports import accompaniment, assessments, exports, service
 from krs.reports import rab as rab_reports
 from krs.reports.forms import ServiceLevelForm, TargetForm
 from krs.service_levels import level_rows, set_service_level
@@ -47,6 +47,7 @@ TILES = (
     "usage",
     "rab",
     "accompaniment",
+    "assessments",
 )
 
 
@@ -80,6 +81,9 @@ def _tile_context(name: str, units, period, rep=None):
         context["unit_names"] = {u.id: u.name for u in units}
     elif name == "accompaniment":  # issue 19: construction accompaniment (krs/reports/accompaniment.py)
         context["accompaniment"] = accompaniment.figures(units, period)
+    elif name == "assessments":  # issue 19 (h19a): RTLH assessments and pre-checks
+        context["assessments"] = assessments.figures(units, period.start, period.end)
+        context["precheck_results"] = assessments.results()
     else:
         rep = rep or service.report(current_user, units, period)
         f = rep.total

@@ -196,6 +196,15 @@ EXPECTED: dict[str, object] = {
     "accompaniment.settings": ({"admin"}, None),
     "accompaniment.edit_stage": ({"admin"}, None),
     "accompaniment.edit_item": ({"admin"}, None),
+    # issue 19 (h19a): livability assessments (RTLH) and programme pre-checks follow the case
+    "assessments.case_panel": (ALL, NATIONAL),
+    "assessments.new_assessment": (DESK, {"admin"}),
+    "assessments.detail": (ALL, NATIONAL),
+    "assessments.new_precheck": (DESK, {"admin"}),
+    "assessments.precheck_detail": (ALL, NATIONAL),
+    "assessments.criteria": ({"admin"}, None),
+    "assessments.programme_criteria": ({"admin"}, None),
+    "assessments.edit_programme_criterion": ({"admin"}, None),
 }
 
 

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from krs import applicant_records
+from krs.assessments import service as assessment_service
 from krs.extensions import db
-from krs.models import AuditLog, CaseStatus, Role
+from krs.models import AuditLog, CaseStatus, Component, HealthItem, ProgrammeCriterion, Role
 from krs.outreach import service as outreach_service
 from tests.support import (
     JPEG,
@@ -968,9 +969,85 @@ _design_builders = {
     ],
 }
 
+
+# ---------------------------------------------------------------- issue 19 (h19a): assessments
+
+
+def _assessment_form(case):
+    data = {"version": str(case.version), "assessed_on": date.today().isoformat(), "floor_area_m2": "36"}
+    data |= {"occupants": "4"} | {f"rating_{c.value}": "baik" for c in Component}
+    return data | {f"health_{h.value}": "yes" for h in HealthItem}
+
+
+def _criterion_form(**over):
+    data = {"programme": "bsps", "question": "Syarat uji?", "rule": "desk_yes", "source": "Uji"}
+    return data | {"valid_from": "2026-01-01", "active": "y"} | over
+
+
+def _programme_criterion():
+    assessment_service.ensure_default_criteria()
+    db.session.commit()
+    return db.session.scalars(select(ProgrammeCriterion).order_by(ProgrammeCriterion.id)).first()
+
+
+_assessment_builders = {
+    "assessments.new_assessment": [
+        lambda env: (
+            (c := _case(env, CaseStatus.ASSIGNED, assignee=env["users"]["intern"])) and "intern",
+            f"/assessments/cases/{c.id}/new",
+            _assessment_form(c),
+            "assessment.create",
+        )
+    ],
+    "assessments.new_precheck": [
+        lambda env: (
+            (c := _case(env, CaseStatus.NEW)) and _programme_criterion() and "staff",
+            f"/assessments/cases/{c.id}/precheck",
+            {"version": str(c.version), "programme": "bsps", "married": "no"},
+            "precheck.create",
+        )
+    ],
+    "assessments.criteria": [
+        lambda env: (
+            "admin",
+            "/assessments/criteria",
+            {
+                "version": "UJI-1",
+                "source": "Uji",
+                "valid_from": "2026-01-01",
+                "min_area_per_person": "8",
+                "structural_fail_from": "rusak_sedang",
+                "health_required": "drinking_water",
+            },
+            "rtlh_criteria.create",
+        )
+    ],
+    "assessments.programme_criteria": [
+        lambda env: (
+            "admin",
+            "/assessments/programme-criteria",
+            _criterion_form(),
+            "programme_criterion.create",
+        )
+    ],
+    "assessments.edit_programme_criterion": [
+        lambda env: (
+            "admin",
+            f"/assessments/programme-criteria/{_programme_criterion().id}",
+            _criterion_form(question="Syarat diubah?"),
+            "programme_criterion.update",
+        )
+    ],
+}
+
 BUILDERS |= _admin_builders | _desk_builders | _outreach_builders | _reports_builders | _survey_builders
 BUILDERS |= (
-    _worklog_builders | _referral_builders | _correction_builders | _import_builders | _design_builders
+    _worklog_builders
+    | _referral_builders
+    | _correction_builders
+    | _import_builders
+    | _design_builders
+    | _assessment_builders
 )
 
 
