@@ -2013,6 +2013,18 @@ NEW = {
     "Tidak layak": "Not livable",
     "Pra-periksa menurut program dan hasil": "Pre-checks by programme and result",
     "Rumah tangga dihitung sekali per unit; penilaian terakhir dalam periode menentukan. Pra-periksa bukan keputusan penerima bantuan.": "Households are counted once per office; the latest assessment in the period decides. A pre-check is not a decision on aid.",
+    # audit log labels of issue 19 part 1-2 (lead)
+    "Penilaian kelayakan rumah (RTLH) dicatat": "Livability assessment (RTLH) recorded",
+    "Pra-periksa program dicatat": "Programme pre-check recorded",
+    "Syarat program ditambahkan": "Programme criterion added",
+    "Syarat program diubah": "Programme criterion edited",
+    "Versi kriteria RTLH ditambahkan": "RTLH criteria version added",
+    "Syarat program": "Programme criterion",
+    "Penilaian RTLH": "RTLH assessment",
+    "Syarat program #%(id)s": "Programme criterion #%(id)s",
+    "Pra-periksa #%(id)s": "Pre-check #%(id)s",
+    "Penilaian RTLH #%(id)s": "RTLH assessment #%(id)s",
+    "Kriteria RTLH versi #%(id)s": "RTLH criteria version #%(id)s",
 }
 
 

@@ -136,6 +136,11 @@ ACTIONS = {
     "rab.hand_over": _l("RAB diserahkan"),
     "rab.new_version": _l("Versi baru RAB dibuat"),
     "work_item.save": _l("Item pekerjaan (AHSP) disimpan"),
+    "assessment.create": _l("Penilaian kelayakan rumah (RTLH) dicatat"),
+    "precheck.create": _l("Pra-periksa program dicatat"),
+    "programme_criterion.create": _l("Syarat program ditambahkan"),
+    "programme_criterion.update": _l("Syarat program diubah"),
+    "rtlh_criteria.create": _l("Versi kriteria RTLH ditambahkan"),
 }
 
 # the kinds of record, for the filter
@@ -169,6 +174,10 @@ ENTITIES = {
     "rab": _l("RAB (rencana anggaran biaya)"),
     "rab_template_line": _l("Baris templat RAB"),
     "work_item": _l("Item pekerjaan (AHSP)"),
+    "programme_criterion": _l("Syarat program"),
+    "programme_precheck": _l("Pra-periksa program"),
+    "rtlh_assessment": _l("Penilaian RTLH"),
+    "rtlh_criteria": _l("Kriteria RTLH"),
 }
 
 # one record of a kind, on a row of the log
@@ -199,6 +208,10 @@ ENTITY_ROWS = {
     "rab": _l("RAB #%(id)s"),
     "rab_template_line": _l("Baris templat RAB #%(id)s"),
     "work_item": _l("Item pekerjaan #%(id)s"),
+    "programme_criterion": _l("Syarat program #%(id)s"),
+    "programme_precheck": _l("Pra-periksa #%(id)s"),
+    "rtlh_assessment": _l("Penilaian RTLH #%(id)s"),
+    "rtlh_criteria": _l("Kriteria RTLH versi #%(id)s"),
 }
 
 FIELDS = {
