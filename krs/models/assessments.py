@@ -89,8 +89,8 @@ class HealthItem(LabelledEnum):
     @classmethod
     def _labels(cls):
         return {
-            "ventilation": _l("Bukaan ventilasi ≥ 5 % luas lantai"),
-            "lighting": _l("Pencahayaan alami ≥ 10 % luas lantai"),
+            "ventilation": _l("Bukaan ventilasi minimal 5 persen luas lantai"),
+            "lighting": _l("Pencahayaan alami minimal 10 persen luas lantai"),
             "toilet_septic": _l("Jamban dengan tangki septik"),
             "drinking_water": _l("Air minum layak"),
             "drain": _l("Saluran pembuangan air limbah"),
