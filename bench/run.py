@@ -433,9 +433,10 @@ def write_doc(data: dict) -> None:
     lines = []
     runs = data["runs"]
     for run in runs:
+        seeded = "database reused" if run["seed_seconds"] is None else f"seeded in {run['seed_seconds']} s"
         lines.append(
             f"\n**{run['database']} · {run['cases']:,} cases** "
-            f"(seeded in {run['seed_seconds'] if run['seed_seconds'] is not None else 'reused'} s; "
+            f"({seeded}; "
             f"{run['requests']} requests per scenario, 1 client, gunicorn {run['workers']} workers)\n"
         )
         if run.get("load"):
