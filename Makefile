@@ -24,7 +24,7 @@ run: install translations
 	$(BIN)/flask krs seed-demo
 	@echo ""
 	@echo "KRS berjalan di http://127.0.0.1:5000  (Ctrl+C untuk berhenti)"
-	@# the export worker (krs/jobs.py) beside the web server; Ctrl+C or the server's end stops both
+	@# the worker (krs/jobs.py: exports, imports, the daily digest) beside the web server; Ctrl+C or the server's end stops both
 	@$(BIN)/huey_consumer worker.huey --workers 2 --worker-type thread --quiet & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000

@@ -21,7 +21,9 @@ class Config:
     S3_REGION = os.environ.get("S3_REGION") or None
     S3_PREFIX = os.environ.get("S3_PREFIX", "")  # e.g. "krs/uploads/" to share a bucket
     S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE") or None  # default: path with an endpoint
-    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # whole request; each file is checked against MAX_UPLOAD_BYTES
+    # whole request; each file is checked against MAX_UPLOAD_BYTES. A field visit sends several phone
+    # photos at once (krs.uploads.save_photos, at most MAX_FILES_PER_UPLOAD), issue 16.
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     MAX_UPLOAD_BYTES = 10 * 1024 * 1024
     # Photos lose their EXIF (GPS position of the household's house) unless the office wants it kept.
     KRS_KEEP_IMAGE_LOCATION = os.environ.get("KRS_KEEP_IMAGE_LOCATION") == "1"

@@ -60,14 +60,18 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 
+    from krs.accompaniment.routes import bp as accompaniment_bp
     from krs.admin.routes import bp as admin_bp
     from krs.applicants.routes import bp as applicants_bp
     from krs.auth.routes import bp as auth_bp
     from krs.cases.routes import bp as cases_bp
+    from krs.designs.routes import bp as designs_bp
+    from krs.imports.routes import bp as imports_bp
     from krs.main.routes import bp as main_bp
     from krs.notifications.routes import bp as notifications_bp
     from krs.outreach.routes import bp as outreach_bp
     from krs.public.routes import bp as public_bp
+    from krs.rab.routes import bp as rab_bp
     from krs.referrals.routes import bp as referrals_bp
     from krs.reports import stats as _stats  # noqa: F401  (the totals kept on every flush)
     from krs.reports.routes import bp as reports_bp
@@ -86,6 +90,10 @@ def create_app(config_object: str | object = "config.Config") -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(public_bp)  # issue 16: /status/<token>
     app.register_blueprint(referrals_bp)  # issue 16: /referrals
+    app.register_blueprint(rab_bp)  # issue 18: /prices, /work-items, /rab
+    app.register_blueprint(imports_bp)  # issue 16: /imports, the backlog from Excel
+    app.register_blueprint(designs_bp)  # issue 18: /designs
+    app.register_blueprint(accompaniment_bp)  # issue 19: /accompaniment
 
     from krs import cli, form_messages, jobs, perf, templating
 
@@ -274,7 +282,15 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_e):
-        return render_error(413, _("Berkas terlalu besar"), _("Ukuran unggahan melebihi batas 10 MB."))
+        return render_error(
+            413,
+            _("Berkas terlalu besar"),
+            _(
+                "Ukuran unggahan melebihi batas (%(file)s MB per berkas, %(total)s MB sekali kirim).",
+                file=app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
+                total=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+            ),
+        )
 
     @app.errorhandler(429)
     def too_many(_e):

@@ -28,13 +28,22 @@ from sqlalchemy import Select, exists, false, or_, select
 
 from krs.extensions import db
 from krs.models import (
+    Accompaniment,
+    AccompanimentVisit,
     Applicant,
     Attachment,
     AttachmentKind,
     Case,
     CaseTransfer,
+    Design,
+    Event,
+    EventKind,
+    ImportBatch,
     OutreachSession,
     Placement,
+    PriceList,
+    Rab,
+    RabStatus,
     Referral,
     Role,
     Survey,
@@ -200,6 +209,59 @@ ENDPOINTS: dict[str, EndpointRule] = {
     "referrals.tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
     "referrals.agencies": roles(ADMIN),
     "referrals.edit_agency": roles(ADMIN),
+    # ---- issue 16 (h16v): field visits — photo thumbnails, the visit report (berita acara) ----
+    "cases.attachment_thumbnail": SIGNED_IN,  # follows cases.attachment: the case's scope, no KTP
+    "cases.visit_report": roles(*DESK_ROLES),  # a PII document: never the read-only viewer
+    # ---- issue 18 (h18b): price lists, AHSP work items, RAB builder, aid ceilings ----
+    "rab.price_lists": SIGNED_IN,
+    "rab.new_price_list": roles(ADMIN, SUPERVISOR),
+    "rab.price_list": SIGNED_IN,
+    "rab.edit_price_item": roles(ADMIN, SUPERVISOR),
+    "rab.import_prices": roles(ADMIN, SUPERVISOR),
+    "rab.copy_price_list": roles(ADMIN, SUPERVISOR),
+    "rab.work_items": SIGNED_IN,
+    "rab.work_item": SIGNED_IN,
+    "rab.edit_work_item": roles(ADMIN),
+    "rab.ceilings": roles(ADMIN),
+    "rab.case_rabs": SIGNED_IN,
+    "rab.new_rab": roles(*DESK_ROLES),
+    "rab.detail": SIGNED_IN,
+    "rab.add_lines": roles(*DESK_ROLES),
+    "rab.edit_line": roles(*DESK_ROLES),
+    "rab.settings": roles(*DESK_ROLES),
+    "rab.hand_over": roles(*DESK_ROLES),
+    "rab.new_version": roles(*DESK_ROLES),
+    "rab.print_rab": roles(*DESK_ROLES),
+    "rab.export_xlsx": roles(*DESK_ROLES),
+    # ---- issue 16 (h16i): importing an office's backlog from Excel ----
+    "imports.index": roles(ADMIN, SUPERVISOR),
+    "imports.upload": roles(ADMIN, SUPERVISOR),
+    "imports.detail": roles(ADMIN, SUPERVISOR),
+    "imports.mapping": roles(ADMIN, SUPERVISOR),
+    "imports.confirm": roles(ADMIN, SUPERVISOR),
+    "imports.undo": roles(ADMIN),
+    # ---- issue 18 (h18a): the design library; hand-outs from the case page ----
+    "designs.index": SIGNED_IN,
+    "designs.detail": SIGNED_IN,
+    "designs.file": SIGNED_IN,
+    "designs.new_design": roles(ADMIN, SUPERVISOR),
+    "designs.edit_design": roles(ADMIN, SUPERVISOR),
+    "designs.add_line": roles(ADMIN, SUPERVISOR),
+    "designs.remove_line": roles(ADMIN, SUPERVISOR),
+    "designs.add_file": roles(ADMIN, SUPERVISOR),
+    "designs.remove_file": roles(ADMIN, SUPERVISOR),
+    "designs.case_panel": SIGNED_IN,  # the case page's panel: the case's scope
+    "designs.hand_out": roles(*DESK_ROLES),
+    "reports.designs_tile": roles(ADMIN, VIEWER, SUPERVISOR, STAFF),
+    # ---- issue 19 (h19b): construction accompaniment ----
+    "accompaniment.case_panel": SIGNED_IN,  # the case page's panel: the case's scope
+    "accompaniment.start": roles(*DESK_ROLES),
+    "accompaniment.record_visit": roles(*DESK_ROLES),
+    "accompaniment.report": SIGNED_IN,  # the stage report; viewers read it with personal data masked
+    "accompaniment.overdue": SIGNED_IN,  # the home page's worklist piece
+    "accompaniment.settings": roles(ADMIN),
+    "accompaniment.edit_stage": roles(ADMIN),
+    "accompaniment.edit_item": roles(ADMIN),
 }
 
 
@@ -978,3 +1040,274 @@ def referral_signers(case: Case) -> list[User]:
 def can_print_receipt(user: User, case: Case) -> bool:
     """The intake receipt and its status link (print, revoke): the desk that follows the case up."""
     return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+# ================================================================ field visits (issue 16, h16v)
+# A visit's photos follow the case's attachments (the case's scope; identity documents never for
+# viewers or interns). The visit report (berita acara) is a desk document with the applicant's
+# name and address: for the desk roles on a case they see, the address shown as `shown_address`.
+
+
+def get_case_attachment_or_404(user: User, case: Case, attachment_id: int) -> Attachment:
+    """A file of `case` (already loaded through get_case_or_404) that the user may open."""
+    return _load_or_404(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id),
+        can_open_attachment,
+        user,
+    )
+
+
+def can_print_visit_report(user: User, case: Case) -> bool:
+    return user.role in DESK_ROLES and can_view_case(user, case)
+
+
+def get_field_visit_or_404(user: User, case: Case, event_id: int) -> Event:
+    """A field-visit follow-up of `case` whose report the user may print."""
+    return _load_or_404(
+        select(Event).where(
+            Event.id == event_id, Event.case_id == case.id, Event.kind == EventKind.FIELD_VISIT
+        ),
+        lambda u, _event: can_print_visit_report(u, case),
+        user,
+    )
+
+
+# ================================================================ price lists, work items, RAB (issue 18)
+# Price lists: the Direktorat all (admin edits any); an office's desk reads its own office's lists,
+# its supervisor edits them. Work items: everyone reads, admins edit. A RAB follows its case: seen
+# by whoever sees the case, built (while a draft) by whoever may record follow-ups on it.
+
+
+def price_lists_visible_to(user: User) -> Select:
+    return _unit_scoped(user, PriceList)
+
+
+def can_create_price_list(user: User) -> bool:
+    return user.role in (ADMIN, SUPERVISOR)
+
+
+def can_edit_price_list(user: User, price_list: PriceList) -> bool:
+    return user.role == ADMIN or (user.role == SUPERVISOR and price_list.unit_id == user.unit_id)
+
+
+PRICE_LIST_CHECKS = {"view": None, "edit": can_edit_price_list}
+
+
+def get_price_list_or_404(user: User, price_list_id: int, action: str = "view") -> PriceList:
+    stmt = price_lists_visible_to(user).where(PriceList.id == price_list_id)
+    return _load_or_404(stmt, PRICE_LIST_CHECKS[action], user)
+
+
+def price_list_units_for(user: User) -> list[Unit]:
+    """Offices a user may keep price lists for."""
+    if user.role == ADMIN:
+        return units_visible_to(user)
+    if user.role == SUPERVISOR:
+        return [user.unit]
+    return []
+
+
+def can_edit_work_items(user: User) -> bool:
+    return user.role == ADMIN
+
+
+def rabs_visible_to(user: User) -> Select:
+    stmt = select(Rab).join(Case, Rab.case_id == Case.id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def can_build_rab(user: User, case: Case) -> bool:
+    """Start a RAB (or a new version) on a case: whoever may record follow-ups on it."""
+    return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+def can_edit_rab(user: User, rab: Rab) -> bool:
+    """Change a RAB: only a draft (a handed-over RAB is frozen), by those who may build it."""
+    return rab.status == RabStatus.DRAFT and can_build_rab(user, rab.case)
+
+
+def can_print_rab(user: User, rab: Rab) -> bool:
+    """The printed RAB and its XLSX carry the applicant's name: the desk of the case."""
+    return can_build_rab(user, rab.case)
+
+
+RAB_CHECKS = {
+    "view": None,  # loaded through the case's scope
+    "edit": can_edit_rab,
+    "version": lambda user, rab: can_build_rab(user, rab.case),
+    "print": can_print_rab,
+}
+
+
+def get_rab_or_404(user: User, rab_id: int, action: str = "view") -> Rab:
+    return _load_or_404(rabs_visible_to(user).where(Rab.id == rab_id), RAB_CHECKS[action], user)
+
+
+def price_lists_for_case(user: User, case: Case) -> Select:
+    """The price lists a RAB of the case may use: those of the case's office."""
+    return select(PriceList).where(PriceList.unit_id == case.unit_id)
+
+
+# ================================================================ backlog imports (issue 16)
+# A supervisor imports their own office's backlog; an admin any office's (choosing it) and is the
+# only one who may undo an import. Staff, interns and viewers never see the imports.
+
+
+def imports_visible_to(user: User) -> Select:
+    stmt = select(ImportBatch)
+    if user.role == ADMIN:
+        return stmt
+    if user.role == SUPERVISOR:
+        return stmt.where(ImportBatch.unit_id == user.unit_id)
+    return stmt.where(false())
+
+
+def units_for_import(user: User) -> list[Unit]:
+    """The offices whose backlog the user may import: an admin chooses any active office with a
+    desk, a supervisor has their own."""
+    if user.role == ADMIN:
+        return list(
+            db.session.scalars(
+                select(Unit).where(Unit.active.is_(True), Unit.kind != "direktorat").order_by(Unit.name)
+            )
+        )
+    if user.role == SUPERVISOR:
+        return [user.unit]
+    return []
+
+
+def can_import_backlog(user: User, unit_id: int | None) -> bool:
+    if user.role == ADMIN:
+        return unit_id is not None
+    return user.role == SUPERVISOR and unit_id == user.unit_id
+
+
+def can_undo_import(user: User, batch: ImportBatch) -> bool:
+    return user.role == ADMIN
+
+
+IMPORT_CHECKS = {
+    "view": lambda user, batch: True,
+    "write": lambda user, batch: can_import_backlog(user, batch.unit_id),
+    "undo": can_undo_import,
+}
+
+
+def get_import_or_404(user: User, batch_id: int, action: str = "view") -> ImportBatch:
+    return _load_or_404(
+        imports_visible_to(user).where(ImportBatch.id == batch_id), IMPORT_CHECKS[action], user
+    )
+
+
+# ================================================================ designs (issue 18)
+# A design with no unit is national: every office sees it, only the Direktorat's admins keep it.
+# An office design is seen by its office (and the Direktorat), kept by that office's supervisor
+# (or an admin). Handing a design to a case is a follow-up: whoever may follow the case up may hand
+# out a national design or one of the case's office, while the case is open.
+
+
+def designs_visible_to(user: User) -> Select:
+    stmt = select(Design)
+    if is_national(user):
+        return stmt
+    return stmt.where(or_(Design.unit_id.is_(None), Design.unit_id == user.unit_id))
+
+
+def can_create_design(user: User, unit_id: int | None) -> bool:
+    """A new design: national (unit None) by an admin; an office's by its supervisor or an admin."""
+    if user.role == ADMIN:
+        return True
+    return user.role == SUPERVISOR and unit_id is not None and unit_id == user.unit_id
+
+
+def can_edit_design(user: User, design: Design) -> bool:
+    return can_create_design(user, design.unit_id)
+
+
+def design_units_for(user: User) -> list[Unit]:
+    """The offices a user may create designs for (an admin: any office, or national)."""
+    if user.role == ADMIN:
+        return list(
+            db.session.scalars(
+                select(Unit).where(Unit.active.is_(True), Unit.kind != "direktorat").order_by(Unit.name)
+            )
+        )
+    if user.role == SUPERVISOR:
+        return [user.unit]
+    return []
+
+
+def can_hand_out_design(user: User, case: Case) -> bool:
+    return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+def can_use_design_on_case(design: Design, case: Case) -> bool:
+    """Which designs a case may receive: active, national or of the case's own office."""
+    return bool(design.active) and (design.unit_id is None or design.unit_id == case.unit_id)
+
+
+def designs_for_case(case: Case) -> Select:
+    return select(Design).where(
+        Design.active.is_(True), or_(Design.unit_id.is_(None), Design.unit_id == case.unit_id)
+    )
+
+
+DESIGN_CHECKS = {
+    "view": None,  # loaded through the scope
+    "edit": can_edit_design,
+}
+
+
+def get_design_or_404(user: User, design_id: int, action: str = "view") -> Design:
+    return _load_or_404(designs_visible_to(user).where(Design.id == design_id), DESIGN_CHECKS[action], user)
+
+
+# ================================================================ construction accompaniment (issue 19)
+# Follows its case: seen by whoever sees the case (viewers without personal data), started and
+# recorded by those who may follow the case up (interns: cases assigned to them). The stages and
+# the checklist are the Direktorat's reference data (admins).
+
+
+def accompaniments_visible_to(user: User) -> Select:
+    stmt = select(Accompaniment).join(Case, Accompaniment.case_id == Case.id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def accompaniment_visits_visible_to(user: User) -> Select:
+    stmt = (
+        select(AccompanimentVisit)
+        .join(Accompaniment, AccompanimentVisit.accompaniment_id == Accompaniment.id)
+        .join(Case, Accompaniment.case_id == Case.id)
+    )
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
+def can_view_accompaniment(user: User, case: Case) -> bool:
+    return can_view_case(user, case)
+
+
+def can_record_accompaniment(user: User, case: Case) -> bool:
+    """Start the accompaniment of a case, record a stage visit: on a case the user may follow up."""
+    return user.role in DESK_ROLES and can_follow_up_case(user, case)
+
+
+def can_edit_accompaniment_reference(user: User) -> bool:
+    """The stages and the checklist of earthquake-safer details."""
+    return user.role == ADMIN
+
+
+def get_accompaniment_visit_or_404(user: User, visit_id: int) -> AccompanimentVisit:
+    return _load_or_404(accompaniment_visits_visible_to(user).where(AccompanimentVisit.id == visit_id))
+
+
+def accompaniment_officers(case: Case) -> list[User]:
+    """Who may be recorded as the officer of a stage visit: the case's office's active desk people."""
+    stmt = (
+        select(User)
+        .where(User.unit_id == case.unit_id, User.active.is_(True), User.role.in_(UNIT_DESK_ROLES))
+        .order_by(User.full_name)
+    )
+    return list(db.session.scalars(stmt))

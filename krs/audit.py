@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import g, has_app_context
+from sqlalchemy import insert
 
 from krs.extensions import db
 from krs.models import AuditLog
@@ -41,3 +42,25 @@ def record(actor, action: str, entity: str, entity_id: int | None, before=None, 
     )
     db.session.add(row)
     return row
+
+
+def record_many(actor, rows: list[tuple[str, str, int | None, dict | None]]) -> None:
+    """Many creations at once (a backlog import, krs/imports): (action, entity, entity_id, after)
+    per row, written as one multi-row INSERT in the caller's transaction."""
+    if not rows:
+        return
+    ip = g.get("client_ip") if has_app_context() else None
+    actor_id = getattr(actor, "id", None)
+    values = [
+        {
+            "actor_id": actor_id,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": None,
+            "after": _plain(after),
+            "ip": ip,
+        }
+        for action, entity, entity_id, after in rows
+    ]
+    db.session.execute(insert(AuditLog), values)

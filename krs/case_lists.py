@@ -19,6 +19,8 @@ from krs.extensions import db
 from krs.intake import format_case_number
 from krs.models import (
     OPEN_STATUSES,
+    Accompaniment,
+    AccompanimentStage,
     Applicant,
     ApplicantKind,
     Case,
@@ -347,6 +349,38 @@ def _load_page(ids: list[int], other_units: bool = True) -> list[Case]:
     loaded = db.session.scalars(select(Case).where(Case.id.in_(ids)).options(*eager)).unique()
     by_id = {c.id: c for c in loaded}
     return [by_id[i] for i in ids if i in by_id]
+
+
+@dataclass
+class StageBadge:
+    """A case's construction accompaniment as the lists show it (issue 19)."""
+
+    name: str
+    percent: int
+    progress: int
+    completed: bool
+
+
+def accompaniment_stages(case_ids: list[int]) -> dict[int, StageBadge]:
+    """The current accompaniment stage of each listed case that has one: one statement for the
+    whole page (the page's cases are already in the user's scope)."""
+    if not case_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Accompaniment.case_id,
+            AccompanimentStage.name,
+            AccompanimentStage.percent,
+            Accompaniment.progress_percent,
+            Accompaniment.completed_on,
+        )
+        .outerjoin(AccompanimentStage, Accompaniment.current_stage_id == AccompanimentStage.id)
+        .where(Accompaniment.case_id.in_(case_ids))
+    )
+    return {
+        case_id: StageBadge(name or "", percent or 0, progress or 0, completed is not None)
+        for case_id, name, percent, progress, completed in rows
+    }
 
 
 # ---------------------------------------------------------------- the latest follow-up

@@ -33,6 +33,15 @@ def register(app: Flask) -> None:
         click.echo(f"Akun demo (kata sandi '{DEMO_PASSWORD}', hanya untuk demo):")
         click.echo("  " + ", ".join(DEMO_LOGINS))
 
+    @group.command("load-work-items")
+    def load_work_items_cmd():
+        """Muat set awal analisa pekerjaan (AHSP) yang belum ada menurut kodenya."""
+        from krs.rab.starter import load_starter_set
+
+        added = load_starter_set()
+        db.session.commit()
+        click.echo(f"{added} pekerjaan ditambahkan.")
+
     @group.command("create-admin")
     @click.option("--username", prompt=True)
     @click.option("--full-name", prompt="Nama lengkap")

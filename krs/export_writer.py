@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -53,6 +54,8 @@ FORMULA_STARTS = frozenset("=+-@\t\r")
 CONTROL_CHARACTERS = frozenset(chr(c) for c in range(32)) - frozenset("\t\n\r")
 _RISKY_FIRST = FORMULA_STARTS | CONTROL_CHARACTERS  # a CSV cell starting so takes the full path
 _strip = ILLEGAL_CHARACTERS_RE.sub
+
+_SAFE_FORMULA = re.compile(r"^=(?:SUM|ROUND|MAX|[A-Z]{1,3}[0-9]{1,7}|[0-9.]+|[-+*/(),:])+$")
 
 CSV_CHUNK_ROWS = 200  # rows per streamed piece of a CSV
 
@@ -141,6 +144,21 @@ class XlsxSheet:
             c.number_format = number_format
         if alignment is not None:
             c.alignment = alignment
+        return c
+
+    def formula(
+        self, expression: str, *, font: Font | None = None, number_format: str | None = None
+    ) -> WriteOnlyCell:
+        """A formula the APP builds (`=ROUND(D5*E5,0)`, `=SUM(F5:F9)`; issue 18's RAB): never for
+        text from users, which always goes through `safe_text`. Must start with `=` and may hold
+        only cell references, numbers, operators and the functions SUM and ROUND."""
+        if not _SAFE_FORMULA.match(expression):
+            raise ValueError(f"not an app formula: {expression!r}")
+        c = WriteOnlyCell(self._ws, value=expression)
+        if font is not None:
+            c.font = font
+        if number_format is not None:
+            c.number_format = number_format
         return c
 
     def widths(self, widths: dict[str, float]) -> None:
@@ -352,3 +370,24 @@ class XlsxStream:
         self._zip.close()
         self._file.seek(0)
         return self._file
+
+
+def read_xlsx_rows(stream, max_rows: int = 5000) -> list[list]:
+    """The values of the first sheet of an uploaded XLSX (cached values, not formulas), row by
+    row, at most `max_rows` (an import's reader: issue 18's price lists). Raises ValueError for a
+    file that is not a workbook."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
+        raise ValueError("not an XLSX workbook") from exc
+    try:
+        rows = []
+        for row in wb.worksheets[0].iter_rows(values_only=True):
+            rows.append(list(row))
+            if len(rows) >= max_rows:
+                break
+        return rows
+    finally:
+        wb.close()

@@ -40,11 +40,17 @@ NIK_MESSAGES = {
 
 
 def nik_problem(value: str) -> str | None:
-    """The first reason a NIK cannot be valid, in Indonesian; None when its structure is valid."""
+    """The first reason a NIK cannot be valid, in the request's language; None when its structure is valid."""
+    problem = nik_problem_text(value)
+    return None if problem is None else str(problem)
+
+
+def nik_problem_text(value: str):
+    """`nik_problem` as a lazy string (for text stored and read later in either language)."""
     info = parse_nik(value or "")
     if info.valid:
         return None
-    return str(NIK_MESSAGES.get(info.errors[0].code, _l("NIK tidak valid.")))
+    return NIK_MESSAGES.get(info.errors[0].code, _l("NIK tidak valid."))
 
 
 def normalise_nik(value: str) -> str:

@@ -57,19 +57,21 @@ class CaseError(Exception):
 # ---------------------------------------------------------------- case numbers
 
 
-def next_case_seq(unit_id: int, year: int) -> int:
+def next_case_seq(unit_id: int, year: int, count: int = 1) -> int:
     """Atomically take the next sequence number for a unit and year (safe under concurrency).
 
     One upsert statement: PostgreSQL locks the counter row until the intake commits, SQLite
     serialises writers; two desks submitting at once get consecutive numbers, never the same.
+    `count` > 1 takes a run of numbers at once (a backlog import, krs/imports): the last of the
+    run is returned, the run being `last - count + 1 … last`.
     """
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = (
         insert(CaseCounter)
-        .values(unit_id=unit_id, year=year, last_seq=1)
+        .values(unit_id=unit_id, year=year, last_seq=count)
         .on_conflict_do_update(
-            index_elements=["unit_id", "year"], set_={"last_seq": CaseCounter.last_seq + 1}
+            index_elements=["unit_id", "year"], set_={"last_seq": CaseCounter.last_seq + count}
         )
         .returning(CaseCounter.last_seq)
     )

@@ -6,7 +6,11 @@
   the web server; in production it is one more service (docs/SCALING.md).
 * A job is an `ExportJob` row (who asked, what, status, progress, the file's name in the upload
   storage). Feature packages register what a kind does (`register`), the worker only runs it:
-  this module sits below the features and never imports them.
+  this module sits below the features and never imports them. A handler returns the file it
+  built (`Built`), or None for work that writes to the database only (the backlog import's dry
+  run and import, krs/imports): the row then just says done or failed.
+* Periodic work (the daily digest, krs/notifications/tasks.py) is registered by its own feature
+  on the shared `huey` with `periodic(crontab(...))`, which runs it inside the app's context.
 * Files expire: `cleanup()` (every 30 minutes in the worker, and on each submit) deletes the files
   and rows of jobs finished more than `KEEP` ago.
 """
@@ -63,13 +67,22 @@ class Built:
     content_type: str
 
 
-Handler = Callable[[ExportJob, Callable[..., None]], Built]
+Handler = Callable[[ExportJob, Callable[..., None]], Built | None]
 _handlers: dict[str, Handler] = {}
 
 
-def register(kind: str, handler: Handler) -> None:
-    """`handler(job, progress)` builds the file; it calls `progress(rows_done[, total])` as it goes."""
+_file_kinds: set[str] = set()  # the kinds whose jobs end in a file (the "Unduhan" page lists them)
+
+
+def register(kind: str, handler: Handler, makes_file: bool = True) -> None:
+    """`handler(job, progress)` builds the file; it calls `progress(rows_done[, total])` as it goes.
+    `makes_file=False`: work that only writes to the database (an import): never listed among the
+    user's downloads."""
     _handlers[kind] = handler
+    if makes_file:
+        _file_kinds.add(kind)
+    else:
+        _file_kinds.discard(kind)
 
 
 def submit(user: User, kind: str, params: dict, total: int | None = None) -> ExportJob:
@@ -82,11 +95,16 @@ def submit(user: User, kind: str, params: dict, total: int | None = None) -> Exp
     return job
 
 
+def get_job(job_id: int | None) -> ExportJob | None:
+    """A job by id, for a feature whose own record (an import) points at it and decides access."""
+    return db.session.get(ExportJob, job_id) if job_id else None
+
+
 def recent_jobs(user: User, limit: int = 20) -> list[ExportJob]:
     return list(
         db.session.scalars(
             select(ExportJob)
-            .where(ExportJob.user_id == user.id)
+            .where(ExportJob.user_id == user.id, ExportJob.kind.in_(sorted(_file_kinds)))
             .order_by(ExportJob.created_at.desc(), ExportJob.id.desc())
             .limit(limit)
         )
@@ -95,7 +113,11 @@ def recent_jobs(user: User, limit: int = 20) -> list[ExportJob]:
 
 def job_for(user: User, job_id: int) -> ExportJob | None:
     """The job if this user asked for it: a job and its file are the requester's only."""
-    return db.session.scalar(select(ExportJob).where(ExportJob.id == job_id, ExportJob.user_id == user.id))
+    return db.session.scalar(
+        select(ExportJob).where(
+            ExportJob.id == job_id, ExportJob.user_id == user.id, ExportJob.kind.in_(sorted(_file_kinds))
+        )
+    )
 
 
 @huey.task()
@@ -107,15 +129,39 @@ def run_job(job_id: int) -> None:
         execute(job_id)
 
 
-def _progress(job_id: int) -> Callable[..., None]:
-    """Progress goes through a connection of its own: the job's session keeps its streamed read."""
+def _live_key(job_id: int) -> str:
+    return f"krs-job-progress-{job_id}"
 
-    def report(done: int, total: int | None = None) -> None:
+
+def _progress(job_id: int) -> Callable[..., None]:
+    """Progress goes through a connection of its own: the job's session keeps its streamed read.
+
+    `live=True`: the job holds a write transaction (an import, on SQLite the whole database):
+    the figure goes to the queue's own store (huey.db or Redis) instead, read by `progress_of`."""
+
+    def report(done: int, total: int | None = None, live: bool = False) -> None:
+        if live:
+            huey.put(_live_key(job_id), (done, total))
+            return
         values = {"progress": done} if total is None else {"progress": done, "total": total}
         with db.engine.begin() as conn:
             conn.execute(update(ExportJob.__table__).where(ExportJob.id == job_id).values(**values))
 
     return report
+
+
+def progress_of(job: ExportJob) -> tuple[int, int | None, int]:
+    """(rows done, rows expected, percent) of a job, the live figure when there is one."""
+    done, total = job.progress or 0, job.total
+    if job.status == JobStatus.RUNNING:
+        live = huey.get(_live_key(job.id), peek=True)
+        if live:
+            done = max(done, live[0])
+            total = live[1] or total
+    if job.status == JobStatus.DONE:
+        return done, total, 100
+    percent = min(99, int(done * 100 / total)) if total else 0
+    return done, total, percent
 
 
 def execute(job_id: int) -> None:
@@ -130,8 +176,9 @@ def execute(job_id: int) -> None:
         if handler is None:
             raise RuntimeError(f"no handler for job kind {job.kind!r}")
         built = handler(job, _progress(job_id))
-        key = f"job-{job_id}-{secrets.token_hex(8)}{Path(built.download_name).suffix}"
-        get_storage().save_file(key, built.file, built.content_type)  # in pieces: memory stays flat
+        if built is not None:
+            key = f"job-{job_id}-{secrets.token_hex(8)}{Path(built.download_name).suffix}"
+            get_storage().save_file(key, built.file, built.content_type)  # in pieces: memory stays flat
     except Exception as exc:  # noqa: BLE001 - the job's row says it failed; the page shows it
         db.session.rollback()
         job = db.session.get(ExportJob, job_id)
@@ -144,10 +191,12 @@ def execute(job_id: int) -> None:
             built.file.close()
     db.session.expire_all()
     job = db.session.get(ExportJob, job_id)
-    job.file_key, job.download_name, job.content_type = key, built.download_name, built.content_type
+    if built is not None:
+        job.file_key, job.download_name, job.content_type = key, built.download_name, built.content_type
     job.status, job.finished_at = JobStatus.DONE, utcnow()
     job.progress = max(job.progress or 0, job.total or 0)
     db.session.commit()
+    huey.get(_live_key(job_id))  # drop the live figure, if any (get without peek removes it)
 
 
 def cleanup(keep: timedelta = KEEP) -> int:
@@ -163,9 +212,27 @@ def cleanup(keep: timedelta = KEEP) -> int:
     return len(old)
 
 
-@huey.periodic_task(crontab(minute="*/30"))
+def periodic(schedule, name: str | None = None):
+    """Register `fn` as a periodic task of the shared queue, run inside the app's context (the
+    worker's app, from worker.py). Features use it for their own schedules (the daily digest);
+    the task runs in the worker only, never in a web request, immediate mode or not."""
+
+    def decorate(fn: Callable[[], object]):
+        def run() -> None:
+            app = _state["app"]
+            if app is None:
+                raise RuntimeError("krs.jobs.init_app was not called")
+            with app.app_context():
+                fn()
+
+        run.__name__ = run.__qualname__ = fn.__name__
+        run.__module__ = fn.__module__
+        task = huey.periodic_task(schedule, name=name or fn.__name__)(run)
+        return task
+
+    return decorate
+
+
+@periodic(crontab(minute="*/30"))
 def cleanup_task() -> None:
-    app = _state["app"]
-    if app is not None:
-        with app.app_context():
-            cleanup()
+    cleanup()

@@ -61,6 +61,10 @@ class DigestSection:
 # sender: the person whose digest it is (krs.notifications.digest); today= (their office's date).
 # Receivers only read (no writes) and return DigestSection | list[DigestSection] | None; they must
 # keep to the person's own scope (krs.access), as the digest leaves the app by email or WhatsApp.
+cases_loaded = _signals.signal(
+    "cases-loaded",
+    doc="case_ids= (cases inserted in bulk, bypassing the ORM flush: a backlog import, krs/imports)",
+)
 digest_requested = _signals.signal("digest-requested", doc="today=; receivers return DigestSection(s)")
 
 # administration (sender: the acting user)

@@ -41,10 +41,17 @@ from krs.models import (
     Case,
     CaseStatus,
     CaseTransfer,
+    Design,
+    DesignFile,
+    Event,
+    EventKind,
     GroupMember,
+    ImportBatch,
+    ImportStatus,
     OutreachSession,
     OutreachSessionCase,
     Placement,
+    RabTemplateLine,
     Referral,
     Role,
     Survey,
@@ -338,11 +345,13 @@ def walk_world(units, make_user, make_case):
                 content_type="application/pdf",
                 size_bytes=5,
                 uploaded_by_id=case.created_by_id,
+                thumbnail_name=f"walk{case.id}.thumb.jpg",  # cases.attachment_thumbnail (issue 16)
             )
         )
     db.session.commit()
     for case in (own, other):
         get_storage().save(f"walk{case.id}.pdf", b"%PDF-", "application/pdf")
+        get_storage().save(f"walk{case.id}.thumb.jpg", JPEG, "image/jpeg")
     return users, {"own": own, "other": other}
 
 
@@ -388,7 +397,13 @@ def url_for_rule(rule, case) -> str:
         if arg == "case_id":
             values[arg] = case.id
         elif arg == "attachment_id":
-            values[arg] = db.session.query(Attachment.id).filter_by(case_id=case.id).scalar()
+            # the case's first file, a photo with a thumbnail first (a demo case has several, issue 16)
+            values[arg] = db.session.scalars(
+                select(Attachment.id)
+                .where(Attachment.case_id == case.id)
+                .order_by(Attachment.thumbnail_name.is_(None), Attachment.id)
+                .limit(1)
+            ).first()
         elif arg == "field":
             values[arg] = "regency_code"
         elif arg == "filename":
@@ -423,7 +438,27 @@ EXTRA_ARGUMENTS: dict = {
     ("outreach.edit_member", "member_id"): lambda case: member_for_walk(case).id,
     ("outreach.remove_member", "group_id"): lambda case: group_for_walk(case).id,
     ("outreach.remove_member", "member_id"): lambda case: member_for_walk(case).id,
+    ("cases.visit_report", "event_id"): lambda case: field_visit_for_walk(case).id,  # issue 16 (h16v)
 }
+
+
+def field_visit_for_walk(case: Case) -> Event:
+    """A field-visit follow-up of the case (made once; a plain row: the walk needs no audit)."""
+    found = db.session.scalars(
+        select(Event).where(Event.case_id == case.id, Event.kind == EventKind.FIELD_VISIT)
+    ).first()
+    if found is None:
+        found = Event(
+            case_id=case.id,
+            kind=EventKind.FIELD_VISIT,
+            author_id=case.created_by_id,
+            body="Atap bocor di dua titik.",
+            latitude=-6.9,
+            longitude=107.6,
+        )
+        db.session.add(found)
+        db.session.commit()
+    return found
 
 
 def member_for_walk(case: Case) -> GroupMember:
@@ -645,6 +680,43 @@ EXTRA_ARGUMENTS |= {
 }
 
 
+# issue 16 (h16i): an import of the case's unit, its dry run done (no file kept: nothing to redo)
+
+
+def _import_of(case) -> int:
+    found = db.session.scalars(select(ImportBatch).where(ImportBatch.unit_id == case.unit_id)).first()
+    if found is None:
+        found = ImportBatch(
+            unit_id=case.unit_id,
+            created_by_id=case.created_by_id,
+            file_name="arsip-walk.xlsx",
+            status=ImportStatus.CHECKED,
+            headers=["Tanggal", "Nama", "NIK"],
+            mapping={"date": 0, "name": 1, "nik": 2},
+            total_rows=1,
+            ok_rows=0,
+            problem_rows=1,
+            report=[
+                {
+                    "row": 2,
+                    "name": "Walk",
+                    "nik": "3273••••••••••01",
+                    "problems": [{"code": "date", "message": "Tanggal kosong.", "message_en": "No date."}],
+                }
+            ],
+        )
+        db.session.add(found)
+        db.session.commit()
+    return found.id
+
+
+SCOPED_ARGUMENTS |= {"batch_id"}
+EXTRA_ARGUMENTS |= {
+    (endpoint, "batch_id"): _import_of
+    for endpoint in ("imports.detail", "imports.mapping", "imports.confirm", "imports.undo")
+}
+
+
 def _merge_for_walk(case) -> int:
     """A merge of two fresh records of the case's unit (made once), for the unmerge route."""
     found = db.session.scalars(select(ApplicantMerge).order_by(ApplicantMerge.id)).first()
@@ -655,6 +727,70 @@ def _merge_for_walk(case) -> int:
     other = create_case(case.unit, name="Walk Gabung").applicant
     return applicant_records.merge_applicants(spv, keep, other, {}, "Data ganda.").id
 
+
+# issue 18 (h18a): a design of the case's office, with a drawing and a RAB template line (made again
+# when a walk step removed them)
+
+
+def design_for_walk(case) -> Design:
+    code = f"WALK-{case.unit_id}"
+    design = db.session.scalars(select(Design).where(Design.code == code)).first()
+    if design is None:
+        design = Design(
+            unit_id=case.unit_id, code=code, name="Tipe 36 Walk", house_type="Tipe 36", floor_area_m2=36
+        )
+        db.session.add(design)
+        db.session.commit()
+    return design
+
+
+def design_line_for_walk(case) -> int:
+    design = design_for_walk(case)
+    line = db.session.scalars(select(RabTemplateLine).where(RabTemplateLine.design_id == design.id)).first()
+    if line is None:
+        line = RabTemplateLine(design_id=design.id, position=1, work_item_code="P.01", volume=36)
+        db.session.add(line)
+        db.session.commit()
+    return line.id
+
+
+def design_file_for_walk(case) -> int:
+    design = design_for_walk(case)
+    found = db.session.scalars(select(DesignFile).where(DesignFile.design_id == design.id)).first()
+    if found is None:
+        name = f"walk-design-{design.id}.png"
+        get_storage().save(name, _real_png(), "image/png")
+        found = DesignFile(
+            design_id=design.id,
+            kind="plan",
+            original_name="denah.png",
+            stored_name=name,
+            content_type="image/png",
+            size_bytes=len(_real_png()),
+        )
+        db.session.add(found)
+        db.session.commit()
+    return found.id
+
+
+SCOPED_ARGUMENTS |= {"design_id"}
+EXTRA_ARGUMENTS |= {
+    (endpoint, "design_id"): lambda case: design_for_walk(case).id
+    for endpoint in (
+        "designs.detail",
+        "designs.edit_design",
+        "designs.add_line",
+        "designs.remove_line",
+        "designs.add_file",
+        "designs.file",
+        "designs.remove_file",
+    )
+}
+EXTRA_ARGUMENTS |= {
+    ("designs.remove_line", "line_id"): design_line_for_walk,
+    ("designs.file", "file_id"): design_file_for_walk,
+    ("designs.remove_file", "file_id"): design_file_for_walk,
+}
 
 # ---------------------------------------------------------------- queries, fingerprints, forms
 
@@ -763,3 +899,137 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
 def sign_out(page) -> None:
     page.click("header form[action='/logout'] button")
     page.wait_for_url("**/login")
+
+
+# issue 18 (h18b): a price list of the case's office, a work item, a draft RAB of the case
+
+
+def price_list_for_walk(case):
+    from krs.models import PriceItem, PriceList
+
+    found = db.session.scalars(select(PriceList).where(PriceList.unit_id == case.unit_id)).first()
+    if found is None:
+        found = PriceList(
+            unit_id=case.unit_id, regency_code="32.73", year=2026, name="Harga walk", source="walk"
+        )
+        db.session.add(found)
+    have = {i.code for i in found.items}
+    for code, name, price in (("L.PEKERJA", "Pekerja", 100000), ("L.MANDOR", "Mandor", 200000)):
+        if code not in have:  # the walk's work item F.01 needs both
+            found.items.append(PriceItem(code=code, kind="labour", name=name, unit="OH", price=price))
+    if db.session.new or db.session.dirty:
+        db.session.commit()
+    return found
+
+
+def work_item_for_walk(case=None):
+    from krs.models import WorkItem
+    from krs.rab.starter import load_starter_set
+
+    if db.session.scalar(select(WorkItem.id).where(WorkItem.code == "F.01")) is None:
+        load_starter_set()
+        db.session.commit()
+    return db.session.scalars(select(WorkItem).where(WorkItem.code == "F.01")).one()
+
+
+def rab_for_walk(case):
+    """The newest draft RAB of the case, with one line (a new one once the walk handed it over)."""
+    from krs.models import Rab, RabStatus, User
+    from krs.rab import service as rab_service
+
+    found = db.session.scalars(
+        select(Rab).where(Rab.case_id == case.id, Rab.status == RabStatus.DRAFT).order_by(Rab.version.desc())
+    ).first()
+    if found is None or not found.lines:
+        actor = db.session.get(User, case.created_by_id)
+        found = rab_service.create_rab(actor, case, price_list=price_list_for_walk(case))
+        rab_service.add_work_items(actor, found, [work_item_for_walk()], volume=1)
+    return found
+
+
+SCOPED_ARGUMENTS |= {"price_list_id", "rab_id"}
+EXTRA_ARGUMENTS |= {
+    ("rab.price_list", "price_list_id"): lambda case: price_list_for_walk(case).id,
+    ("rab.edit_price_item", "price_list_id"): lambda case: price_list_for_walk(case).id,
+    ("rab.edit_price_item", "item_id"): lambda case: price_list_for_walk(case).items[0].id,
+    ("rab.import_prices", "price_list_id"): lambda case: price_list_for_walk(case).id,
+    ("rab.copy_price_list", "price_list_id"): lambda case: price_list_for_walk(case).id,
+    ("rab.work_item", "work_item_id"): lambda case: work_item_for_walk().id,
+    ("rab.edit_work_item", "work_item_id"): lambda case: work_item_for_walk().id,
+    ("rab.detail", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.add_lines", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.edit_line", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.edit_line", "line_id"): lambda case: rab_for_walk(case).lines[0].id,
+    ("rab.settings", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.hand_over", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.new_version", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.print_rab", "rab_id"): lambda case: rab_for_walk(case).id,
+    ("rab.export_xlsx", "rab_id"): lambda case: rab_for_walk(case).id,
+}
+
+
+# ---------------------------------------------------------------- issue 19 (h19b): construction accompaniment
+
+
+def accompaniment_for(case, actor=None, stages_done: int = 1, today=None):
+    """The case's accompaniment (started once, by the case's creator unless `actor`), with visits of
+    its first `stages_done` stages (every checklist item marked *sesuai*)."""
+    from krs.accompaniment import service as acc_service
+    from krs.models import Accompaniment
+
+    acc_service.ensure_defaults()
+    actor = actor or db.session.get(User, case.created_by_id)
+    today = today or date.today()
+    acc = db.session.scalars(select(Accompaniment).where(Accompaniment.case_id == case.id)).first()
+    if acc is None:
+        acc = acc_service.start_accompaniment(
+            actor, case, today - timedelta(days=30), "renovate", today, None
+        )
+    stages = acc_service.stages()
+    items = acc_service.check_items()
+    done = {v.stage_id for v in acc.visits}
+    for i, stage in enumerate(stages[:stages_done]):
+        if stage.id in done:
+            continue
+        acc_service.record_visit(
+            actor,
+            acc,
+            acc_service.VisitData(
+                stage=stage,
+                visit_date=today - timedelta(days=20 - i),
+                officer=actor,
+                progress_percent=stage.percent,
+                advice="Begel kolom dirapatkan.",
+                marks={item.id: "sesuai" for item in items},
+            ),
+            today,
+            None,
+        )
+    return acc
+
+
+def _accompaniment_visit_of(case) -> int:
+    acc = accompaniment_for(case)
+    return acc.visits[0].id
+
+
+def _first_stage_id(case) -> int:
+    from krs.accompaniment import service as acc_service
+
+    acc_service.ensure_defaults()
+    return acc_service.stages(active_only=False)[0].id
+
+
+def _first_item_id(case) -> int:
+    from krs.accompaniment import service as acc_service
+
+    acc_service.ensure_defaults()
+    return acc_service.check_items(active_only=False)[0].id
+
+
+SCOPED_ARGUMENTS |= {"visit_id"}
+EXTRA_ARGUMENTS |= {
+    ("accompaniment.report", "visit_id"): _accompaniment_visit_of,
+    ("accompaniment.edit_stage", "stage_id"): _first_stage_id,
+    ("accompaniment.edit_item", "item_id"): _first_item_id,
+}

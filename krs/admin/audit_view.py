@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from krs.extensions import db
 from krs.formats import fmt_date, fmt_datetime
 from krs.models import (
+    Agency,
     AuditLog,
     Case,
     CaseStatus,
@@ -25,6 +27,7 @@ from krs.models import (
     LabelledEnum,
     Outcome,
     ReferenceList,
+    ReferralAnswer,
     Role,
     ServiceType,
     Unit,
@@ -41,8 +44,14 @@ ACTIONS = {
     "auth.change_password": _l("Kata sandi diganti"),
     "applicant.create": _l("Pemohon dicatat"),
     "applicant.reveal_nik": _l("NIK ditampilkan"),
+    "applicant.edit": _l("Data pemohon diubah"),
+    "applicant.update_at_intake": _l("Data pemohon diperbarui saat pencatatan"),
+    "applicant.merge": _l("Data pemohon digabung"),
+    "applicant.unmerge": _l("Penggabungan data pemohon dibatalkan"),
     "case.create": _l("Kasus baru dicatat"),
     "case.assign": _l("Kasus ditugaskan"),
+    "case.take": _l("Kasus diambil"),
+    "case.edit": _l("Data kasus diubah"),
     "case.follow_up": _l("Tindak lanjut baru dicatat"),
     "case.request_closure": _l("Penutupan diajukan"),
     "case.approve_closure": _l("Penutupan disetujui"),
@@ -59,6 +68,16 @@ ACTIONS = {
     "outreach.intake": _l("Kasus dicatat dari sosialisasi"),
     "group.members": _l("Anggota kelompok dicatat"),
     "group.member_add": _l("Anggota kelompok ditambahkan"),
+    "group.member_paste": _l("Daftar anggota kelompok ditempel"),
+    "group.member_update": _l("Anggota kelompok diubah"),
+    "group.member_remove": _l("Anggota kelompok dihapus"),
+    "referral.create": _l("Surat pengantar dibuat"),
+    "referral.answer": _l("Jawaban lembaga dicatat"),
+    "agency.create": _l("Lembaga tujuan ditambahkan"),
+    "agency.update": _l("Lembaga tujuan diubah"),
+    "status_link.create": _l("Tautan status dibuat"),
+    "status_link.revoke": _l("Tautan status dicabut"),
+    "export.reveal_nik": _l("Ekspor dengan NIK lengkap"),
     "placement.create": _l("Penempatan magang dibuat"),
     "placement.update": _l("Penempatan magang diubah"),
     "worklog.entry_create": _l("Kegiatan logbook dicatat"),
@@ -86,6 +105,37 @@ ACTIONS = {
     "reference.update": _l("Daftar pilihan diubah"),
     "calendar.collective_leave": _l("Cuti bersama diatur"),
     "synthetic.seed": _l("Data sintetis dibuat"),
+    # issues 16, 18, 19: imports, designs, prices, RAB, accompaniment
+    "accompaniment.start": _l("Pendampingan pembangunan dimulai"),
+    "accompaniment.visit": _l("Kunjungan tahap pendampingan dicatat"),
+    "aid_ceiling.save": _l("Plafon bantuan disimpan"),
+    "case.design_handout": _l("Desain diserahkan ke kasus"),
+    "case.import": _l("Kasus diimpor dari Excel"),
+    "design.create": _l("Desain dibuat"),
+    "design.edit": _l("Desain diubah"),
+    "design.file_add": _l("Gambar desain ditambahkan"),
+    "design.file_remove": _l("Gambar desain dihapus"),
+    "design.line_add": _l("Baris templat RAB desain ditambahkan"),
+    "design.line_remove": _l("Baris templat RAB desain dihapus"),
+    "import.upload": _l("Berkas impor diunggah"),
+    "import.check": _l("Uji coba impor dijalankan"),
+    "import.confirm": _l("Impor dikonfirmasi"),
+    "import.apply": _l("Impor dijalankan"),
+    "import.undo": _l("Impor dibatalkan"),
+    "price_item.save": _l("Harga satuan disimpan"),
+    "price_item.delete": _l("Harga satuan dihapus"),
+    "price_list.create": _l("Daftar harga dibuat"),
+    "price_list.copy": _l("Daftar harga disalin"),
+    "price_list.import": _l("Daftar harga diimpor dari Excel"),
+    "rab.create": _l("RAB dibuat"),
+    "rab.add_lines": _l("Pekerjaan ditambahkan ke RAB"),
+    "rab.add_template": _l("Templat desain dimuat ke RAB"),
+    "rab.update_line": _l("Baris RAB diubah"),
+    "rab.delete_line": _l("Baris RAB dihapus"),
+    "rab.settings": _l("Pengaturan RAB diubah"),
+    "rab.hand_over": _l("RAB diserahkan"),
+    "rab.new_version": _l("Versi baru RAB dibuat"),
+    "work_item.save": _l("Item pekerjaan (AHSP) disimpan"),
 }
 
 # the kinds of record, for the filter
@@ -93,6 +143,9 @@ ENTITIES = {
     "applicant": _l("Pemohon"),
     "case": _l("Kasus"),
     "case_event": _l("Tindak lanjut"),
+    "case_export": _l("Ekspor kasus"),
+    "referral": _l("Rujukan"),
+    "agency": _l("Lembaga tujuan"),
     "login": _l("Masuk"),
     "outreach_session": _l("Sosialisasi"),
     "placement": _l("Penempatan magang"),
@@ -106,6 +159,16 @@ ENTITIES = {
     "work_calendar_year": _l("Kalender kerja"),
     "work_week": _l("Logbook mingguan"),
     "worklog_entry": _l("Kegiatan logbook"),
+    "accompaniment": _l("Pendampingan pembangunan"),
+    "aid_ceiling": _l("Plafon bantuan"),
+    "design": _l("Desain rumah"),
+    "design_file": _l("Gambar desain"),
+    "import_batch": _l("Impor Excel"),
+    "price_item": _l("Harga satuan"),
+    "price_list": _l("Daftar harga"),
+    "rab": _l("RAB (rencana anggaran biaya)"),
+    "rab_template_line": _l("Baris templat RAB"),
+    "work_item": _l("Item pekerjaan (AHSP)"),
 }
 
 # one record of a kind, on a row of the log
@@ -113,6 +176,8 @@ ENTITY_ROWS = {
     "applicant": _l("Pemohon #%(id)s"),
     "case": _l("Kasus #%(id)s"),
     "case_event": _l("Tindak lanjut #%(id)s"),
+    "referral": _l("Rujukan #%(id)s"),
+    "agency": _l("Lembaga tujuan #%(id)s"),
     "outreach_session": _l("Sosialisasi #%(id)s"),
     "placement": _l("Penempatan magang #%(id)s"),
     "reference_item": _l("Pilihan daftar #%(id)s"),
@@ -124,9 +189,39 @@ ENTITY_ROWS = {
     "work_calendar_year": _l("Kalender kerja %(id)s"),
     "work_week": _l("Logbook mingguan #%(id)s"),
     "worklog_entry": _l("Kegiatan logbook #%(id)s"),
+    "accompaniment": _l("Pendampingan #%(id)s"),
+    "aid_ceiling": _l("Plafon bantuan #%(id)s"),
+    "design": _l("Desain #%(id)s"),
+    "design_file": _l("Gambar desain #%(id)s"),
+    "import_batch": _l("Impor #%(id)s"),
+    "price_item": _l("Harga satuan #%(id)s"),
+    "price_list": _l("Daftar harga #%(id)s"),
+    "rab": _l("RAB #%(id)s"),
+    "rab_template_line": _l("Baris templat RAB #%(id)s"),
+    "work_item": _l("Item pekerjaan #%(id)s"),
 }
 
 FIELDS = {
+    "agency_id": _l("Lembaga tujuan"),
+    "programme": _l("Program"),
+    "letter_number": _l("Nomor surat"),
+    "letter_date": _l("Tanggal surat"),
+    "purpose": _l("Keperluan"),
+    "signer_id": _l("Penanda tangan"),
+    "answer_code": _l("Jawaban"),
+    "answer_text": _l("Isi jawaban"),
+    "answer_date": _l("Tanggal jawaban"),
+    "next_step": _l("Langkah berikutnya"),
+    "status_link_id": _l("Tautan status"),
+    "revoked": _l("Tautan dicabut"),
+    "format": _l("Format"),
+    "survivor": _l("Data yang dipertahankan"),
+    "merged": _l("Data yang digabung"),
+    "merged_into_id": _l("Digabung ke pemohon"),
+    "moved_case_ids": _l("Kasus yang dipindahkan"),
+    "moved_back_case_ids": _l("Kasus yang dikembalikan"),
+    "restored_applicant_id": _l("Pemohon yang dipulihkan"),
+    "merge_id": _l("Penggabungan"),
     "active": _l("Aktif"),
     "added": _l("Anggota ditambahkan"),
     "annotation": _l("Catatan"),
@@ -234,11 +329,12 @@ ENUM_OF: dict[object, type[LabelledEnum]] = {
     "list": ReferenceList,
     "gender": Gender,
     "group_kind": GroupKind,
+    "answer_code": ReferralAnswer,
 }
 
-USER_FIELDS = {"assignee_id", "field_supervisor_id", "intern_id", "user_id", "staff"}
+USER_FIELDS = {"assignee_id", "field_supervisor_id", "intern_id", "user_id", "staff", "signer_id"}
 UNIT_FIELDS = {"unit_id", "from_unit_id", "to_unit_id"}
-CASE_FIELDS = {"case_id", "case_ids"}
+CASE_FIELDS = {"case_id", "case_ids", "moved_case_ids", "moved_back_case_ids"}
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -264,6 +360,7 @@ class _Names:
     users: dict[int, str]
     units: dict[int, str]
     cases: dict[int, str]
+    agencies: dict[int, str] = field(default_factory=dict)
 
 
 def action_label(code: str) -> str:
@@ -300,18 +397,24 @@ def _ids(value) -> list[int]:
 
 def _names(rows: list[AuditLog]) -> _Names:
     """People, units and cases named by the rows on the page: three queries, whatever the rows."""
-    wanted: dict[str, set[int]] = {"user": set(), "unit": set(), "case": set()}
+    wanted: dict[str, set[int]] = {"user": set(), "unit": set(), "case": set(), "agency": set()}
     for row in rows:
         for data in (row.before, row.after):
             for key, value in (data or {}).items() if isinstance(data, dict) else ():
                 kind = "user" if key in USER_FIELDS else "unit" if key in UNIT_FIELDS else None
-                kind = "case" if key in CASE_FIELDS else kind
+                kind = "case" if key in CASE_FIELDS else "agency" if key == "agency_id" else kind
                 if kind:
                     wanted[kind].update(_ids(value))
     users = db.session.execute(select(User.id, User.full_name).where(User.id.in_(wanted["user"])))
     units = db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted["unit"])))
     cases = db.session.execute(select(Case.id, Case.number).where(Case.id.in_(wanted["case"])))
-    return _Names({i: n for i, n in users}, {i: n for i, n in units}, {i: n for i, n in cases})
+    agencies = db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(wanted["agency"])))
+    return _Names(
+        {i: n for i, n in users},
+        {i: n for i, n in units},
+        {i: n for i, n in cases},
+        {i: n for i, n in agencies},
+    )
 
 
 def _value(entity: str, key: str, value, names: _Names) -> str:
@@ -331,10 +434,14 @@ def _value(entity: str, key: str, value, names: _Names) -> str:
             if key in UNIT_FIELDS
             else names.cases
             if key in CASE_FIELDS
+            else names.agencies
+            if key == "agency_id"
             else None
         )
         if lookup is not None:
             return lookup.get(value, f"#{value}")
+    if isinstance(value, str) and key == "programme":  # a referral's programme: its name (config)
+        return dict(current_app.config.get("KRS_REFERRAL_PROGRAMMES", ())).get(value, value)
     if isinstance(value, str):
         enum_cls = ENUM_OF.get((entity, key)) or ENUM_OF.get(key)
         if enum_cls is not None and enum_cls.has(value):

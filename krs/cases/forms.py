@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -35,6 +36,9 @@ from krs.models import (
     Priority,
     ServiceType,
 )
+
+# A field visit's position: Indonesia, roughly (latitude, longitude ranges in degrees).
+INDONESIA_BOUNDS = ((Decimal(-11), Decimal(6)), (Decimal(95), Decimal(141)))
 
 # The plausible span of dates typed on the case desk (the KRS programme started in the 2010s).
 EARLIEST_ACTIVITY = date(2000, 1, 1)
@@ -148,7 +152,12 @@ class FollowUpForm(FlaskForm):
     )
     next_action_date = DateField(_l("Tanggal tindakan berikutnya"), validators=[Optional()])
     body = TextAreaField(_l("Uraian"), validators=[DataRequired(), Length(max=5000)])
-    attachment = FileField(_l("Lampiran (foto/PDF, maks. 10 MB)"))
+    # issue 16 (field visits): several photos at once from the phone's camera, and documents
+    photos = MultipleFileField(_l("Foto (boleh beberapa sekaligus)"))
+    attachment = MultipleFileField(_l("Lampiran (foto, PDF, DWG, XLSX, DOCX; maks. 10 MB per berkas)"))
+    # filled by static/js/geolocation.js when the officer allows it; empty without permission or JS
+    latitude = HiddenField()
+    longitude = HiddenField()
     attachment_kind = SelectField(
         _l("Jenis lampiran"), choices=AttachmentKind.choices(), default=AttachmentKind.HOUSE
     )
@@ -162,6 +171,30 @@ class FollowUpForm(FlaskForm):
     def validate_next_action_date(self, field):
         if field.data and not (EARLIEST_ACTIVITY.year <= field.data.year <= LATEST_YEAR):
             raise ValidationError(_l("Tanggal tindakan berikutnya di luar rentang; periksa tahunnya."))
+
+    def validate_latitude(self, field):
+        self.position()  # raises ValidationError for a half, unreadable or out-of-range position
+
+    def position(self) -> tuple[Decimal, Decimal] | None:
+        """The visit's coordinates, both or none, within Indonesia (INDONESIA_BOUNDS)."""
+        lat_text = (self.latitude.data or "").strip()
+        lon_text = (self.longitude.data or "").strip()
+        if not lat_text and not lon_text:
+            return None
+        unreadable = _l("Koordinat lokasi tidak terbaca. Kosongkan lokasi lalu simpan lagi.")
+        try:
+            lat, lon = Decimal(lat_text), Decimal(lon_text)
+        except (InvalidOperation, ValueError) as exc:
+            raise ValidationError(unreadable) from exc
+        if not (lat.is_finite() and lon.is_finite()):
+            raise ValidationError(unreadable)
+        (lat_min, lat_max), (lon_min, lon_max) = INDONESIA_BOUNDS
+        if not (lat_min <= lat <= lat_max and lon_min <= lon <= lon_max):
+            raise ValidationError(
+                _l("Koordinat lokasi di luar wilayah Indonesia (lintang −11 s.d. 6, bujur 95 s.d. 141).")
+            )
+        lat, lon = lat.quantize(Decimal("0.000001")), lon.quantize(Decimal("0.000001"))
+        return lat, lon
 
 
 class ClosureRequestForm(VersionedForm):

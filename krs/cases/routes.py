@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import segno
@@ -16,11 +16,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 
 from krs import (
     access,
@@ -49,9 +49,9 @@ from krs.cases.transfer import pending_transfer_of
 from krs.extensions import db, htmx
 from krs.fields import nik_problem, normalise_nik
 from krs.htmx_views import fragment_for, render_page_or_fragment
-from krs.models import Attachment, CaseStatus, Channel, Outcome, ServiceType, User
+from krs.models import CaseStatus, Channel, Outcome, ServiceType, User
 from krs.storage import get_storage
-from krs.uploads import UploadError, discard, send_stored, store_upload
+from krs.uploads import DOCUMENT_TYPES, UploadError, discard, save_photos, send_stored
 from krs.workdays import today_in
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -80,6 +80,7 @@ def list_cases():
         "shows_unit_column": access.is_national(current_user),
         "shows_unassigned": access.can_see_unassigned_cases(current_user),
         "may_search_pii": access.can_search_pii(current_user),
+        "stages": case_lists.accompaniment_stages([c.id for c in page.items]),  # issue 19: the badge
     }
     if fragment := fragment_for({"case-rows": "cases/_rows.html"}):  # the filters' live answer
         return render_template(fragment, oob=True, **context)  # and the tabs, which keep q
@@ -363,17 +364,16 @@ def add_event(case_id: int):
         form.occurred_at.errors.append(_("Waktu kegiatan tidak boleh di masa depan."))
         return _invalid(case, "follow_form", form)
     stored = []
-    upload = form.attachment.data
     try:
-        if upload and getattr(upload, "filename", ""):
-            stored.append(
-                store_upload(
-                    upload,
-                    get_storage(),
-                    current_app.config["MAX_UPLOAD_BYTES"],
-                    keep_location=current_app.config.get("KRS_KEEP_IMAGE_LOCATION", False),
-                )
-            )
+        # the camera's photos and the documents: all stored (photos with thumbnails) or none
+        stored = save_photos(
+            [*request.files.getlist(form.photos.name), *request.files.getlist(form.attachment.name)],
+            get_storage(),
+            current_app.config["MAX_UPLOAD_BYTES"],
+            keep_location=current_app.config.get("KRS_KEEP_IMAGE_LOCATION", False),
+            allowed=DOCUMENT_TYPES,
+        )
+        position = form.position()  # validated with the form
         service.add_follow_up(
             current_user,
             case,
@@ -386,6 +386,8 @@ def add_event(case_id: int):
                 attachments=stored,
                 attachment_kind=form.attachment_kind.data,
                 take=bool(form.take.data),
+                latitude=position[0] if position else None,
+                longitude=position[1] if position else None,
             ),
         )
     except UploadError as exc:
@@ -471,12 +473,63 @@ def reveal_nik(case_id: int):
 @bp.get("/<int:case_id>/attachments/<int:attachment_id>")
 def attachment(case_id: int, attachment_id: int):
     case = access.get_case_or_404(current_user, case_id)
-    att = db.session.execute(
-        select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id)
-    ).scalar_one_or_none()
-    if att is None or not access.can_open_attachment(current_user, att):
-        abort(404)
+    att = access.get_case_attachment_or_404(current_user, case, attachment_id)
     return send_stored(get_storage(), att.stored_name, att.content_type, att.original_name)
+
+
+@bp.get("/<int:case_id>/attachments/<int:attachment_id>/thumbnail")
+def attachment_thumbnail(case_id: int, attachment_id: int):
+    """A photo's small JPEG for the timeline, under the very checks of the photo itself."""
+    case = access.get_case_or_404(current_user, case_id)
+    att = access.get_case_attachment_or_404(current_user, case, attachment_id)
+    if not att.thumbnail_name:
+        abort(404)
+    return send_stored(get_storage(), att.thumbnail_name, "image/jpeg", "kecil-" + att.original_name)
+
+
+# ---------------------------------------------------------------- field visits (issue 16)
+
+VISIT_PHOTOS_PER_PAGE = 6
+
+
+@bp.get("/<int:case_id>/visits/<int:event_id>/report")
+def visit_report(case_id: int, event_id: int):
+    """Berita acara kunjungan lapangan: the visit's findings, position and photos on the office
+    letterhead, with signature blocks, for the browser to print (A4)."""
+    case = access.get_case_or_404(current_user, case_id)
+    visit = access.get_field_visit_or_404(current_user, case, event_id)
+    photos = [a for a in visit.attachments if a.is_image and access.can_open_attachment(current_user, a)]
+    occurred = visit.occurred_at if visit.occurred_at.tzinfo else visit.occurred_at.replace(tzinfo=UTC)
+    local_day = occurred.astimezone(ZoneInfo(case.unit.timezone)).date()
+    return render_template(
+        "cases/visit_report.html",
+        case=case,
+        unit=case.unit,
+        visit=visit,
+        officer=visit.author,
+        applicant_name=case.applicant.name,
+        nik=access.shown_nik(current_user, case.applicant),
+        address=access.shown_address(current_user, case.applicant, case),
+        region_name=regions.full_name(
+            case.applicant.province_code,
+            case.applicant.regency_code,
+            case.applicant.district_code,
+            case.applicant.village_code,
+        ),
+        photo_pages=[
+            photos[i : i + VISIT_PHOTOS_PER_PAGE] for i in range(0, len(photos), VISIT_PHOTOS_PER_PAGE)
+        ],
+        photo_count=len(photos),
+        per_page=VISIT_PHOTOS_PER_PAGE,
+        documents=[a for a in visit.attachments if not a.is_image],
+        visit_day=local_day,
+        visit_weekday=format_date(local_day, "EEEE"),
+    )
+
+
+@bp.app_template_global()
+def can_print_visit_report(case) -> bool:
+    return access.can_print_visit_report(current_user, case)
 
 
 # ---------------------------------------------------------------- receipt and status link (issue 16)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -200,6 +201,9 @@ class FollowUp:
     attachments: list = field(default_factory=list)  # krs.uploads.StoredFile
     attachment_kind: str = AttachmentKind.HOUSE  # identity documents are kept from viewers and interns
     take: bool = False  # staff on an unassigned case: take it with this follow-up ("ambil kasus ini")
+    # a field visit's position (issue 16), validated by the form; kept on field visits only
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
 
 
 def add_follow_up(actor: User, case: Case, follow_up: FollowUp, attempts: int = 8) -> Event:
@@ -237,6 +241,8 @@ def _add_follow_up_once(actor: User, case: Case, follow_up: FollowUp) -> Event:
         duration_minutes=follow_up.duration_minutes,
         next_action_date=follow_up.next_action_date,
     )
+    if follow_up.kind == EventKind.FIELD_VISIT and follow_up.latitude is not None:
+        event.latitude, event.longitude = follow_up.latitude, follow_up.longitude
     if case.first_response_at is None:
         case.first_response_at = occurred
     if case.status != CaseStatus.IN_PROGRESS:
@@ -254,6 +260,7 @@ def _add_follow_up_once(actor: User, case: Case, follow_up: FollowUp) -> Event:
                 size_bytes=stored.size_bytes,
                 uploaded_by_id=actor.id,
                 kind=follow_up.attachment_kind,
+                thumbnail_name=stored.thumbnail_name,
             )
         )
     db.session.flush()  # StaleDataError here or at commit: the caller reloads and retries
@@ -264,7 +271,13 @@ def _add_follow_up_once(actor: User, case: Case, follow_up: FollowUp) -> Event:
         "case",
         case.id,
         before,
-        {**audit.snapshot(case, CASE_AUDIT_FIELDS), "event_id": event.id, "kind": follow_up.kind},
+        {
+            **audit.snapshot(case, CASE_AUDIT_FIELDS),
+            "event_id": event.id,
+            "kind": follow_up.kind,
+            **({"attachments": len(follow_up.attachments)} if follow_up.attachments else {}),
+            **({"position": True} if event.latitude is not None else {}),
+        },
     )
     db.session.commit()
     return event

@@ -10,6 +10,10 @@ from sqlalchemy import func, select, update
 from krs import regions, service_levels
 from krs.admin.service import ensure_reference_items
 from krs.cases import saved_filters, service, transfer
+from krs.demo.accompaniment import seed_accompaniment_demo
+from krs.demo.designs import seed_designs_demo
+from krs.demo.field_visits import seed_field_visit_demo
+from krs.demo.rab import seed_rab_demo
 from krs.extensions import db
 from krs.models import (
     Case,
@@ -275,6 +279,10 @@ def seed_demo(n_cases: int = 300, seed: int = 2026, with_features: bool = True) 
         seed_worklog_demo(rng)
         seed_evaluation_demo(random.Random(seed + 4))
         _seed_programme_tools(units, desk)
+        seed_field_visit_demo(units, desk)  # issue 16 (h16v)
+        seed_rab_demo()  # issue 18 (h18b): price lists, work items, RABs
+        seed_designs_demo(units, desk)  # issue 18 (h18a): two designs and a few hand-outs
+        seed_accompaniment_demo(random.Random(seed + 19), units, desk)  # issue 19
     return {"units": len(units), "cases": n_cases}
 
 

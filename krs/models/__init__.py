@@ -3,6 +3,17 @@
 Feature packages keep no models; they import from here. Timestamps are stored in UTC.
 """
 
+from krs.models.accompaniment import (
+    BUILT_IN_SOURCE,
+    Accompaniment,
+    AccompanimentCheck,
+    AccompanimentCheckItem,
+    AccompanimentPhoto,
+    AccompanimentStage,
+    AccompanimentVisit,
+    CheckMark,
+    shown_text,
+)
 from krs.models.audit import AuditLog
 from krs.models.auth import LoginThrottle, UserSession, end_sessions_of
 from krs.models.base import LabelledEnum, utcnow
@@ -25,8 +36,9 @@ from krs.models.cases import (
     SavedFilter,
     ServiceType,
 )
-from krs.models.designs import Design, DesignHandout, Structure
+from krs.models.designs import Design, DesignFile, DesignFileKind, DesignHandout, Structure
 from krs.models.drafts import FormDraft
+from krs.models.imports import ImportBatch, ImportedCase, ImportStatus
 from krs.models.jobs import ExportJob, JobStatus
 from krs.models.notifications import DigestSent, Notification, NotificationKind
 from krs.models.outreach import (
@@ -40,6 +52,7 @@ from krs.models.outreach import (
 )
 from krs.models.people import Applicant, ApplicantKind, ApplicantMerge, Gender, Role, Unit, UnitKind, User
 from krs.models.rab import (
+    AidCeiling,
     PriceItem,
     PriceList,
     Rab,
@@ -66,6 +79,19 @@ from krs.models.transfers import CaseTransfer, TransferStatus
 from krs.models.worklog import Placement, WeekStatus, WorkCategory, WorkLogEntry, WorkWeek, worklog_entry_case
 
 __all__ = [
+    "AidCeiling",
+    "ImportBatch",
+    "ImportedCase",
+    "ImportStatus",
+    "Accompaniment",
+    "AccompanimentCheck",
+    "AccompanimentCheckItem",
+    "AccompanimentPhoto",
+    "AccompanimentStage",
+    "AccompanimentVisit",
+    "BUILT_IN_SOURCE",
+    "CheckMark",
+    "shown_text",
     "DesignHandout",
     "PriceItem",
     "PriceList",
@@ -77,6 +103,8 @@ __all__ = [
     "WorkItem",
     "WorkItemCoefficient",
     "Design",
+    "DesignFile",
+    "DesignFileKind",
     "Structure",
     "OPEN_ANSWERS",
     "Agency",

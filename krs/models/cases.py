@@ -141,6 +141,7 @@ class EventKind(LabelledEnum):
     APPLICANT_EDITED = "applicant_edited"
     APPLICANT_MERGED = "applicant_merged"
     APPLICANT_UNMERGED = "applicant_unmerged"
+    IMPORTED = "imported"  # a past case brought in from an office's Excel backlog (issue 16)
 
     @classmethod
     def _labels(cls):
@@ -165,6 +166,7 @@ class EventKind(LabelledEnum):
             "applicant_edited": _l("Data pemohon diubah"),
             "applicant_merged": _l("Data pemohon digabung"),
             "applicant_unmerged": _l("Penggabungan pemohon dibatalkan"),
+            "imported": _l("Diimpor dari Excel"),
         }
 
     @classmethod
@@ -327,6 +329,9 @@ class Event(db.Model):
     next_action_date: Mapped[date | None] = mapped_column(Date)
     body: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict | None] = mapped_column(JSON)
+    # a field visit's position (issue 16), when the officer's phone gave it (WGS 84 degrees)
+    latitude: Mapped[float | None] = mapped_column(db.Numeric(9, 6))
+    longitude: Mapped[float | None] = mapped_column(db.Numeric(9, 6))
 
     case: Mapped[Case] = relationship(back_populates="events")
     author: Mapped[User | None] = relationship()
@@ -335,6 +340,10 @@ class Event(db.Model):
     @property
     def is_follow_up(self) -> bool:
         return self.kind in EventKind.follow_up_kinds()
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 class AttachmentKind(LabelledEnum):
@@ -360,8 +369,14 @@ class Attachment(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     kind: Mapped[str] = mapped_column(String(20), default=AttachmentKind.HOUSE, server_default="rumah")
+    # a photo's small JPEG in the same store (krs.uploads.thumbnail_name), issue 16
+    thumbnail_name: Mapped[str | None] = mapped_column(String(80))
 
     event: Mapped[Event | None] = relationship(back_populates="attachments")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/") and self.content_type != "image/vnd.dwg"
 
 
 class SavedFilter(db.Model):

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from krs.extensions import db
 from krs.models.base import LabelledEnum, utcnow
@@ -30,6 +30,22 @@ class Structure(LabelledEnum):
             "masonry": _l("Pasangan bata dengan kolom praktis"),
             "timber": _l("Rangka kayu"),
             "risha": _l("Panel RISHA"),
+            "other": _l("Lainnya"),
+        }
+
+
+class DesignFileKind(LabelledEnum):
+    PLAN = "plan"
+    ELEVATION = "elevation"
+    SECTION = "section"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            "plan": _l("Denah"),
+            "elevation": _l("Tampak"),
+            "section": _l("Potongan"),
             "other": _l("Lainnya"),
         }
 
@@ -53,6 +69,45 @@ class Design(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    files: Mapped[list[DesignFile]] = relationship(
+        back_populates="design", cascade="all, delete-orphan", order_by="DesignFile.id"
+    )
+
+    @property
+    def is_national(self) -> bool:
+        return self.unit_id is None
+
+    @property
+    def structure_label(self) -> str:
+        return Structure(self.structure).label if Structure.has(self.structure) else self.structure
+
+
+class DesignFile(db.Model):
+    """A drawing of a design (plan, elevation, section, other): an image shown as a thumbnail or a
+    PDF offered as a link, stored through krs/uploads.py and served through an access-checked route."""
+
+    __tablename__ = "design_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("design.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default=DesignFileKind.PLAN)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    original_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(100))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    design: Mapped[Design] = relationship(back_populates="files")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def kind_label(self) -> str:
+        return DesignFileKind(self.kind).label if DesignFileKind.has(self.kind) else self.kind
 
 
 class DesignHandout(db.Model):

@@ -5,6 +5,7 @@
 - A WorkItem (Permen PUPR 8/2023 structure) has a unit and the coefficients of the resources it
   uses; a coefficient names its resource by `resource_code`, matched to PriceItem.code.
 - A design's RAB template is a list of (work item code, volume) lines (RabTemplateLine).
+- An AidCeiling is an aid programme's amount per house (admin data, never in code).
 - A Rab belongs to a case, is versioned (draft → handed over) and keeps its own prices: each line
   stores its unit price and the breakdown it came from, so a later price change never alters it.
 """
@@ -41,6 +42,19 @@ class RabStatus(LabelledEnum):
         return {"draft": _l("Draf"), "handed_over": _l("Diserahkan")}
 
 
+class AidCeiling(db.Model):
+    """An aid programme's ceiling per house (admin data, dated, with its source), e.g. BSPS
+    peningkatan kualitas Rp 20 jt: a RAB compares its total with one and keeps a copy of it."""
+
+    __tablename__ = "aid_ceiling"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Numeric(15, 2))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class PriceList(db.Model):
     __tablename__ = "price_list"
     __table_args__ = (UniqueConstraint("unit_id", "regency_code", "year", "name", name="uq_price_list"),)
@@ -58,6 +72,7 @@ class PriceList(db.Model):
     items: Mapped[list[PriceItem]] = relationship(
         back_populates="price_list", cascade="all, delete-orphan", order_by="PriceItem.code"
     )
+    unit = relationship("Unit")
 
 
 class PriceItem(db.Model):
@@ -134,6 +149,7 @@ class Rab(db.Model):
     total: Mapped[Decimal] = mapped_column(Numeric(15, 2), default=0)  # kept by the service
     household_amount: Mapped[Decimal] = mapped_column(Numeric(15, 2), default=0)
     aid_ceiling: Mapped[Decimal | None] = mapped_column(Numeric(15, 2))
+    aid_ceiling_name: Mapped[str] = mapped_column(String(200), default="")  # frozen with the amount
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -146,6 +162,16 @@ class Rab(db.Model):
     lines: Mapped[list[RabLine]] = relationship(
         back_populates="rab", cascade="all, delete-orphan", order_by="RabLine.position"
     )
+    case = relationship("Case")
+    unit = relationship("Unit")
+    price_list = relationship("PriceList")
+    design = relationship("Design")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    handed_over_by = relationship("User", foreign_keys=[handed_over_by_id])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == RabStatus.DRAFT
 
 
 class RabLine(db.Model):

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -44,7 +45,7 @@ from krs.notifications import mail
 from krs.service_levels import sla_clause
 from krs.signals import DigestSection, digest_requested
 from krs.whatsapp import wa_link
-from krs.workdays import today_in
+from krs.workdays import local_date, today_in
 
 log = logging.getLogger(__name__)
 
@@ -255,17 +256,24 @@ def _release(user: User, day: date) -> None:
         db.session.commit()
 
 
-def send_digests(today: date | None = None) -> DigestRun:
+def send_digests(
+    today: date | None = None, unit_ids: list[int] | None = None, now: datetime | None = None
+) -> DigestRun:
     """Mail each officer and supervisor with an email address their digest of the day, once.
 
-    `today`: the day to send for (by default each person's own office date). People without an
+    `today`: the day to send for (by default each person's own office date, at `now`). People without an
     email are listed in the result; their supervisor hands the digest over by WhatsApp from the
-    "Pengingat harian" page. Empty digests are not sent (and not recorded)."""
+    "Pengingat harian" page. Empty digests are not sent (and not recorded). `unit_ids`: only
+    these offices' people (the periodic task sends each office at its own morning)."""
     run = DigestRun()
+    if unit_ids is not None and not unit_ids:
+        return run
     conn, opened = mail.connection(), False  # opened at the first message: no mail, no connection
     try:
         for user in people_for_digest():
-            day = today or today_in(user.unit.timezone)
+            if unit_ids is not None and user.unit_id not in unit_ids:
+                continue
+            day = today or (local_date(now, user.unit.timezone) if now else today_in(user.unit.timezone))
             if not (user.email or "").strip():
                 run.without_email.append(user.username)
                 continue
@@ -295,4 +303,27 @@ def send_digests(today: date | None = None) -> DigestRun:
     finally:
         if opened:
             conn.close()
+    return run
+
+
+# ---------------------------------------------------------------- the daily run (krs/notifications/tasks.py)
+
+DIGEST_HOUR = 6  # each office's digests go out from 06:00 in its own zone
+
+
+def units_due_for_digest(now: datetime, hour: int = DIGEST_HOUR) -> list[int]:
+    """The active offices whose local clock has passed `hour` today (their morning has come)."""
+    units = db.session.scalars(select(Unit).where(Unit.active.is_(True)))
+    return [u.id for u in units if now.astimezone(ZoneInfo(u.timezone)).hour >= hour]
+
+
+def send_due_digests(now: datetime | None = None) -> DigestRun:
+    """The periodic task's work (every hour on the queue): the offices whose 06:00 has passed get
+    their digests of their own day. Idempotent: a person already sent today's digest (a
+    `DigestSent` row) is skipped, so hourly runs, a restarted worker or the CLI never send twice,
+    and a worker that was down at 06:00 catches up at its next run."""
+    now = now or utcnow()
+    run = send_digests(unit_ids=units_due_for_digest(now), now=now)
+    if run.sent or run.failed:
+        log.info("daily digests: %s sent, %s failed", len(run.sent), len(run.failed))
     return run

@@ -144,7 +144,13 @@ def create_referral(actor: User, case: Case, data: ReferralData) -> Referral:
                     programme=programme_label(data.programme),
                 )
             ),
-            data={"referral_id": referral.id, "letter_number": referral.letter_number},
+            # what the timeline needs to say it again in its reader's language (issue 15)
+            data={
+                "referral_id": referral.id,
+                "letter_number": referral.letter_number,
+                "agency": data.agency.name,
+                "programme": data.programme,
+            },
         )
     )
     audit.record(
@@ -182,7 +188,12 @@ def answer_referral(
                 )
             )
             + (f" {referral.answer_text}" if referral.answer_text else ""),
-            data={"referral_id": referral.id, "answer_code": code},
+            data={
+                "referral_id": referral.id,
+                "answer_code": code,
+                "letter_number": referral.letter_number,
+                "answer_text": referral.answer_text,
+            },
         )
     )
     audit.record(

@@ -34,6 +34,8 @@ from krs.models import (
     User,
 )
 from krs.regions import name_of
+from krs.reports import accompaniment
+from krs.reports import rab as rab_reports
 from krs.reports.service import Report, TargetView, ikm_profile, ranking
 from krs.service_levels import sla_state_of
 from krs.workdays import local_date, today_in
@@ -517,6 +519,10 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
                 [unit.name, a.label, a.target, a.actual, a.to_date_pct, a.expected_by_now, a.pro_rated_pct]
             )
 
+    rab_reports.write_evaluation_sheets(
+        lambda title: _table_sheet(book, title), rep.units, rep.period
+    )  # issue 18 (before usage, which stays last)
+    accompaniment.write_sheet(book, rep.units, rep.period, _table_sheet)  # issue 19 (usage stays last)
     ws = _table_sheet(book, _("Penggunaan aplikasi"))
     ws.table_header(
         [

@@ -26,7 +26,8 @@ from krs.extensions import htmx
 from krs.htmx_views import fragment_for
 from krs.ikm import ELEMENTS
 from krs.models import CaseStatus, Channel, JobStatus, Outcome, ServiceType
-from krs.reports import exports, service
+from krs.reports import accompaniment, exports, service
+from krs.reports import rab as rab_reports
 from krs.reports.forms import ServiceLevelForm, TargetForm
 from krs.service_levels import level_rows, set_service_level
 from krs.storage import get_storage
@@ -34,7 +35,19 @@ from krs.workdays import today_in
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-TILES = ("volume", "people", "backlog", "mix", "timeliness", "outcomes", "ikm", "targets", "usage")
+TILES = (
+    "volume",
+    "people",
+    "backlog",
+    "mix",
+    "timeliness",
+    "outcomes",
+    "ikm",
+    "targets",
+    "usage",
+    "rab",
+    "accompaniment",
+)
 
 
 def _today() -> date:
@@ -62,6 +75,11 @@ def _tile_context(name: str, units, period, rep=None):
         context["targets"] = service.target_view(current_user, units, period.end.year, _today(), rep)
     elif name == "people":
         context["served"] = service.people_served_by_unit(units, period)
+    elif name == "rab":  # issue 18 (h18b)
+        context["rab"] = rab_reports.rab_figures(units, period)
+        context["unit_names"] = {u.id: u.name for u in units}
+    elif name == "accompaniment":  # issue 19: construction accompaniment (krs/reports/accompaniment.py)
+        context["accompaniment"] = accompaniment.figures(units, period)
     else:
         rep = rep or service.report(current_user, units, period)
         f = rep.total
@@ -328,3 +346,9 @@ def edit_target(unit_id: int, year: int):
     service.set_target(current_user, unit, year, form.values())
     flash(_("Target %(unit)s tahun %(year)s disimpan.", unit=unit.name, year=year), "success")
     return redirect(url_for("reports.targets", year=year))
+
+
+# issue 18 (h18a): designs handed out, by design and by office (krs/reports/designs.py)
+from krs.reports import designs as _designs  # noqa: E402
+
+bp.add_url_rule("/tiles/designs-handed-out", "designs_tile", _designs.tile)

@@ -39,7 +39,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from krs import households
+from krs import households, signals
+from krs.extensions import db
 from krs.models import (
     OPEN_STATUSES,
     Applicant,
@@ -506,6 +507,13 @@ TRACKED = {
     Survey: Survey.id,
     Applicant: Case.id,
 }
+
+
+@signals.cases_loaded.connect
+def _cases_loaded(_sender, case_ids, **_kw) -> None:
+    """Cases inserted in bulk (a backlog import) never went through a flush: add them here."""
+    conn = db.session.connection()
+    add(conn, _cases(conn, set(case_ids)))
 
 
 @event.listens_for(Session, "do_orm_execute")

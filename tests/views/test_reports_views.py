@@ -322,6 +322,7 @@ def test_evaluation_workbook_has_a_sheet_per_section_with_the_screen_numbers(cli
         "IKM",
         "Profil responden IKM",
         "Target",
+        "Pendampingan pembangunan",  # issue 19 (h19b)
         "Penggunaan aplikasi",
     ]
     summary = {row[1]: row for row in wb["Ringkasan"].iter_rows(min_row=4, values_only=True)}

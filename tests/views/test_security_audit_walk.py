@@ -13,7 +13,21 @@ from krs import applicant_records
 from krs.extensions import db
 from krs.models import AuditLog, CaseStatus, Role
 from krs.outreach import service as outreach_service
-from tests.support import JPEG, TEST_PASSWORD, db_fingerprint, login, make_group, make_session, valid_nik
+from tests.support import (
+    JPEG,
+    TEST_PASSWORD,
+    db_fingerprint,
+    design_file_for_walk,
+    design_for_walk,
+    design_line_for_walk,
+    login,
+    make_group,
+    make_session,
+    price_list_for_walk,
+    rab_for_walk,
+    valid_nik,
+    work_item_for_walk,
+)
 
 # Rules that change nothing but the visitor's own session cookie.
 NO_DATA_CHANGE = {
@@ -809,8 +823,358 @@ _correction_builders = {
     ],
 }
 
+# ---------------------------------------------------------------- issue 16 (h16i): backlog imports
+
+
+_BACKLOG_ROWS = iter(range(1000, 100_000, 10))  # each file's NIKs new: never duplicates of the last
+
+
+def _backlog_file():
+    import io
+
+    from tests.import_files import backlog_xlsx, good_row
+
+    first = next(_BACKLOG_ROWS)
+    return (io.BytesIO(backlog_xlsx([good_row(n) for n in range(first, first + 3)])), "arsip.xlsx")
+
+
+def _import_batch(env, step: str):
+    from werkzeug.datastructures import FileStorage
+
+    from krs.imports import service as import_service
+    from krs.models import ImportBatch
+
+    spv, unit = env["users"]["supervisor"], env["units"]["jawa2"]
+    data, name = _backlog_file()
+    batch = import_service.upload(spv, unit, FileStorage(data, filename=name))
+    if step in ("checked", "imported"):
+        import_service.start_check(spv, batch, import_service.guess_mapping(batch.headers), False)
+    if step == "imported":
+        import_service.start_import(spv, db.session.get(ImportBatch, batch.id))
+    return db.session.get(ImportBatch, batch.id)
+
+
+def _mapping_form(batch):
+    mapping = {f"col_{k}": "" if v is None else str(v) for k, v in batch.mapping.items()}
+    return mapping | {"on_problem": "skip"}
+
+
+_import_builders = {
+    "imports.upload": [
+        lambda env: (
+            "supervisor",
+            "/imports/upload",
+            {"unit_id": str(env["units"]["jawa2"].id), "file": _backlog_file()},
+            "import.upload",
+        )
+    ],
+    "imports.mapping": [
+        lambda env: (
+            (b := _import_batch(env, "uploaded")) and "supervisor",
+            f"/imports/{b.id}/mapping",
+            _mapping_form(b),
+            "import.check",
+        )
+    ],
+    "imports.confirm": [
+        lambda env: (
+            (b := _import_batch(env, "checked")) and "supervisor",
+            f"/imports/{b.id}/confirm",
+            {},
+            "import.confirm",
+        )
+    ],
+    "imports.undo": [
+        lambda env: (
+            (b := _import_batch(env, "imported")) and "admin",
+            f"/imports/{b.id}/undo",
+            {},
+            "import.undo",
+        )
+    ],
+}
+
+
+# ---------------------------------------------------------------- issue 18 (h18a): the design library
+
+
+def _design(env):
+    return design_for_walk(_case(env, CaseStatus.NEW))
+
+
+def _design_form(env, code="JAWA2-T36-WALK"):
+    return {
+        "unit_id": str(env["units"]["jawa2"].id),
+        "code": code,
+        "name": "Tipe 36 bata",
+        "house_type": "Tipe 36",
+        "floor_area_m2": "36,5",
+        "floors": "1",
+        "bedrooms": "2",
+        "structure": "masonry",
+        "active": "y",
+    }
+
+
+_design_builders = {
+    "designs.new_design": [lambda env: ("supervisor", "/designs/new", _design_form(env), "design.create")],
+    "designs.edit_design": [
+        lambda env: (
+            "supervisor",
+            f"/designs/{_design(env).id}/edit",
+            _design_form(env, "JAWA2-T36-EDIT"),
+            "design.edit",
+        )
+    ],
+    "designs.add_line": [
+        lambda env: (
+            "supervisor",
+            f"/designs/{_design(env).id}/lines",
+            {"work_item_code": "S.01", "volume": "0,99"},
+            "design.line_add",
+        )
+    ],
+    "designs.remove_line": [
+        lambda env: (
+            (c := _case(env, CaseStatus.NEW)) and "supervisor",
+            f"/designs/{design_for_walk(c).id}/lines/{design_line_for_walk(c)}/delete",
+            {},
+            "design.line_remove",
+        )
+    ],
+    "designs.add_file": [
+        lambda env: (
+            "supervisor",
+            f"/designs/{_design(env).id}/files",
+            {"kind": "plan", "upload": _photo()},
+            "design.file_add",
+        )
+    ],
+    "designs.remove_file": [
+        lambda env: (
+            (c := _case(env, CaseStatus.NEW)) and "supervisor",
+            f"/designs/{design_for_walk(c).id}/files/{design_file_for_walk(c)}/delete",
+            {},
+            "design.file_remove",
+        )
+    ],
+    "designs.hand_out": [
+        lambda env: (
+            (c := _case(env, CaseStatus.IN_PROGRESS)) and "staff",
+            f"/designs/cases/{c.id}/handout",
+            {"design_id": str(design_for_walk(c).id), "version": str(c.version)},
+            "case.design_handout",
+        )
+    ],
+}
+
 BUILDERS |= _admin_builders | _desk_builders | _outreach_builders | _reports_builders | _survey_builders
-BUILDERS |= _worklog_builders | _referral_builders | _correction_builders
+BUILDERS |= (
+    _worklog_builders | _referral_builders | _correction_builders | _import_builders | _design_builders
+)
+
+
+# ---------------------------------------------------------------- issue 18 (h18b): prices, work items, RAB
+
+
+def _price_list(env):
+    return price_list_for_walk(_case(env, CaseStatus.NEW))
+
+
+def _import_token(env):
+    from flask import current_app
+    from itsdangerous import URLSafeSerializer
+
+    pl = _price_list(env)
+    row = {
+        "row": 2,
+        "code": "M.CAT",
+        "name": "Cat",
+        "unit": "kg",
+        "price": "25000",
+        "kind": "material",
+        "source": "",
+        "error": "",
+        "action": "new",
+    }
+    token = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="krs-price-import").dumps(
+        {"pl": pl.id, "rows": [row]}
+    )
+    return pl, token
+
+
+def _rab(env):
+    return rab_for_walk(_case(env, CaseStatus.IN_PROGRESS, assignee=env["users"]["staff"]))
+
+
+_rab_builders = {
+    "rab.new_price_list": [
+        lambda env: (
+            "supervisor",
+            "/prices/new",
+            {"unit_id": str(_unit(env).id), "regency_code": "32.73", "year": "2027", "name": "Harga audit"},
+            "price_list.create",
+        )
+    ],
+    "rab.edit_price_item": [
+        lambda env: (
+            "supervisor",
+            f"/prices/{_price_list(env).id}/items/new",
+            {"code": "M.SEMEN", "kind": "material", "name": "Semen", "unit": "zak", "price": "Rp 65.000"},
+            "price_item.save",
+        )
+    ],
+    "rab.import_prices": [
+        lambda env: (
+            (pt := _import_token(env)) and "supervisor",
+            f"/prices/{pt[0].id}/import",
+            {"token": pt[1]},
+            "price_list.import",
+        )
+    ],
+    "rab.copy_price_list": [
+        lambda env: (
+            "supervisor",
+            f"/prices/{_price_list(env).id}/copy",
+            {"year": "2030", "percent": "+5,5 %", "name": "Harga 2030"},
+            "price_list.copy",
+        )
+    ],
+    "rab.edit_work_item": [
+        lambda env: (
+            "admin",
+            "/work-items/new",
+            {
+                "code": "X.01",
+                "group": "lain",
+                "name": "Uji",
+                "unit": "m2",
+                "active": "y",
+                "coefficients": "L.PEKERJA | upah | Pekerja | OH | 0,1 | uji",
+            },
+            "work_item.save",
+        )
+    ],
+    "rab.ceilings": [
+        lambda env: (
+            "admin",
+            "/rab/ceilings",
+            {"name": "BSPS", "amount": "Rp 20.000.000", "active": "y"},
+            "aid_ceiling.save",
+        )
+    ],
+    "rab.new_rab": [
+        lambda env: (
+            (c := _case(env, CaseStatus.IN_PROGRESS, assignee=env["users"]["staff"])) and "staff",
+            f"/cases/{c.id}/rab/new",
+            {"price_list_id": str(price_list_for_walk(c).id), "design_id": "0"},
+            "rab.create",
+        )
+    ],
+    "rab.add_lines": [
+        lambda env: (
+            "staff",
+            f"/rab/{_rab(env).id}/lines",
+            {"design_id": "0", "work_item_id": str(work_item_for_walk().id)},
+            "rab.add_lines",
+        )
+    ],
+    "rab.edit_line": [
+        lambda env: (
+            (r := _rab(env)) and "staff",
+            f"/rab/{r.id}/lines/{r.lines[0].id}",
+            {"volume": "12,5"},
+            "rab.update_line",
+        )
+    ],
+    "rab.settings": [
+        lambda env: (
+            (r := _rab(env)) and "staff",
+            f"/rab/{r.id}/settings",
+            {
+                "price_list_id": str(r.price_list_id),
+                "overhead_pct": "0",
+                "smkk_amount": "100.000",
+                "ceiling_id": "0",
+            },
+            "rab.settings",
+        )
+    ],
+    "rab.hand_over": [lambda env: ("staff", f"/rab/{_rab(env).id}/hand-over", {}, "rab.hand_over")],
+    "rab.new_version": [lambda env: ("staff", f"/rab/{_rab(env).id}/new-version", {}, "rab.new_version")],
+}
+BUILDERS |= _rab_builders
+
+
+# ---------------------------------------------------------------- issue 19 (h19b): construction accompaniment
+
+
+def _acc_case(env, stages_done=None):
+    from tests.support import accompaniment_for
+
+    case = _case(env, CaseStatus.IN_PROGRESS)
+    if stages_done is not None:
+        accompaniment_for(case, stages_done=stages_done)
+        db.session.refresh(case)
+    return case
+
+
+def _acc_visit(env):
+    from krs.accompaniment import service as acc_service
+
+    case = _acc_case(env, stages_done=0)
+    data = {
+        "version": str(case.version),
+        "stage_id": str(acc_service.stages()[0].id),
+        "visit_date": date.today().isoformat(),
+        "officer_id": str(env["users"]["staff"].id),
+        "progress_percent": "0",
+        "advice": "Rapatkan begel.",
+        **{f"mark_{i.id}": "sesuai" for i in acc_service.check_items()},
+    }
+    return "staff", f"/accompaniment/cases/{case.id}/visit", data, "accompaniment.visit"
+
+
+def _acc_first(kind):
+    from krs.accompaniment import service as acc_service
+
+    acc_service.ensure_defaults()
+    return (acc_service.stages() if kind == "stage" else acc_service.check_items())[0]
+
+
+BUILDERS |= {
+    "accompaniment.start": [
+        lambda env: (
+            (c := _acc_case(env)) and "staff",
+            f"/accompaniment/cases/{c.id}/start",
+            {"version": str(c.version), "work_kind": "build", "started_on": date.today().isoformat()},
+            "accompaniment.start",
+        )
+    ],
+    "accompaniment.record_visit": [_acc_visit],
+    "accompaniment.edit_stage": [
+        lambda env: (
+            "admin",
+            f"/accompaniment/settings/stages/{_acc_first('stage').id}",
+            {
+                "code": "tahap-0",
+                "name": "Tahap 0 %",
+                "position": "1",
+                "percent": "0",
+                "due_working_days": "7",
+            },
+            "accompaniment_stage.update",
+        )
+    ],
+    "accompaniment.edit_item": [
+        lambda env: (
+            "admin",
+            "/accompaniment/settings/items/new",
+            {"code": "plester", "name": "Plesteran", "advice": "1 : 4", "source": "Walk", "position": "11"},
+            "accompaniment_item.create",
+        )
+    ],
+}
 
 
 @pytest.fixture
