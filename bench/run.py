@@ -61,7 +61,8 @@ SCENARIOS = [
     Scenario("floor (no database)", None, "/_bench/floor"),
     # issue 17's table: the desk's own pages, as the supervisor of Jawa II opens them
     Scenario("home / + workload fragment (supervisor)", "spv.jawa2", "/",
-             also=(("/cases/workload", "workload"),), goal_x=5),
+             also=(("/cases/workload", "workload"), ("/accompaniment/overdue", "accompaniment-overdue")),
+             goal_x=5),
     Scenario("case number typed in the search box (supervisor)", "spv.jawa2", "/cases?q={case_number}",
              goal_x=2, note="303 straight to the case since issue 17; a list page before"),
     Scenario("case number tail typed (supervisor)", "spv.jawa2", "/cases?q={case_tail}", goal_x=2),
