@@ -8,6 +8,7 @@ Pure formatting; krs.templating registers these as Jinja filters, and views that
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
@@ -58,6 +59,13 @@ def fmt_num(value, places: int = 1) -> str:
     """Indonesian figure of the reports: 1.234,5; a dash for no value."""
     if value is None:
         return "–"
+    return _fmt_num(value, type(value), places)
+
+
+@lru_cache(maxsize=4096)
+def _fmt_num(value, _kind: type, places: int) -> str:
+    """The same figure is written many times on a dashboard (zeros, counts): formatted once per
+    value, type and places (the pattern depends on the type: 1 and 1.0 are different figures)."""
     pattern = "#,##0" if isinstance(value, int) else "#,##0." + "0" * places
     return format_decimal(value, format=pattern, locale="id")
 

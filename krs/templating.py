@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from krs import access
@@ -29,6 +30,18 @@ def _label_filter(enum_cls, reference_list: str | None = None):
     def label(value):
         if value in (None, ""):
             return "–"
+        if not has_request_context():
+            return _label(value)
+        # a list page asks for the same few labels on every row: once per request and language
+        # (kept on the request itself: tests may hold one app context, and `g`, across requests)
+        memo = request.__dict__.setdefault("_krs_labels", {})
+        key = (enum_cls, value, get_locale())
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _label(value)
+        return found
+
+    def _label(value):
         if reference_list:  # renamed by the Direktorat in /admin/reference
             custom = label_for(reference_list, value)
             if custom:
@@ -62,22 +75,28 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["number"] = fmt_number
     app.jinja_env.filters["num"] = fmt_num
     app.jinja_env.filters["pct"] = fmt_percent
+
+    def me():
+        """The signed-in user itself: access functions then read its attributes directly instead
+        of resolving the `current_user` proxy on each one (a list page calls them per row)."""
+        return current_user._get_current_object()
+
     app.jinja_env.globals.update(
         # pure permission checks on the signed-in user (never queries for what to show)
-        can_open_endpoint=lambda endpoint: access.can_open_endpoint(current_user, endpoint),
-        can_view_case=lambda case: access.can_view_case(current_user, case),
-        can_assign_case=lambda case: access.can_assign_case(current_user, case),
-        can_transfer_case=lambda case: access.can_transfer_case(current_user, case),
-        can_decide_transfer=lambda transfer: access.can_decide_transfer(current_user, transfer),
-        can_see_transferred_case=lambda transfer: access.can_see_transferred_case(current_user, transfer),
-        can_see_pii=lambda: access.can_see_pii(current_user),
-        can_open_attachment=lambda att: access.can_open_attachment(current_user, att),
-        shown_nik=lambda applicant: access.shown_nik(current_user, applicant),
+        can_open_endpoint=lambda endpoint: access.can_open_endpoint(me(), endpoint),
+        can_view_case=lambda case: access.can_view_case(me(), case),
+        can_assign_case=lambda case: access.can_assign_case(me(), case),
+        can_transfer_case=lambda case: access.can_transfer_case(me(), case),
+        can_decide_transfer=lambda transfer: access.can_decide_transfer(me(), transfer),
+        can_see_transferred_case=lambda transfer: access.can_see_transferred_case(me(), transfer),
+        can_see_pii=lambda: access.can_see_pii(me()),
+        can_open_attachment=lambda att: access.can_open_attachment(me(), att),
+        shown_nik=lambda applicant: access.shown_nik(me(), applicant),
         masked_nik=lambda applicant: access.mask_middle(applicant.nik, 4, 2),
-        mask_nik=lambda nik: access.shown_nik_value(current_user, nik),
-        can_reveal_nik=lambda case: access.can_reveal_nik(current_user, case),
-        shown_phone=lambda applicant, case=None: access.shown_phone(current_user, applicant, case),
-        shown_address=lambda applicant, case=None: access.shown_address(current_user, applicant, case),
+        mask_nik=lambda nik: access.shown_nik_value(me(), nik),
+        can_reveal_nik=lambda case: access.can_reveal_nik(me(), case),
+        shown_phone=lambda applicant, case=None: access.shown_phone(me(), applicant, case),
+        shown_address=lambda applicant, case=None: access.shown_address(me(), applicant, case),
         krs_names=lambda: {
             "ministry": current_app.config["KRS_MINISTRY_NAME"],
             "directorate": current_app.config["KRS_DIRECTORATE_NAME"],

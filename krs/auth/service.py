@@ -11,7 +11,7 @@ from flask import current_app, has_app_context
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from krs import audit
 from krs.extensions import db
@@ -186,15 +186,22 @@ def start_session(user: User, now: datetime | None = None) -> str:
     return record.id
 
 
+# built once (issue 17): every signed-in request runs it, and building the statement cost as much
+# as running it; the values are bound per request
+_USER_OF_SESSION = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(User.id == bindparam("user_id"), UserSession.id == bindparam("session_id"))
+)
+
+
 def user_of_session(user_id: int, session_id) -> User | None:
     """The user of a live session record (one query: the user, its unit and the record), or None
     when the record is gone (signed out, password changed, sessions ended by an admin)."""
     if not isinstance(session_id, str) or not session_id:
         return None
     return db.session.execute(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, UserSession.id == session_id)
+        _USER_OF_SESSION, {"user_id": user_id, "session_id": session_id}
     ).scalar_one_or_none()
 
 

@@ -364,7 +364,14 @@ def reopen_case(actor: User, case: Case, reason: str, expected_version=None) -> 
 def case_viewed(user: User, case: Case) -> None:
     """Opening a case page settles what waited there for the user (the notifications' receiver)."""
     signals.case_viewed.send(user, case=case)
-    db.session.commit()
+    # the page's user, case and applicant were loaded just now and this commit changes none of them
+    # (only notification rows): keep them loaded instead of reading them all again (issue 17)
+    session = db.session()
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
 
 
 def reveal_nik(actor: User, case: Case) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import joinedload, noload
 from werkzeug.datastructures import MultiDict
 
 from krs import access, case_lists
 from krs.extensions import db
-from krs.models import OPEN_STATUSES, Case, CaseStatus, User
+from krs.models import OPEN_STATUSES, Applicant, Case, CaseStatus, User
 from krs.workdays import today_in
 
 
@@ -58,50 +57,73 @@ def tile_args(user: User) -> list[tuple[str, dict]]:
 
 
 def home_tiles(user: User) -> list[Tile]:
-    tiles = []
-    for key, args in tile_args(user):
-        count, capped = case_lists.count_capped(user, case_lists.filters_from_args(MultiDict(args), user))
-        tiles.append(Tile(key, args, count, capped))
-    return tiles
+    """Every tile's count in one statement (`case_lists.counts_capped`: each the list's own capped
+    count, as a scalar subquery)."""
+    wanted = tile_args(user)
+    counted = case_lists.counts_capped(
+        user, [case_lists.filters_from_args(MultiDict(args), user) for _key, args in wanted]
+    )
+    return [
+        Tile(key, args, count, capped) for (key, args), (count, capped) in zip(wanted, counted, strict=True)
+    ]
+
+
+# what the home lists show of a case: plain rows (no ORM objects, no relationships to load)
+_ROW_COLUMNS = (
+    Case.id,
+    Case.number,
+    Case.status,
+    Case.outcome,
+    Case.resolution_due,
+    Case.next_action_due,
+    Applicant.name.label("applicant_name"),
+)
+
+
+def _rows(stmt) -> list:
+    """The home list's rows of a scoped case statement: the columns above, the applicant joined."""
+    return list(
+        db.session.execute(
+            stmt.with_only_columns(*_ROW_COLUMNS).join_from(
+                Case, Applicant, Case.applicant_id == Applicant.id
+            )
+        )
+    )
 
 
 def home_for(user: User) -> Home:
+    user = getattr(user, "_get_current_object", lambda: user)()  # the signed-in user, not its proxy
     today = today_in(user.unit.timezone)
-    # the home lists show neither services nor attachments: do not load them (2 statements each)
-    eager = (joinedload(Case.applicant), joinedload(Case.assignee), noload(Case.services))
+    own = access.works_own_cases(user)
     overdue_stmt = (
         access.cases_visible_to(user)
         .where(Case.status.in_(OPEN_STATUSES), Case.resolution_due < today)
-        .options(*eager)
         .order_by(Case.resolution_due)
+        .limit(10)
     )
-    if access.works_own_cases(user):
+    if own:
         overdue_stmt = overdue_stmt.where(Case.assignee_id == user.id)
     closure_queue = []
     if access.can_approve_closures(user):
-        closure_queue = list(
-            db.session.scalars(
-                access.cases_visible_to(user)
-                .where(Case.status == CaseStatus.CLOSURE_REQUESTED)
-                .options(*eager)
-                .order_by(Case.updated_at)
-                .limit(10)
-            )
+        closure_queue = _rows(
+            access.cases_visible_to(user)
+            .where(Case.status == CaseStatus.CLOSURE_REQUESTED)
+            .order_by(Case.updated_at)
+            .limit(10)
         )
     # each open case's latest follow-up's next-action date, maintained on the case (krs.case_lists):
     # an index range (unit or assignee, status, date) instead of walking the follow-up history
     next_stmt = (
         access.cases_visible_to(user)
         .where(Case.status.in_(OPEN_STATUSES), Case.next_action_due <= today)
-        .options(joinedload(Case.applicant), noload(Case.services))
         .order_by(Case.next_action_due, Case.id)
         .limit(10)
     )
-    if access.works_own_cases(user):
+    if own:
         next_stmt = next_stmt.where(Case.assignee_id == user.id)
     return Home(
         tiles=home_tiles(user),
         closure_queue=closure_queue,
-        overdue=list(db.session.scalars(overdue_stmt.limit(10)).unique()),
-        next_actions=list(db.session.scalars(next_stmt).unique()),
+        overdue=_rows(overdue_stmt),
+        next_actions=_rows(next_stmt),
     )

@@ -234,6 +234,9 @@ class Case(db.Model):
         Index("ix_case_unit_due", "unit_id", "resolution_due"),
         Index("ix_case_status_due", "status", "resolution_due"),
         Index("ix_case_unit_status_due", "unit_id", "status", "resolution_due"),
+        # a name search: the matching applicants' cases filtered by office and sorted from the
+        # index alone, without reading each case row (issue 17, migration 0027)
+        Index("ix_case_applicant_unit_created", "applicant_id", "unit_id", "created_at"),
         # the home page's and the reminders' due next actions: an index range over the open cases'
         # entries only, per status (closed cases keep their last date; migration 0013)
         Index("ix_case_unit_status_next", "unit_id", "status", "next_action_due"),

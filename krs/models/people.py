@@ -14,9 +14,11 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -153,7 +155,17 @@ class Applicant(db.Model):
     """
 
     __tablename__ = "applicant"
-    __table_args__ = (UniqueConstraint("created_by_unit_id", "nik", name="uq_applicant_unit_nik"),)
+    __table_args__ = (
+        UniqueConstraint("created_by_unit_id", "nik", name="uq_applicant_unit_nik"),
+        # the name search's "groups by their contact person" (krs.case_lists.search_clause): the few
+        # group rows alone, not a scan of every household (issue 17, migration 0027)
+        Index(
+            "ix_applicant_group_contact",
+            "contact_name",
+            sqlite_where=text("kind = 'group'"),
+            postgresql_where=text("kind = 'group'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default=ApplicantKind.INDIVIDUAL, index=True)
     name: Mapped[str] = mapped_column(String(150))

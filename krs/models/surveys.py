@@ -86,7 +86,20 @@ class Survey(db.Model):
     """
 
     __tablename__ = "ikm_survey"
-    __table_args__ = (Index("ix_survey_unit_submitted", "unit_id", "submitted_at"),)
+    __table_args__ = (
+        Index("ix_survey_unit_submitted", "unit_id", "submitted_at"),
+        # the dashboard's respondent profile (krs.reports.service.ikm_profile) read from the index
+        # alone, not from every survey row of the period (issue 17, migration 0027)
+        Index(
+            "ix_survey_unit_submitted_profile",
+            "unit_id",
+            "submitted_at",
+            "age_band",
+            "sex",
+            "education",
+            "occupation",
+        ),  # fmt: skip
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     mode: Mapped[str] = mapped_column(String(10), default="link")  # link | kiosk

@@ -5,7 +5,9 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -80,6 +82,31 @@ def region_columns() -> list[str]:
 # XLSX of the case list: widths per column, dates shown DD/MM/YYYY (real dates, not text)
 CASE_WIDTHS = (22, 24, 12, 28, 19, 16, 16, 34, 18, 22, 12, 12, 18, 26, 12, 20, 9, 22, 11, 20, 11, 22, 15)
 CASE_DATE_COLUMNS = (2, 10, 11, 14)
+
+
+class _LocalDates:
+    """`local_date(moment, tz)` for a long run of rows: the zone's UTC offset looked up once per
+    zone and UTC day (when it is the same at both ends of that day, it holds all day; otherwise —
+    a zone's clock change that day — each moment of it is converted on its own). Issue 17: the
+    conversion was a fifth of a 100k-row export."""
+
+    def __init__(self):
+        self.offsets: dict[tuple, timedelta | None] = {}
+
+    def __call__(self, moment: datetime, tz_name: str) -> date:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        key = (tz_name, moment.date())
+        offset = self.offsets.get(key, False)
+        if offset is False:
+            zone = ZoneInfo(tz_name)
+            start = datetime.combine(key[1], datetime.min.time(), tzinfo=UTC)
+            first = start.astimezone(zone).utcoffset()
+            last = (start + timedelta(days=1)).astimezone(zone).utcoffset()
+            offset = self.offsets[key] = first if first == last else None
+        if offset is None:
+            return local_date(moment, tz_name)
+        return (moment + offset).date()
 
 
 class _Regions:
@@ -181,6 +208,7 @@ def case_rows(user: User, filters: case_lists.CaseFilters, full_nik: bool = Fals
     nik_shown = (lambda nik: nik) if full_nik else partial(access.shown_nik_value, user)
     phone_shown = partial(access.shown_phone_value, user)
     region = _Regions()
+    local_day = _LocalDates()
     village_shown = access.can_see_pii(user)  # the village is part of the address: masked like it
 
     for (
@@ -210,7 +238,7 @@ def case_rows(user: User, filters: case_lists.CaseFilters, full_nik: bool = Fals
         yield [
             number,
             unit_name,
-            local_date(created_at, tz),
+            local_day(created_at, tz),
             name,
             nik_shown(nik) or None,
             phone_shown(phone) or None,
@@ -222,7 +250,7 @@ def case_rows(user: User, filters: case_lists.CaseFilters, full_nik: bool = Fals
             resolution_due,
             sla,
             outcomes.get(outcome, outcome) if outcome else None,
-            local_date(closed_at, tz) if closed_at else None,
+            local_day(closed_at, tz) if closed_at else None,
             region(province),
             province or None,
             region(regency),

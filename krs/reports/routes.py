@@ -73,7 +73,7 @@ def _tile_context(name: str, units, period, rep=None):
     """One tile's figures; `rep` lets a page that shows every tile compute the report once."""
     context = {"name": name, "units": units, "period": period, "labels": _labels()}
     if name == "targets":
-        context["targets"] = service.target_view(current_user, units, period.end.year, _today())
+        context["targets"] = service.target_view(current_user, units, period.end.year, _today(), rep)
     elif name == "people":
         context["served"] = service.people_served_by_unit(units, period)
     elif name == "rab":  # issue 18 (h18b)
@@ -109,13 +109,17 @@ def _tile_context(name: str, units, period, rep=None):
 
 
 def _labels() -> dict:
-    return {
-        "status": {s.value: s.label for s in CaseStatus},
-        "service": {s.value: s.label for s in ServiceType},
-        "channel": {c.value: c.label for c in Channel},
-        "outcome": {o.value: o.label for o in Outcome},
-        "elements": ELEMENTS,
-    }
+    """The labels of the tiles, translated once per request (a page of every tile asks per tile)."""
+    labels = request.__dict__.get("_krs_report_labels")
+    if labels is None:
+        labels = request.__dict__["_krs_report_labels"] = {
+            "status": {s.value: s.label for s in CaseStatus},
+            "service": {s.value: s.label for s in ServiceType},
+            "channel": {c.value: c.label for c in Channel},
+            "outcome": {o.value: o.label for o in Outcome},
+            "elements": ELEMENTS,
+        }
+    return labels
 
 
 @bp.get("")

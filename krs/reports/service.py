@@ -721,9 +721,14 @@ def _achievements(target: dict | None, f: Figures, elapsed: float) -> list[Achie
     ]
 
 
-def target_view(user: User, units: list[Unit], year: int, today: date) -> TargetView:
+def target_view(
+    user: User, units: list[Unit], year: int, today: date, rep: Report | None = None
+) -> TargetView:
+    """`rep`: a report the caller already has (the dashboard's); used when it is of the same units
+    and of this year to date (the dashboard's default period), else computed here."""
     period, elapsed = year_elapsed(year, today)
-    rep = report(user, units, period)
+    if rep is None or rep.period != period or [u.id for u in rep.units] != [u.id for u in units]:
+        rep = report(user, units, period)
     rows = _targets_of(user, [u.id for u in units], year)
 
     def as_dict(t: UnitTarget) -> dict:
