@@ -9,7 +9,7 @@
   respondent profile of a period from the index alone.
 
 Revision ID: 0027_desk_speed2
-Revises: 0026_accompaniment
+Revises: 0025_assessments
 Create Date: 2026-11-29 18:20:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0027_desk_speed2'
-down_revision = '0026_accompaniment'
+down_revision = '0025_assessments'
 branch_labels = None
 depends_on = None
 
