@@ -391,3 +391,22 @@ def read_xlsx_rows(stream, max_rows: int = 5000) -> list[list]:
         return rows
     finally:
         wb.close()
+
+
+# ---------------------------------------------------------------- reading uploaded workbooks
+# Uploads are read here too, so that openpyxl stays behind this one module (issue 16's backlog
+# import, issue 18's price lists).
+
+
+def open_xlsx(data: bytes):
+    """An uploaded workbook, read only, cached values (never formulas). The caller closes it."""
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+
+
+def excel_serial_date(value: float):
+    """The date or datetime of an Excel serial day number (raises ValueError/OverflowError)."""
+    from openpyxl.utils.datetime import from_excel
+
+    return from_excel(value)

@@ -27,13 +27,11 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
 from rapidfuzz import fuzz, process
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import joinedload
 
-from krs import access, audit, jobs, regions, signals
+from krs import access, audit, export_writer, jobs, regions, signals
 from krs.extensions import db
 from krs.fields import nik_problem_text, normalise_nik, normalise_phone
 from krs.intake import format_case_number, next_case_seq
@@ -222,7 +220,7 @@ def parse_date(value) -> date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2_958_466:  # an Excel serial day number the cell's format did not mark
             try:
-                found = from_excel(value)
+                found = export_writer.excel_serial_date(value)
             except (ValueError, OverflowError):
                 return None
             return found.date() if isinstance(found, datetime) else found
@@ -423,7 +421,7 @@ class VillageIndex:
 def sheet_rows_estimate(data: bytes) -> int | None:
     """The rows under the header as the sheet declares them (Excel writes its size; some writers
     do not: None), for the dry run's progress bar."""
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    book = export_writer.open_xlsx(data)
     try:
         size = book.worksheets[0].max_row
     finally:
@@ -433,7 +431,7 @@ def sheet_rows_estimate(data: bytes) -> int | None:
 
 def read_sheet(data: bytes):
     """(headers, rows) of the first sheet; rows yields (row number, cells) for non-empty rows."""
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    book = export_writer.open_xlsx(data)
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:

@@ -102,7 +102,7 @@ def test_spooled_is_a_file_at_its_start():
 
 def test_no_other_module_writes_csv_or_xlsx():
     """Every export goes through krs/export_writer.py: no other module of krs/ imports csv or
-    openpyxl (a reader of uploads would be fine, but there is none today)."""
+    openpyxl (the readers of uploaded workbooks live there too)."""
     offenders = []
     for path in KRS.rglob("*.py"):
         if path.name == "export_writer.py" and path.parent == KRS:

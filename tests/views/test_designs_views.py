@@ -139,7 +139,7 @@ def test_supervisor_edits_own_office_design_but_not_national(client, lib):
     resp = client.get(f"/designs/{lib['jawa2'].id}/edit")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "Tambah baris" in html
-    assert '<option value="W.01">Pasangan dinding bata merah</option>' in html  # code suggestions
+    assert '<option value="W.01" lang="id">Pasangan dinding bata merah</option>' in html  # code suggestions
 
 
 def test_staff_interns_and_viewers_only_read(client, make_user, lib):

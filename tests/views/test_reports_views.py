@@ -322,9 +322,11 @@ def test_evaluation_workbook_has_a_sheet_per_section_with_the_screen_numbers(cli
         "IKM",
         "Profil responden IKM",
         "Target",
-        "Pendampingan pembangunan",  # issue 19 (h19b)
-        "Penggunaan aplikasi",
-        "RTLH dan pra-periksa",  # issue 19 (h19a)
+        "RAB diserahkan",  # issue 18
+        "Pekerjaan RAB terbanyak",  # issue 18
+        "Pendampingan pembangunan",  # issue 19
+        "RTLH dan pra-periksa",  # issue 19
+        "Penggunaan aplikasi",  # always last
     ]
     summary = {row[1]: row for row in wb["Ringkasan"].iter_rows(min_row=4, values_only=True)}
     assert summary["BP2P JAWA2"][2] == 2 and summary["BP2P JAWA3"][2] == 1
