@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -17,7 +18,7 @@ from krs import access
 from krs.extensions import db
 from krs.models import Design, DesignHandout, Unit
 from krs.reports.service import Period, in_period, parse_period
-from krs.workdays import today_in
+from krs.workdays import local_date, today_in
 
 
 @dataclass
@@ -75,3 +76,28 @@ def tile():
     if request.headers.get("HX-Request"):
         return render_template("reports/_designs_tile.html", **context)
     return render_template("reports/designs_tile_page.html", **context)
+
+
+def write_evaluation_sheet(new_sheet, units: list[Unit], period: Period) -> None:
+    """The designs sheet of the evaluation XLSX: hand-outs per office, month (the office's own
+    calendar) and design; `new_sheet(title)` gives a sheet of the book."""
+    ws = new_sheet(_("Desain diserahkan"))
+    ws.table_header([_("Unit"), _("Bulan"), _("Kode desain"), _("Nama desain"), _("Diserahkan")])
+    if not units:
+        return
+    by_id = {u.id: u for u in units}
+    stmt = (
+        select(DesignHandout.unit_id, DesignHandout.handed_at, Design.code, Design.name)
+        .join(Design, Design.id == DesignHandout.design_id)
+        .join(Unit, Unit.id == DesignHandout.unit_id)  # in_period reads the office's zone
+        .where(DesignHandout.unit_id.in_(list(by_id)))
+        .where(in_period(DesignHandout.handed_at, period, [u.timezone for u in units]))
+    )
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for unit_id, handed_at, code, name in db.session.execute(stmt).all():
+        unit = by_id[unit_id]
+        month = local_date(handed_at, unit.timezone).strftime("%Y-%m")
+        key = (unit.name, month, code, name)
+        counts[key] = counts.get(key, 0) + 1
+    for (unit_name, month, code, name), n in sorted(counts.items()):
+        ws.append([unit_name, month, code, name, n])

@@ -34,7 +34,7 @@ from krs.models import (
     User,
 )
 from krs.regions import name_of
-from krs.reports import accompaniment, assessments
+from krs.reports import accompaniment, assessments, designs
 from krs.reports import rab as rab_reports
 from krs.reports.service import Report, TargetView, ikm_profile, ranking
 from krs.service_levels import sla_state_of
@@ -522,6 +522,7 @@ def evaluation_xlsx(rep: Report, targets: TargetView, unit_names: dict) -> objec
     rab_reports.write_evaluation_sheets(
         lambda title: _table_sheet(book, title), rep.units, rep.period
     )  # issue 18 (before usage, which stays last)
+    designs.write_evaluation_sheet(lambda title: _table_sheet(book, title), rep.units, rep.period)  # issue 18
     accompaniment.write_sheet(book, rep.units, rep.period, _table_sheet)  # issue 19 (usage stays last)
     ws = _table_sheet(book, _("RTLH dan pra-periksa"))  # issue 19 (h19a)
     assessments.write_evaluation_sheet(ws, rep.units, rep.period.start, rep.period.end)

@@ -323,3 +323,29 @@ def test_dashboard_tile_counts_by_design_and_office(client, make_user, make_case
     login(client, staff)  # own office only
     page = client.get("/reports/tiles/designs-handed-out").get_data(as_text=True)
     assert "<html" in page and "<strong>2</strong>" in page and units["jawa3"].name not in page
+
+
+def test_evaluation_workbook_counts_hand_outs_per_office_month_and_design(
+    client, make_user, make_case, units, lib
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    staff = make_user(Role.STAFF)
+    for design in (lib["national"], lib["national"], lib["jawa2"]):
+        service.hand_out(staff, make_case(status=CaseStatus.IN_PROGRESS), design, None)
+    staff3 = make_user(Role.STAFF, unit=units["jawa3"])
+    service.hand_out(
+        staff3, make_case(unit=units["jawa3"], status=CaseStatus.IN_PROGRESS), lib["national"], None
+    )
+    login(client, make_user(Role.ADMIN))
+    book = load_workbook(io.BytesIO(client.get("/reports/evaluation.xlsx").get_data()))
+    rows = list(book["Desain diserahkan"].iter_rows(values_only=True))
+    body = {(r[0], r[2]): r[4] for r in rows[1:] if r[0]}
+    jawa2_code = lib["jawa2"].code
+    assert body == {
+        (units["jawa2"].name, "N-T36"): 2,
+        (units["jawa2"].name, jawa2_code): 1,
+        (units["jawa3"].name, "N-T36"): 1,
+    }, rows

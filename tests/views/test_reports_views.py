@@ -324,6 +324,7 @@ def test_evaluation_workbook_has_a_sheet_per_section_with_the_screen_numbers(cli
         "Target",
         "RAB diserahkan",  # issue 18
         "Pekerjaan RAB terbanyak",  # issue 18
+        "Desain diserahkan",  # issue 18
         "Pendampingan pembangunan",  # issue 19
         "RTLH dan pra-periksa",  # issue 19
         "Penggunaan aplikasi",  # always last
