@@ -2025,6 +2025,7 @@ NEW = {
     "Pra-periksa #%(id)s": "Pre-check #%(id)s",
     "Penilaian RTLH #%(id)s": "RTLH assessment #%(id)s",
     "Kriteria RTLH versi #%(id)s": "RTLH criteria version #%(id)s",
+    "Desain diserahkan": "Designs handed out",
 }
 
 
