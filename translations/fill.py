@@ -2026,6 +2026,9 @@ NEW = {
     "Penilaian RTLH #%(id)s": "RTLH assessment #%(id)s",
     "Kriteria RTLH versi #%(id)s": "RTLH criteria version #%(id)s",
     "Desain diserahkan": "Designs handed out",
+    "Catatan: mekanisme lapangan": "Notes: the field mechanism",
+    "Bantuan teknis pada periode ini: rumah tangga yang dinilai kelayakan rumahnya (RTLH), pra-periksa program, dan pendampingan pembangunan. Tidak masuk skor.": "Technical help in this period: households whose house was assessed for livability (RTLH), programme pre-checks, and construction accompaniment. Not part of the score.",
+    "Rumah dinilai": "Houses assessed",
 }
 
 

@@ -180,7 +180,32 @@ def ranking():
         all_units=all_units,
         units=units,
         args=_query_args(units, period, all_units),
+        field_notes=_field_notes(units, period),
     )
+
+
+def _field_notes(units, period) -> list[dict]:
+    """The ranking's notes on the field mechanism (issue 19): per office, households assessed and
+    the share not livable, pre-checks and how many looked eligible, households accompanied and
+    those that reached 100 %."""
+    rtlh = {row.unit.id: row for row in assessments.figures(units, period.start, period.end).rows}
+    acc = {row.unit_id: row for row in accompaniment.figures(units, period).units}
+    notes = []
+    for unit in units:
+        a, b = rtlh.get(unit.id), acc.get(unit.id)
+        likely = sum(r.get("kemungkinan_memenuhi", 0) for r in a.prechecks.values()) if a else 0
+        notes.append(
+            {
+                "unit": unit,
+                "assessed": a.households_assessed if a else 0,
+                "not_livable_pct": a.not_livable_pct if a else None,
+                "prechecks": a.prechecks_total if a else 0,
+                "likely": likely,
+                "accompanied": b.accompanied if b else 0,
+                "completed": b.completed if b else 0,
+            }
+        )
+    return notes
 
 
 # ---------------------------------------------------------------- exports

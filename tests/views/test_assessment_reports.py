@@ -80,3 +80,23 @@ def test_tile_and_evaluation_sheet(client, units, make_user, make_case):
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name[units["jawa2"].name][1:4] == [2, 1, 50.0]
     assert by_name["Semua unit terpilih"][1] == 3
+
+
+def test_ranking_notes_show_the_field_mechanism_per_office(client, units, make_user, make_case):
+    """Issue 19 part 4: the ranking's notes carry the assessments, pre-checks and accompaniment."""
+    import re
+
+    _world(units, make_user, make_case)
+    login(client, make_user(Role.ADMIN))
+    html = client.get(
+        f"/reports/ranking?start=2026-01-01&end=2026-12-31&unit={units['jawa2'].id}&unit={units['jawa3'].id}"
+    ).get_data(as_text=True)
+    assert "Catatan: mekanisme lapangan" in html
+    table = html[html.index('id="field-notes-table"') :]
+    row = re.search(rf"<tr><td>{re.escape(units['jawa2'].name)}</td>(.*?)</tr>", table, re.S).group(1)
+    cells = re.findall(r'<td class="num">(.*?)</td>', row)
+    assert cells[0] == "2" and cells[1].startswith("50") and cells[2] == "2", (
+        cells
+    )  # 2 houses, 50 %, 2 pre-checks
+    row3 = re.search(rf"<tr><td>{re.escape(units['jawa3'].name)}</td>(.*?)</tr>", table, re.S).group(1)
+    assert re.findall(r'<td class="num">(.*?)</td>', row3)[0] == "1"
