@@ -5,7 +5,6 @@ stage form and the printed report go to /work/wt/shots/h19b/ (and test-artifacts
 
 import io
 import re
-from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -14,11 +13,11 @@ from krs.extensions import db
 from krs.models import CaseStatus, Role
 from tests.support import ARTIFACTS, JPEG, TEST_PASSWORD, sign_in
 
-SHOTS = Path("/work/wt/shots/h19b")
+SHOTS = ARTIFACTS / "accompaniment"
 
 
 def _shot(page, name: str) -> None:
-    for folder in (SHOTS, ARTIFACTS):
+    for folder in (SHOTS,):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(folder / name), full_page=True)
@@ -30,29 +29,10 @@ def _no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_phone_accompaniment_two_stages_badge_and_printed_report(
-    live_server, page, units, make_user, make_case, tmp_path
-):
-    service.ensure_defaults()
-    unit = units["jawa2"]
-    unit.letterhead_name = "Balai Pelaksana Penyediaan Perumahan Jawa II"
-    unit.letterhead_city = "Bandung"
-    db.session.commit()
-    staff = make_user(
-        Role.STAFF,
-        unit,
-        username="staf.dampingan",
-        full_name="Dedi Kurniawan",
-        nip="198805122014021003",
-        position="Teknik Tata Bangunan dan Perumahan",
-    )
-    case = make_case(unit=unit, status=CaseStatus.IN_PROGRESS, assignee=staff, name="Ibu Warsini")
-    photo = tmp_path / "kolom.jpg"
-    photo.write_bytes(JPEG)
-
-    page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, live_server, "staf.dampingan", TEST_PASSWORD)
-
+def record_two_stages(page, live_server, case, photo) -> None:
+    """From the case page (a phone): start the accompaniment, then record the 0 % stage (a photo,
+    the concrete mix not as advised) and the 30 % stage (stirrups not as advised). Also the last
+    steps of tests/e2e/test_assessment.py's field visit."""
     # the case page's panel (htmx) offers to start
     page.goto(f"{live_server}/cases/{case.id}")
     start = page.locator("#accompaniment-panel button:has-text('Mulai pendampingan')")
@@ -85,6 +65,32 @@ def test_phone_accompaniment_two_stages_badge_and_printed_report(
     page.click("#visit-form button[type=submit]")
     page.wait_for_url(re.compile(rf"/accompaniment/cases/{case.id}$"))
     assert _no_sideways_scroll(page)
+
+
+def test_phone_accompaniment_two_stages_badge_and_printed_report(
+    live_server, page, units, make_user, make_case, tmp_path
+):
+    service.ensure_defaults()
+    unit = units["jawa2"]
+    unit.letterhead_name = "Balai Pelaksana Penyediaan Perumahan Jawa II"
+    unit.letterhead_city = "Bandung"
+    db.session.commit()
+    staff = make_user(
+        Role.STAFF,
+        unit,
+        username="staf.dampingan",
+        full_name="Dedi Kurniawan",
+        nip="198805122014021003",
+        position="Teknik Tata Bangunan dan Perumahan",
+    )
+    case = make_case(unit=unit, status=CaseStatus.IN_PROGRESS, assignee=staff, name="Ibu Warsini")
+    photo = tmp_path / "kolom.jpg"
+    photo.write_bytes(JPEG)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "staf.dampingan", TEST_PASSWORD)
+
+    record_two_stages(page, live_server, case, photo)
 
     # the badge in the case list
     page.goto(f"{live_server}/cases?view=all")

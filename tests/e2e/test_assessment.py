@@ -1,22 +1,23 @@
 """Issue 19 (h19a) in the browser, on a phone (390×844): a staff member opens a demo case, does a
 livability assessment with a photo of one component, reads the verdict with its reasons, runs
-the BSPS pre-check and refers the household with the pre-check attached. Screenshots of the
+the BSPS pre-check, refers the household with the pre-check attached, then records two
+construction stages. Screenshots of the
 phone assessment go to /work/wt/shots/h19a/ (and test-artifacts/)."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from PIL import Image
 from sqlalchemy import select
 
 from krs.demo.seed import DEMO_PASSWORD, seed_demo
 from krs.extensions import db
-from krs.models import Agency, Assessment, Case, CaseStatus, PreCheck, Referral, Unit
-from tests.support import sign_in
+from krs.models import Accompaniment, Agency, Assessment, Case, CaseStatus, PreCheck, Referral, Unit
+from tests.e2e.test_accompaniment import record_two_stages
+from tests.support import ARTIFACTS, JPEG, sign_in
 
-SHOTS = Path("/work/wt/shots/h19a")
+SHOTS = ARTIFACTS / "assessment"
 
 
 def _jpeg() -> bytes:
@@ -29,7 +30,7 @@ def _no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_field_visit_on_a_phone(live_server, page, shot):
+def test_field_visit_on_a_phone(live_server, page, shot, tmp_path):
     seed_demo(n_cases=40)
     unit = db.session.scalars(select(Unit).where(Unit.code == "JAWA2")).one()
     assessed = select(Assessment.case_id)
@@ -39,6 +40,7 @@ def test_field_visit_on_a_phone(live_server, page, shot):
             Case.unit_id == unit.id,
             Case.status.in_([CaseStatus.NEW, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS]),
             Case.id.not_in(assessed),
+            Case.id.not_in(select(Accompaniment.case_id)),
         )
         .order_by(Case.id)
     ).first()
@@ -122,6 +124,15 @@ def test_field_visit_on_a_phone(live_server, page, shot):
     precheck = db.session.scalars(select(PreCheck).where(PreCheck.case_id == case.id)).one()
     referral = db.session.scalars(select(Referral).where(Referral.case_id == case.id)).one()
     assert referral.precheck_id == precheck.id and precheck.result == "kemungkinan_memenuhi"
+
+    # the household builds: two construction stages on the same phone (issue 19's one field flow)
+    photo = tmp_path / "kolom.jpg"
+    photo.write_bytes(JPEG)
+    record_two_stages(page, live_server, case, photo)
+    assert "Kunjungan Tahap 30 %" in page.content()
+    db.session.expire_all()
+    accompaniment = db.session.scalars(select(Accompaniment).where(Accompaniment.case_id == case.id)).one()
+    assert len(accompaniment.visits) == 2
 
     # the demo household assessed again after the works: before and after side by side
     again = db.session.scalars(
