@@ -85,7 +85,14 @@ def _row_words(cases) -> dict:
             if month is None:  # "1 Nov 2026" -> "Nov 2026": the words after the day number
                 month = months[day.year, day.month] = fmt_date(day.replace(day=1)).split(" ", 1)[1]
             dates[value] = f"{day.day} {month}"
-    return {"status_words": statuses, "service_words": services, "row_dates": dates}
+    return {
+        "status_words": statuses,
+        "service_words": services,
+        "row_dates": dates,
+        # the bulk checkbox's label, translated once: `|format(number=…)` escapes the number as
+        # the template's `_(…, number=…)` did
+        "pick_label": Markup(_("Pilih %(number)s")),
+    }
 
 
 @bp.get("")
