@@ -28,18 +28,7 @@ os.environ.setdefault("KRS_LOG_LEVEL", "WARNING")  # no request log lines
 
 # name, user, path(s): the issue-17 table (bench/run.py's first block) plus issue 6's home rows
 SCENARIOS = [
-    (
-        "home",
-        "spv.jawa2",
-        ("/", "/cases/workload#workload", "/accompaniment/overdue#accompaniment-overdue"),
-        5,
-    ),
-    (
-        "home + workload only",
-        "spv.jawa2",
-        ("/", "/cases/workload#workload"),
-        None,
-    ),  # as measured before issue 19
+    ("home", "spv.jawa2", ("/",), 5),  # workload and overdue visits inline (before: two on-load fragments)
     ("number", "spv.jawa2", ("/cases?q={case_number}",), 2),
     ("tail", "spv.jawa2", ("/cases?q={case_tail}",), 2),
     ("budi", "spv.jawa2", ("/cases?view=all&q=budi",), 5),

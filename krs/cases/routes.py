@@ -16,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -63,6 +63,38 @@ def _filters_from_request() -> case_lists.CaseFilters:
     return case_lists.filters_from_args(request.args, current_user)
 
 
+def _row_words(cases) -> dict:
+    """What the list's rows write that repeats from row to row (issue 17): each status and service
+    label once per page (the same label filters), and each date once — `d MMM y` as the `date`
+    filter writes it (krs.formats.fmt_date: a moment is first taken to the user's zone), with the
+    month's words from babel once per month instead of once per cell."""
+    filters = current_app.jinja_env.filters
+    status_label, service_label, fmt_date = filters["status_label"], filters["service_label"], filters["date"]
+    statuses, services, dates, months = {}, {}, {None: fmt_date(None)}, {}
+    for case in cases:
+        if case.status not in statuses:
+            statuses[case.status] = status_label(case.status)
+        for s in case.services:
+            if s.service not in services:
+                services[s.service] = service_label(s.service)
+        for value in (case.created_at, case.resolution_due):
+            if value in dates:
+                continue
+            day = to_user_timezone(value).date() if isinstance(value, datetime) else value
+            month = months.get((day.year, day.month))
+            if month is None:  # "1 Nov 2026" -> "Nov 2026": the words after the day number
+                month = months[day.year, day.month] = fmt_date(day.replace(day=1)).split(" ", 1)[1]
+            dates[value] = f"{day.day} {month}"
+    return {
+        "status_words": statuses,
+        "service_words": services,
+        "row_dates": dates,
+        # the bulk checkbox's label, translated once: `|format(number=…)` escapes the number as
+        # the template's `_(…, number=…)` did
+        "pick_label": Markup(_("Pilih %(number)s")),
+    }
+
+
 @bp.get("")
 def list_cases():
     filters = _filters_from_request()
@@ -81,6 +113,7 @@ def list_cases():
         "shows_unassigned": access.can_see_unassigned_cases(current_user),
         "may_search_pii": access.can_search_pii(current_user),
         "stages": case_lists.accompaniment_stages([c.id for c in page.items]),  # issue 19: the badge
+        **_row_words(page.items),
     }
     if fragment := fragment_for({"case-rows": "cases/_rows.html"}):  # the filters' live answer
         return render_template(fragment, oob=True, **context)  # and the tabs, which keep q

@@ -2,8 +2,10 @@ from flask import Blueprint, make_response, redirect, render_template, request, 
 from flask_login import current_user
 from sqlalchemy import text
 
-from krs import pagination
+from krs import access, pagination
+from krs.accompaniment import service as accompaniment_service
 from krs.auth import session_clock
+from krs.cases import transfer, workload
 from krs.extensions import db, htmx
 from krs.main import service
 
@@ -12,10 +14,24 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
+    """The home page in one request (issue 17): the workload and the overdue stage visits are
+    rendered inline from their features' service functions, the same partials their fragment
+    routes (`cases.workload`, `accompaniment.overdue`) answer to htmx refreshes."""
+    user = current_user._get_current_object()
+    home = service.home_for(user)
+    context = {}
+    if access.can_open_endpoint(user, "cases.workload"):
+        context["workload"] = {
+            "rows": workload.workload_for(user),
+            "pending_transfers": transfer.pending_transfers_for(user),
+            "shows_unit_column": access.is_national(user),
+        }
     return render_template(
         "main/index.html",
-        home=service.home_for(current_user),
+        home=home,
         count_cap=pagination.COUNT_CAP,
+        accompaniment_overdue=accompaniment_service.overdue_visits(user, home.today),
+        **context,
     )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from krs import access, case_lists
@@ -29,6 +31,7 @@ class Home:
     closure_queue: list
     overdue: list
     next_actions: list  # open cases whose next action is due (Case.next_action_due <= today)
+    today: date | None = None  # the user's office day the lists were read for
 
     @property
     def counts(self) -> dict:
@@ -105,12 +108,16 @@ def home_for(user: User) -> Home:
         overdue_stmt = overdue_stmt.where(Case.assignee_id == user.id)
     closure_queue = []
     if access.can_approve_closures(user):
-        closure_queue = _rows(
+        # the ten ids first (from the scope's index, no applicant read), then their rows: the
+        # queue is sorted by `updated_at`, so every waiting case is read before the limit applies
+        first = (
             access.cases_visible_to(user)
             .where(Case.status == CaseStatus.CLOSURE_REQUESTED)
             .order_by(Case.updated_at)
             .limit(10)
+            .with_only_columns(Case.id)
         )
+        closure_queue = _rows(select(Case).where(Case.id.in_(first)).order_by(Case.updated_at))
     # each open case's latest follow-up's next-action date, maintained on the case (krs.case_lists):
     # an index range (unit or assignee, status, date) instead of walking the follow-up history
     next_stmt = (
@@ -126,4 +133,5 @@ def home_for(user: User) -> Home:
         closure_queue=closure_queue,
         overdue=_rows(overdue_stmt),
         next_actions=_rows(next_stmt),
+        today=today,
     )

@@ -175,7 +175,11 @@ def test_home_page_lists_overdue_stage_visits(app, case):
     staff = case.created_by
     case_service_assignee = db.session.get(User, case.assignee_id)
     home = _client(app, staff).get("/").get_data(as_text=True)
-    assert "/accompaniment/overdue" in home
+    assert 'id="accompaniment-overdue"' in home  # rendered inline (issue 17): the home is one request
+    assert 'hx-get="/accompaniment/overdue"' not in home
+    assignee_home = _client(app, case_service_assignee).get("/").get_data(as_text=True)
+    listed = assignee_home.split('id="accompaniment-overdue"', 1)[1].split("</article>", 1)[0]
+    assert case.number in listed and "Tahap 30 %" in listed
     frag = _client(app, case_service_assignee).get("/accompaniment/overdue", headers={"HX-Request": "true"})
     body = frag.get_data(as_text=True)
     assert "<html" not in body and case.number in body and "Tahap 30 %" in body

@@ -417,3 +417,35 @@ def test_language_switch_to_english(make_user, login_as, units):
     client.post("/language", data={"lang": "en", "next": "/cases"})
     body = client.get("/cases").get_data(as_text=True)
     assert 'lang="en"' in body
+
+
+def test_list_rows_write_dates_and_labels_as_the_filters_do(app, make_case, make_user):
+    """Issue 17: the rows' dates and labels are written once per page (cases.routes._row_words);
+    each must be the text the `date`, `status_label` and `service_label` filters write, in both
+    languages and across the user's zone (a moment late in the UTC day is the next local day)."""
+    from datetime import date, datetime
+
+    from flask_babel import force_locale
+
+    from krs.cases.routes import _row_words
+    from krs.formats import fmt_date
+
+    user = make_user(Role.SUPERVISOR)
+    cases = [make_case(status=s) for s in (CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.CLOSED)]
+    cases[0].created_at = datetime(2026, 8, 31, 20, 30)  # 1 Sep in Jakarta (UTC+7)
+    cases[1].resolution_due = date(2026, 5, 9)
+    cases[2].resolution_due = None
+    filters = app.jinja_env.filters
+    for lang in ("id", "en"):
+        with app.test_request_context("/cases"), force_locale(lang):
+            from flask_login import login_user
+
+            login_user(user)
+            words = _row_words(cases)
+            for case in cases:
+                for value in (case.created_at, case.resolution_due):
+                    assert words["row_dates"][value] == fmt_date(value)
+                assert words["status_words"][case.status] == filters["status_label"](case.status)
+                for s in case.services:
+                    assert words["service_words"][s.service] == filters["service_label"](s.service)
+    assert words["row_dates"][cases[0].created_at] == "1 Sep 2026"

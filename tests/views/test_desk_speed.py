@@ -171,3 +171,30 @@ def test_the_workload_fragment_reads_a_fixed_number_of_statements(
     assert _statements(count_queries, client, "/cases/workload", headers=headers) == few
     last = db.session.scalar(db.select(db.func.max(Event.created_at)).where(Event.author_id == staff.id))
     assert last is not None
+
+
+@pytest.mark.parametrize("role", ["supervisor", "staff"])
+def test_the_home_page_is_one_request_with_its_workload_and_overdue_visits(
+    make_case, make_user, login_as, count_queries, role
+):
+    """Issue 17, third pass: the workload (supervisors, admins) and the overdue stage visits are
+    rendered inline, as their fragment routes render them for htmx, and more people and cases do
+    not add statements."""
+    user = make_user(role)
+    staff = make_user(Role.STAFF, full_name="Petugas Beban Satu")
+    client = login_as(user)
+    _due(make_case(status=CaseStatus.ASSIGNED, assignee=staff), staff)
+    home = client.get("/").get_data(as_text=True)
+    assert 'hx-trigger="load"' not in home.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert 'id="accompaniment-overdue"' in home
+    if role == "supervisor":
+        assert 'id="workload"' in home and "Petugas Beban Satu" in home
+        fragment = client.get("/cases/workload", headers={"HX-Request": "true", "HX-Target": "workload"})
+        assert "Petugas Beban Satu" in fragment.get_data(as_text=True)
+    else:
+        assert 'id="workload"' not in home
+    few = _statements(count_queries, client, "/")
+    for _ in range(3):
+        other = make_user(Role.STAFF)
+        _due(make_case(status=CaseStatus.ASSIGNED, assignee=other), other)
+    assert _statements(count_queries, client, "/") == few
