@@ -57,7 +57,13 @@ def _prepare_database(url: str) -> list[int]:
         SQLALCHEMY_DATABASE_URI = url
         RATELIMIT_ENABLED = False  # Flask-Limiter is one shared object: keep it off for the other tests
 
+    from krs import jobs
+
+    # create_app points the shared task queue at its app and its HUEY_IMMEDIATE: give both back,
+    # or the later tests' jobs would queue instead of running (and in this app's database)
+    saved = jobs.huey.immediate, jobs._state["app"]
     fresh = create_app(Fresh)
+    jobs.huey.immediate, jobs._state["app"] = saved
     limiter.enabled = False
     with fresh.app_context():
         flask_migrate.upgrade()
