@@ -2029,6 +2029,7 @@ NEW = {
     "Catatan: mekanisme lapangan": "Notes: the field mechanism",
     "Bantuan teknis pada periode ini: rumah tangga yang dinilai kelayakan rumahnya (RTLH), pra-periksa program, dan pendampingan pembangunan. Tidak masuk skor.": "Technical help in this period: households whose house was assessed for livability (RTLH), programme pre-checks, and construction accompaniment. Not part of the score.",
     "Rumah dinilai": "Houses assessed",
+    "Kasus masuk pada periode": "Cases received in the period",
 }
 
 
