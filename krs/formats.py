@@ -72,3 +72,17 @@ def _fmt_num(value, _kind: type, places: int) -> str:
 
 def fmt_percent(value) -> str:
     return "–" if value is None else fmt_num(float(value), 1) + "%"
+
+
+def in_both_languages(*parts) -> tuple[str, str]:
+    """A text the app writes for later readers (a system line on a case's timeline), as
+    (Indonesian, English): the parts are lazy strings (or plain text), joined by a space. The
+    Indonesian is stored as the event's body, the English beside it (`data["body_en"]`), so each
+    reader reads it in their own language whoever wrote it."""
+    from flask_babel import force_locale
+
+    texts = []
+    for lang in ("id", "en"):
+        with force_locale(lang):
+            texts.append(" ".join(str(p) for p in parts if p))
+    return texts[0], texts[1]

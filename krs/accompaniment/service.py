@@ -28,6 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from krs import access, audit, signals
 from krs.extensions import db
+from krs.formats import in_both_languages
 from krs.models import (
     BUILT_IN_SOURCE,
     OPEN_STATUSES,
@@ -312,15 +313,18 @@ def start_accompaniment(
     )
     db.session.add(acc)
     case.updated_at = utcnow()  # bumps the version: the case changed
+    body, body_en = in_both_languages(
+        _l("Pendampingan pembangunan dimulai (%(kind)s).", kind=WORK_KINDS[work_kind])
+    )
     db.session.add(
         Event(
             case=case,
             kind=EventKind.NOTE,
             author_id=actor.id,
             occurred_at=utcnow(),
-            body=str(_l("Pendampingan pembangunan dimulai (%(kind)s).", kind=WORK_KINDS[work_kind])),
+            body=body,
             next_action_date=acc.next_visit_due,
-            data={"accompaniment": "started"},
+            data={"accompaniment": "started", "body_en": body_en},
         )
     )
     try:
@@ -421,7 +425,7 @@ def record_visit(
     )
     db.session.add(visit)
     summary = checklist_summary([AccompanimentCheck(mark=data.marks[i.id]) for i in items])
-    body = str(
+    body, body_en = in_both_languages(
         _l(
             "Kunjungan pendampingan %(stage)s: progres %(p)s %%; daftar periksa %(ok)s sesuai, "
             "%(bad)s tidak sesuai anjuran, %(unseen)s tidak terlihat.",
@@ -430,10 +434,9 @@ def record_visit(
             ok=summary[CheckMark.AS_ADVISED],
             bad=summary[CheckMark.NOT_AS_ADVISED],
             unseen=summary[CheckMark.NOT_VISIBLE],
-        )
+        ),
+        _l("Saran: %(advice)s", advice=visit.advice) if visit.advice else None,
     )
-    if visit.advice:
-        body += " " + str(_l("Saran: %(advice)s", advice=visit.advice))
     event = Event(
         case=case,
         kind=EventKind.FIELD_VISIT,
@@ -441,7 +444,7 @@ def record_visit(
         occurred_at=utcnow(),
         body=body,
         next_action_date=due,
-        data={"accompaniment": "visit", "stage": data.stage.code},
+        data={"accompaniment": "visit", "stage": data.stage.code, "body_en": body_en},
     )
     db.session.add(event)
     for item in items:

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from krs import access, audit
 from krs.extensions import db
-from krs.formats import fmt_rupiah
+from krs.formats import fmt_rupiah, in_both_languages
 from krs.models import (
     Assessment,
     AssessmentPhoto,
@@ -483,14 +483,15 @@ def record_assessment(
         kind=EventKind.FIELD_VISIT,
         author_id=actor.id,
         occurred_at=utcnow(),
-        body=str(
-            _l(
-                "Penilaian kelayakan rumah (RTLH, kriteria %(v)s): %(verdict)s.",
-                v=criteria.version,
-                verdict=Verdict(verdict).lazy_label,
-            )
-        ),
     )
+    event.body, body_en = in_both_languages(
+        _l(
+            "Penilaian kelayakan rumah (RTLH, kriteria %(v)s): %(verdict)s.",
+            v=criteria.version,
+            verdict=Verdict(verdict).lazy_label,
+        )
+    )
+    event.data = {"body_en": body_en}
     db.session.add(event)
     assessment = Assessment(
         case_id=case.id,
@@ -512,7 +513,7 @@ def record_assessment(
     try:
         db.session.flush()
         assessment.event_id = event.id
-        event.data = {"assessment_id": assessment.id, "verdict": verdict}
+        event.data = {"assessment_id": assessment.id, "verdict": verdict, "body_en": body_en}
         for component, stored_files in data.photos.items():
             for stored in stored_files:
                 attachment = Attachment(
@@ -751,19 +752,19 @@ def record_precheck(
         kind=EventKind.CONSULTATION,
         author_id=actor.id,
         occurred_at=utcnow(),
-        body=str(
-            _l(
-                "Pra-periksa program %(programme)s: %(result)s (bukan keputusan penerima bantuan).",
-                programme=programme.upper(),
-                result=PreCheckResult(result).lazy_label,
-            )
-        ),
+    )
+    event.body, body_en = in_both_languages(
+        _l(
+            "Pra-periksa program %(programme)s: %(result)s (bukan keputusan penerima bantuan).",
+            programme=programme.upper(),
+            result=PreCheckResult(result).lazy_label,
+        )
     )
     db.session.add(event)
     case.updated_at = utcnow()
     try:
         db.session.flush()
-        event.data = {"precheck_id": precheck.id, "result": result}
+        event.data = {"precheck_id": precheck.id, "result": result, "body_en": body_en}
         audit.record(
             actor,
             "precheck.create",

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from krs import access, audit, signals
 from krs.extensions import db
+from krs.formats import in_both_languages
 from krs.models import (
     Case,
     CaseStatus,
@@ -354,13 +355,16 @@ def hand_out(actor: User, case: Case, design: Design, expected_version: int | No
         raise DesignError(_l("Desain ini tidak dapat diserahkan pada kasus ini."))
     before = audit.snapshot(case, CASE_AUDIT_FIELDS)
     now = utcnow()
+    body, body_en = in_both_languages(
+        _l("Desain diserahkan: %(code)s — %(name)s", code=design.code, name=design.name)
+    )
     event = Event(
         case=case,
         kind=EventKind.DELIVERABLE,
         author_id=actor.id,
         occurred_at=now,
-        body=str(_l("Desain diserahkan: %(code)s — %(name)s", code=design.code, name=design.name)),
-        data={"design_id": design.id, "design_code": design.code},
+        body=body,
+        data={"design_id": design.id, "design_code": design.code, "body_en": body_en},
     )
     db.session.add(event)
     if case.first_response_at is None:

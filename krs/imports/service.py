@@ -34,6 +34,7 @@ from sqlalchemy.orm import joinedload
 from krs import access, audit, export_writer, jobs, regions, signals
 from krs.extensions import db
 from krs.fields import nik_problem_text, normalise_nik, normalise_phone
+from krs.formats import in_both_languages
 from krs.intake import format_case_number, next_case_seq
 from krs.models import (
     Applicant,
@@ -877,7 +878,9 @@ def create_cases(actor: User, batch: ImportBatch, rows: list[Row], progress=None
     due_cache: dict[tuple, tuple[date, date]] = {}
     description = _("Kasus lama dari berkas %(file)s.", file=batch.file_name)
     summary = _("Ditutup sebelum data diimpor.")
-    body_of = _("Diimpor dari berkas %(file)s, baris %(row)s.", file=batch.file_name, row="{row}")
+    body_of, body_en_of = in_both_languages(
+        _l("Diimpor dari berkas %(file)s, baris %(row)s.", file=batch.file_name, row="{row}")
+    )
     created = 0
     for lo in range(0, len(ordered), 1000):
         part = ordered[lo : lo + 1000]
@@ -951,7 +954,12 @@ def create_cases(actor: User, batch: ImportBatch, rows: list[Row], progress=None
                     "occurred_at": at,
                     "created_at": now,
                     "body": body_of.replace("{row}", str(row.number)),
-                    "data": {"batch": batch.id, "file": batch.file_name, "row": row.number},
+                    "data": {
+                        "batch": batch.id,
+                        "file": batch.file_name,
+                        "row": row.number,
+                        "body_en": body_en_of.replace("{row}", str(row.number)),
+                    },
                 }
             )
             items.append(

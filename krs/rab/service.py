@@ -19,7 +19,7 @@ from krs import access, audit
 from krs.export_writer import read_xlsx_rows
 from krs.extensions import db
 from krs.fields import parse_indonesian_number
-from krs.formats import fmt_rupiah
+from krs.formats import fmt_rupiah, in_both_languages
 from krs.models import (
     AidCeiling,
     Case,
@@ -717,20 +717,21 @@ def hand_over(actor: User, rab: Rab) -> Rab:
     rab.status = RabStatus.HANDED_OVER
     rab.handed_over_at = utcnow()
     rab.handed_over_by_id = actor.id
+    body, body_en = in_both_languages(
+        _l(
+            "RAB versi %(version)s diserahkan: total %(total)s.",
+            version=rab.version,
+            total=fmt_rupiah(int(totals.total)),
+        )
+    )
     db.session.add(
         Event(
             case_id=rab.case_id,
             kind=EventKind.DELIVERABLE,
             author_id=actor.id,
             occurred_at=rab.handed_over_at,
-            body=str(
-                _l(
-                    "RAB versi %(version)s diserahkan: total %(total)s.",
-                    version=rab.version,
-                    total=fmt_rupiah(int(totals.total)),
-                )
-            ),
-            data={"rab_id": rab.id, "version": rab.version, "total": str(totals.total)},
+            body=body,
+            data={"rab_id": rab.id, "version": rab.version, "total": str(totals.total), "body_en": body_en},
         )
     )
     audit.record(

@@ -73,7 +73,11 @@ def test_hand_out_writes_handout_event_and_audit_together(make_user, make_case, 
     db.session.expire_all()
     event = db.session.get(Event, handout.event_id)
     assert event.kind == EventKind.DELIVERABLE and event.case_id == case.id
-    assert event.data == {"design_id": national.id, "design_code": "N-T36"}
+    assert {k: event.data[k] for k in ("design_id", "design_code")} == {
+        "design_id": national.id,
+        "design_code": "N-T36",
+    }
+    assert event.data["body_en"] == "Design handed over: N-T36 — Tipe 36 rumah inti tumbuh"
     assert "N-T36" in event.body
     assert handout.unit_id == case.unit_id and handout.handed_by_id == staff.id
     audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "case.design_handout")).one()

@@ -525,3 +525,40 @@ def test_every_audited_action_and_record_has_a_label():
     assert not kinds - set(ENTITY_ROWS) - {"login", "case_export", "service_level"}, sorted(
         kinds - set(ENTITY_ROWS)
     )
+
+
+def test_system_lines_on_the_timeline_read_in_the_readers_language(app, units, make_user, make_case):
+    """Lines the app writes on a case (an assessment's verdict, a design handed out) are stored in
+    both languages; each reader reads their own, whatever the writer's language was."""
+    from datetime import date
+
+    from krs.assessments import service as assessments
+    from krs.models import CaseStatus, Component
+
+    staff = make_user(Role.STAFF, units["jawa2"])
+    case = make_case(unit=units["jawa2"], name=NEUTRAL_NAME, status=CaseStatus.IN_PROGRESS)
+    client = app.test_client()
+    login(client, staff)
+    with client.session_transaction() as sess:
+        sess["lang"] = "en"  # the writer works in English
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        assessments.record_assessment(
+            staff,
+            case,
+            assessments.AssessmentData(
+                assessed_on=date(2026, 11, 20),
+                ratings={c.value: "baik" for c in Component},
+                floor_area_m2=36,
+                occupants=4,
+                health={"toilet_septic": True, "drinking_water": True},
+            ),
+            None,
+        )
+    english = visible_text(client.get(f"/cases/{case.id}").get_data(as_text=True))
+    assert "Livable" in english and "Penilaian kelayakan" not in english
+    with client.session_transaction() as sess:
+        sess["lang"] = "id"
+    indonesian = visible_text(client.get(f"/cases/{case.id}").get_data(as_text=True))
+    assert "Penilaian kelayakan rumah (RTLH" in indonesian and "Layak huni" in indonesian
