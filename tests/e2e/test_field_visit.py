@@ -78,11 +78,11 @@ def test_field_visit_with_three_photos_and_its_printed_report(
 
     thumbs = page.locator("ul.thumbs img")
     assert thumbs.count() == 3
+    page.locator("ul.thumbs").first.scroll_into_view_if_needed()  # thumbnails load lazily, in view
     page.wait_for_function(
         "[...document.querySelectorAll('ul.thumbs img')].every(i => i.complete && i.naturalWidth > 0)"
     )
     assert "Lokasi: -6.914744, 107.609810" in page.locator("#timeline").inner_text()
-    page.locator("ul.thumbs").first.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "timeline-390.png"))
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
