@@ -32,7 +32,7 @@ from sqlalchemy import select
 from krs.cases import service as case_service
 from krs.demo.seed import DEMO_PASSWORD, seed_demo
 from krs.extensions import db
-from krs.models import Case, CaseStatus, CaseTransfer, SavedFilter, Unit, User
+from krs.models import Applicant, Case, CaseStatus, CaseTransfer, SavedFilter, Unit, User
 from tests.support import ARTIFACTS, sign_in, url_for_rule
 from tests.views.test_language_complete import INDONESIAN_RE, PROPER_NAMES, compile_catalogue
 
@@ -291,6 +291,7 @@ def test_every_page_every_role_both_languages_phone_and_desk(app, live_server, b
     # people's and offices' names, and the names people gave their saved filters: their words, not the UI's
     names = [*db.session.scalars(select(Unit.name)), *db.session.scalars(select(User.full_name))]
     names += db.session.scalars(select(SavedFilter.name)).all()
+    names += db.session.scalars(select(Applicant.name)).all()  # households and groups: their names
     names += [*PROPER_NAMES, app.config["KRS_MINISTRY_NAME"], app.config["KRS_DIRECTORATE_NAME"]]
     folder = ARTIFACTS / "sweep"
     folder.mkdir(parents=True, exist_ok=True)
