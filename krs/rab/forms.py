@@ -11,6 +11,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from krs.fields import IndonesianDecimalField, IndonesianIntegerField, WholeNumberField
 from krs.models import ResourceKind
 
+# what a Numeric(15, 2) price and a Numeric(12, 3) volume can hold, with room: larger is a typo
+MAX_RUPIAH = 1_000_000_000_000  # Rp 1 triliun
+MAX_VOLUME = 100_000
+
 
 class PriceListForm(FlaskForm):
     unit_id = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
@@ -34,7 +38,9 @@ class PriceItemForm(FlaskForm):
     kind = SelectField(_l("Jenis"), choices=ResourceKind.choices(), validators=[DataRequired()])
     name = StringField(_l("Uraian"), validators=[DataRequired(), Length(max=200)])
     unit = StringField(_l("Satuan"), validators=[DataRequired(), Length(max=20)])
-    price = IndonesianIntegerField(_l("Harga (Rp)"), validators=[InputRequired(), NumberRange(min=0)])
+    price = IndonesianIntegerField(
+        _l("Harga (Rp)"), validators=[InputRequired(), NumberRange(min=0, max=MAX_RUPIAH)]
+    )
     source = StringField(_l("Sumber"), validators=[Optional(), Length(max=300)])
 
 
@@ -74,7 +80,7 @@ class CeilingForm(FlaskForm):
     ceiling_id = HiddenField()
     name = StringField(_l("Program dan jenis bantuan"), validators=[DataRequired(), Length(max=200)])
     amount = IndonesianIntegerField(
-        _l("Plafon per rumah (Rp)"), validators=[InputRequired(), NumberRange(min=0)]
+        _l("Plafon per rumah (Rp)"), validators=[InputRequired(), NumberRange(min=0, max=MAX_RUPIAH)]
     )
     valid_from = DateField(_l("Berlaku sejak"), validators=[Optional()])
     source = StringField(_l("Sumber"), validators=[Optional(), Length(max=300)])
@@ -97,7 +103,9 @@ class AddLinesForm(FlaskForm):
 
 
 class LineForm(FlaskForm):
-    volume = IndonesianDecimalField(_l("Volume"), places=3, validators=[InputRequired(), NumberRange(min=0)])
+    volume = IndonesianDecimalField(
+        _l("Volume"), places=3, validators=[InputRequired(), NumberRange(min=0, max=MAX_VOLUME)]
+    )
     volume_note = StringField(_l("Catatan volume"), validators=[Optional(), Length(max=300)])
     by_household = BooleanField(_l("Ditanggung rumah tangga (bahan sendiri/gotong royong)"))
     # the helper for simple quantities
@@ -111,15 +119,19 @@ class LineForm(FlaskForm):
         ],
         validators=[Optional()],
     )
-    length = IndonesianDecimalField(_l("Panjang (m)"), places=3, validators=[Optional(), NumberRange(min=0)])
+    length = IndonesianDecimalField(
+        _l("Panjang (m)"), places=3, validators=[Optional(), NumberRange(min=0, max=MAX_VOLUME)]
+    )
     width = IndonesianDecimalField(
-        _l("Lebar atau tinggi (m)"), places=3, validators=[Optional(), NumberRange(min=0)]
+        _l("Lebar atau tinggi (m)"), places=3, validators=[Optional(), NumberRange(min=0, max=MAX_VOLUME)]
     )
     height = IndonesianDecimalField(
-        _l("Tinggi (m, untuk volume)"), places=3, validators=[Optional(), NumberRange(min=0)]
+        _l("Tinggi (m, untuk volume)"), places=3, validators=[Optional(), NumberRange(min=0, max=MAX_VOLUME)]
     )
     openings = IndonesianDecimalField(
-        _l("Luas bukaan pintu/jendela (m²)"), places=3, validators=[Optional(), NumberRange(min=0)]
+        _l("Luas bukaan pintu/jendela (m²)"),
+        places=3,
+        validators=[Optional(), NumberRange(min=0, max=MAX_VOLUME)],
     )
 
 
@@ -134,7 +146,7 @@ class SettingsForm(FlaskForm):
     )
     smkk_amount = IndonesianIntegerField(
         _l("Biaya SMKK (Rp)"),
-        validators=[Optional(), NumberRange(min=0)],
+        validators=[Optional(), NumberRange(min=0, max=MAX_RUPIAH)],
         description=_l("Keselamatan konstruksi: APD, rambu, P3K."),
     )
     ceiling_id = SelectField(_l("Bandingkan dengan plafon bantuan"), coerce=int, validators=[Optional()])
