@@ -260,9 +260,10 @@ def search_clause(user: User, q: str):
 
 
 def list_cases(user: User, f: CaseFilters, per_page: int = 25, hit=_UNRESOLVED) -> CappedPage:
-    """One page of the list: a count capped at COUNT_CAP + 1 (krs.pagination), the page's ids from
-    the filter and sort indexes alone, then those rows with their applicant, assignee and unit (3 statements,
-    plus one for the services, whatever the page size; a search needs one statement less)."""
+    """One page of the list: the page's ids from the filter and sort indexes alone with a count
+    capped at COUNT_CAP + 1 (krs.pagination), then those rows with their applicant, officer,
+    accompaniment stage (and unit) and, in a second statement, their services: 3 statements
+    whatever the page size (a page past the end: 2 more; a search: 3, without a count)."""
     cap = pagination.COUNT_CAP
     stmt = filtered_cases(user, f, hit).order_by(None)
     newest_first = (Case.created_at.desc(), Case.id.desc())
@@ -281,18 +282,29 @@ def list_cases(user: User, f: CaseFilters, per_page: int = 25, hit=_UNRESOLVED) 
             rows, (page - 1) * per_page + len(ids), page, per_page, capped=more, open_ended=True
         )
     else:
-        counted = db.session.scalar(
-            select(func.count()).select_from(stmt.with_only_columns(Case.id).limit(cap + 1).subquery())
+        capped_count = select(func.count()).select_from(
+            stmt.with_only_columns(Case.id).limit(cap + 1).subquery()
         )
-        page = min(max(1, f.page), max(1, -(-min(counted, cap) // per_page)))
-        ids = list(
-            db.session.scalars(
-                stmt.with_only_columns(Case.id)
-                .order_by(*newest_first)
-                .limit(per_page)
-                .offset((page - 1) * per_page)
-            )
-        )
+
+        def page_ids(page: int, with_count: bool):
+            cols = (Case.id, capped_count.scalar_subquery()) if with_count else (Case.id,)
+            ordered = stmt.with_only_columns(*cols).order_by(*newest_first)
+            return db.session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+
+        def last_page(counted: int) -> int:
+            return max(1, -(-min(counted, cap) // per_page))
+
+        # the page's ids and the capped count in one statement (the count an uncorrelated scalar
+        # subquery, evaluated once); a page past the end (or the cap) is asked again as the last one
+        page = max(1, f.page)
+        found = page_ids(page, with_count=True)
+        if found and page <= last_page(found[0][1]):
+            counted = found[0][1]
+        else:
+            counted = db.session.scalar(capped_count) or 0
+            page = min(page, last_page(counted))
+            found = page_ids(page, with_count=False) if counted else []
+        ids = [row[0] for row in found]
     rows = _load_page(ids, access.is_national(user))
     return CappedPage(rows, min(counted or 0, cap), page, per_page, capped=counted > cap)
 
@@ -323,6 +335,16 @@ def counts_capped(user: User, filters: list[CaseFilters]) -> list[tuple[int, boo
     ]
     row = db.session.execute(select(*counts)).one()
     return [(n or 0, (n or 0) > cap) for n in row]
+
+
+@dataclass
+class StageBadge:
+    """A case's construction accompaniment as the lists show it (issue 19)."""
+
+    name: str
+    percent: int
+    progress: int
+    completed: bool
 
 
 @dataclass(slots=True)
@@ -369,56 +391,74 @@ class ListRow:
     assignee: RowPerson | None
     unit: RowUnit | None
     services: list
+    stage: StageBadge | None = None  # its construction accompaniment, if it has one (issue 19)
 
 
-_ROW_COLUMNS = (
-    Case.id, Case.number, Case.status, Case.priority, Case.unit_id, Case.assignee_id,
-    Case.created_by_id, Case.applicant_id, Case.created_at, Case.resolution_due, Case.channel,
-    Applicant.name, Applicant.phone,
-)  # fmt: skip
+_PAGE_STATEMENTS: dict[bool, tuple] = {}
+
+
+def _page_statements(other_units: bool) -> tuple:
+    """The two statements of `_load_page`, built once per process on the tables themselves (plain
+    Core: no ORM entity to resolve per execution, and a statement built once keeps its cache key),
+    the page's ids bound at execution (`ids`, an expanding IN)."""
+    found = _PAGE_STATEMENTS.get(other_units)
+    if found is not None:
+        return found
+    case, applicant, service = Case.__table__, Applicant.__table__, CaseService.__table__
+    assignee, acc, stage = (
+        User.__table__.alias("assignee"),
+        Accompaniment.__table__,
+        AccompanimentStage.__table__,
+    )
+    ids = bindparam("ids", expanding=True)
+    columns = [
+        case.c.id, case.c.number, case.c.status, case.c.priority, case.c.unit_id, case.c.assignee_id,
+        case.c.created_by_id, case.c.applicant_id, case.c.created_at, case.c.resolution_due, case.c.channel,
+        applicant.c.name, applicant.c.phone, assignee.c.full_name, assignee.c.unit_id,
+        acc.c.id, stage.c.name, stage.c.percent, acc.c.progress_percent, acc.c.completed_on,
+    ]  # fmt: skip
+    joined = (
+        case.join(applicant, applicant.c.id == case.c.applicant_id)
+        .outerjoin(assignee, assignee.c.id == case.c.assignee_id)
+        # at most one accompaniment per case (uq_accompaniment_case): the list's stage badge
+        .outerjoin(acc, acc.c.case_id == case.c.id)
+        .outerjoin(stage, acc.c.current_stage_id == stage.c.id)
+    )
+    if other_units:
+        unit = Unit.__table__
+        columns.append(unit.c.name)
+        joined = joined.outerjoin(unit, unit.c.id == case.c.unit_id)
+    rows = select(*columns).select_from(joined).where(case.c.id.in_(ids))
+    services = select(service.c.case_id, service.c.service).where(service.c.case_id.in_(ids))
+    found = _PAGE_STATEMENTS[other_units] = (rows, services.order_by(service.c.service))
+    return found
 
 
 def _load_page(ids: list[int], other_units: bool = True) -> list[ListRow]:
     """The page's cases, in the order of ids, as `ListRow`s: one statement for the cases with their
-    applicant, officer (and unit, for a user who sees other offices), one for their services.
+    applicant, officer, accompaniment stage (and unit, for a user who sees other offices), one for
+    their services.
 
     `other_units` False (a user of one office, whose cases are all of that office): the unit is not
     joined — the list then writes the phone, not the office, in that cell."""
     if not ids:
         return []
-    assignee = aliased(User)
-    columns = [*_ROW_COLUMNS, assignee.full_name, assignee.unit_id]
-    stmt = select(*columns).join(Applicant, Applicant.id == Case.applicant_id)
-    stmt = stmt.outerjoin(assignee, assignee.id == Case.assignee_id)
-    if other_units:
-        stmt = stmt.add_columns(Unit.name).outerjoin(Unit, Unit.id == Case.unit_id)
+    rows_stmt, services_stmt = _page_statements(other_units)
+    connection = db.session.connection()
     services: dict[int, list[RowService]] = {}
-    for case_id, service in db.session.execute(
-        select(CaseService.case_id, CaseService.service)
-        .where(CaseService.case_id.in_(ids))
-        .order_by(CaseService.service)
-    ):
+    for case_id, service in connection.execute(services_stmt, {"ids": ids}):
         services.setdefault(case_id, []).append(RowService(service))
     by_id = {}
-    for r in db.session.execute(stmt.where(Case.id.in_(ids))):
+    for r in connection.execute(rows_stmt, {"ids": ids}):
         by_id[r[0]] = ListRow(
             *r[:11],
             applicant=RowApplicant(r[11], r[12]),
             assignee=RowPerson(r[13], r[14]) if r[5] is not None else None,
-            unit=RowUnit(r[15]) if other_units else None,
+            unit=RowUnit(r[20]) if other_units else None,
             services=services.get(r[0], []),
+            stage=StageBadge(r[16] or "", r[17] or 0, r[18] or 0, r[19] is not None) if r[15] else None,
         )
     return [by_id[i] for i in ids if i in by_id]
-
-
-@dataclass
-class StageBadge:
-    """A case's construction accompaniment as the lists show it (issue 19)."""
-
-    name: str
-    percent: int
-    progress: int
-    completed: bool
 
 
 def accompaniment_stages(case_ids: list[int]) -> dict[int, StageBadge]:

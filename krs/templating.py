@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask.globals import _cv_app
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from krs import access
@@ -78,8 +79,16 @@ def register(app: Flask) -> None:
 
     def me():
         """The signed-in user itself: access functions then read its attributes directly instead
-        of resolving the `current_user` proxy on each one (a list page calls them per row)."""
+        of resolving the `current_user` proxy on each one (a list page calls them per row). Once
+        Flask-Login has loaded it, it is `g._login_user`; read from the context directly."""
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            user = ctx.g.__dict__.get("_login_user")
+            if user is not None:
+                return user
         return current_user._get_current_object()
+
+    _install_fast_gettext(app)
 
     app.jinja_env.globals.update(
         # pure permission checks on the signed-in user (never queries for what to show)
@@ -101,4 +110,32 @@ def register(app: Flask) -> None:
             "ministry": current_app.config["KRS_MINISTRY_NAME"],
             "directorate": current_app.config["KRS_DIRECTORATE_NAME"],
         },
+    )
+
+
+def _current_translations():
+    """Flask-Babel's translations for the current locale, found with one context look-up instead of
+    a dozen per string (`get_translations` resolves `g` and the locale on every call; a list page
+    translates about a hundred strings). Kept beside the locale object it was found for, so
+    `force_locale` (a new locale object) is followed at once."""
+    ctx = _cv_app.get(None)
+    ns = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+    locale = getattr(ns, "babel_locale", None)
+    if locale is None:  # not settled yet in this context: Flask-Babel settles it
+        return get_translations()
+    memo = ns.__dict__.get("krs_translations")
+    if memo is None or memo[0] is not locale:
+        memo = ns.krs_translations = (locale, get_translations())
+    return memo[1]
+
+
+def _install_fast_gettext(app: Flask) -> None:
+    """The template `_()`/`ngettext()` of Flask-Babel (`jinja2.ext.i18n`, newstyle), through
+    `_current_translations`; the same catalogue, the same strings."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _current_translations().ugettext(s),
+        ngettext=lambda s, p, n: _current_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _current_translations().unpgettext(c, s, p, n),
     )

@@ -16,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, to_user_timezone
+from flask_babel import format_date, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -71,6 +71,7 @@ def _row_words(cases) -> dict:
     filters = current_app.jinja_env.filters
     status_label, service_label, fmt_date = filters["status_label"], filters["service_label"], filters["date"]
     statuses, services, dates, months = {}, {}, {None: fmt_date(None)}, {}
+    zone = get_timezone()  # the user's zone, as to_user_timezone takes it, once per page
     for case in cases:
         if case.status not in statuses:
             statuses[case.status] = status_label(case.status)
@@ -80,7 +81,12 @@ def _row_words(cases) -> dict:
         for value in (case.created_at, case.resolution_due):
             if value in dates:
                 continue
-            day = to_user_timezone(value).date() if isinstance(value, datetime) else value
+            if isinstance(value, datetime):  # as flask_babel.to_user_timezone converts it
+                day = zone.normalize(
+                    (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
+                ).date()
+            else:
+                day = value
             month = months.get((day.year, day.month))
             if month is None:  # "1 Nov 2026" -> "Nov 2026": the words after the day number
                 month = months[day.year, day.month] = fmt_date(day.replace(day=1)).split(" ", 1)[1]
@@ -112,7 +118,7 @@ def list_cases():
         "shows_unit_column": access.is_national(current_user),
         "shows_unassigned": access.can_see_unassigned_cases(current_user),
         "may_search_pii": access.can_search_pii(current_user),
-        "stages": case_lists.accompaniment_stages([c.id for c in page.items]),  # issue 19: the badge
+        "stages": {row.id: row.stage for row in page.items if row.stage},  # issue 19: the badge
         **_row_words(page.items),
     }
     if fragment := fragment_for({"case-rows": "cases/_rows.html"}):  # the filters' live answer
