@@ -22,16 +22,24 @@ BUILT_IN: dict[str, type[LabelledEnum]] = {
 
 
 def _rows(list_name: str) -> list[ReferenceItem]:
-    cache = g.setdefault("_reference_rows", {}) if has_app_context() else {}
-    if list_name not in cache:
-        cache[list_name] = list(
-            db.session.scalars(
-                select(ReferenceItem)
-                .where(ReferenceItem.list_name == list_name)
-                .order_by(ReferenceItem.sort_order)
-            )
-        )
-    return cache[list_name]
+    """The rows of one list, in order. Every list is read at the first need in the context (one
+    small statement instead of one per list: a case page labels services, channels and outcomes)."""
+    cache = g.get("_reference_rows") if has_app_context() else None
+    if cache is None:
+        cache = {}
+        for row in db.session.scalars(
+            select(ReferenceItem).order_by(ReferenceItem.list_name, ReferenceItem.sort_order)
+        ):
+            cache.setdefault(row.list_name, []).append(row)
+        if has_app_context():
+            g._reference_rows = cache
+    return cache.get(list_name, [])
+
+
+def forget() -> None:
+    """Drop this context's copy of the lists (after an edit, so the same context reads them anew)."""
+    if has_app_context():
+        g.pop("_reference_rows", None)
 
 
 def _renamed(row: ReferenceItem) -> str | None:

@@ -6,6 +6,8 @@ from flask import Flask, current_app, has_request_context, request
 from flask.globals import _cv_app
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from krs import access
 from krs.formats import fmt_date, fmt_datetime, fmt_month_short, fmt_num, fmt_number, fmt_percent, fmt_rupiah
@@ -130,8 +132,11 @@ def _current_translations():
 
 
 def _install_fast_gettext(app: Flask) -> None:
-    """The template `_()`/`ngettext()` of Flask-Babel (`jinja2.ext.i18n`, newstyle), through
-    `_current_translations`; the same catalogue, the same strings."""
+    """The template `_()`, `gettext()` and `ngettext()` of Flask-Babel (`jinja2.ext.i18n`,
+    newstyle: the translation is Markup under autoescape and always formatted with its
+    variables), through `_current_translations`, and called directly instead of through three
+    layers of `Context.call` (`_gettext_alias` -> `gettext` -> the translation): a case page
+    translates about eighty strings. The same catalogue, the same strings."""
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _current_translations().ugettext(s),
         ngettext=lambda s, p, n: _current_translations().ungettext(s, p, n),
@@ -139,3 +144,20 @@ def _install_fast_gettext(app: Flask) -> None:
         pgettext=lambda c, s: _current_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _current_translations().unpgettext(c, s, p, n),
     )
+
+    @pass_eval_context
+    def gettext(eval_ctx, string, **variables):
+        rv = _current_translations().ugettext(string)
+        if eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        rv = _current_translations().ungettext(singular, plural, num)
+        if eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from krs import access, audit, signals, workdays
+from krs import access, audit, reference_data, signals, workdays
 from krs.extensions import db
 from krs.models import (
     AuditLog,
@@ -342,6 +342,7 @@ def update_reference_item(actor: User, item: ReferenceItem, label: str, active: 
     before = {"label": item.label, "active": item.active}
     item.label = label[:150]
     item.active = active
+    reference_data.forget()  # this context's copy of the lists is now old
     audit.record(
         actor,
         "reference.update",

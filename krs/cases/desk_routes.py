@@ -21,7 +21,7 @@ from krs.pagination import id_or_none
 
 @bp.app_template_global()
 def case_whatsapp_link(case, survey_url=None):
-    return whatsapp.whatsapp_link(current_user, case, survey_url)
+    return whatsapp.whatsapp_link(current_user._get_current_object(), case, survey_url)
 
 
 @bp.app_template_global()

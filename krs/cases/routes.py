@@ -273,30 +273,46 @@ def regions_select(field: str):
 
 
 def _case_context(case, **forms):
-    assign_form = forms.get("assign_form") or AssignForm(formdata=None, version=case.version)
-    assign_form.assignee_id.choices = [
-        (u.id, f"{u.full_name} ({u.role_label})") for u in access.assignable_users(current_user, case)
-    ]
-    if case.assignee_id and not forms.get("assign_form"):
-        assign_form.assignee_id.data = case.assignee_id
-    follow_form = forms.get("follow_form") or FollowUpForm(formdata=None)
-    if not follow_form.occurred_at.data:
+    user = current_user._get_current_object()
+    actions = service.available_actions(user, case)
+
+    def form_for(action: str, name: str, make):
+        """A form the case body shows only with its action (`_case_body.html`): made only then,
+        or the one given back with its errors."""
+        given = forms.get(name)
+        return given if given is not None else (make() if action in actions else None)
+
+    assign_form = form_for("assign", "assign_form", lambda: AssignForm(formdata=None, version=case.version))
+    if assign_form is not None:
+        assign_form.assignee_id.choices = [
+            (u.id, f"{u.full_name} ({u.role_label})") for u in access.assignable_users(user, case)
+        ]
+        if case.assignee_id and not forms.get("assign_form"):
+            assign_form.assignee_id.data = case.assignee_id
+    follow_form = form_for("follow_up", "follow_form", lambda: FollowUpForm(formdata=None))
+    if follow_form is not None and not follow_form.occurred_at.data:
         follow_form.occurred_at.data = datetime.now(ZoneInfo(case.unit.timezone)).replace(
             second=0, microsecond=0, tzinfo=None
         )
+    closure_form = form_for(
+        "request_closure", "closure_form", lambda: ClosureRequestForm(formdata=None, version=case.version)
+    )
     return {
         "case": case,
         "events": service.timeline(case),
-        "actions": service.available_actions(current_user, case),
+        "actions": actions,
         "assign_form": assign_form,
         "follow_form": follow_form,
-        "closure_form": _outcome_choices(
-            forms.get("closure_form") or ClosureRequestForm(formdata=None, version=case.version)
+        "closure_form": _outcome_choices(closure_form) if closure_form is not None else None,
+        "decision_form": form_for(
+            "approve_closure",
+            "decision_form",
+            lambda: ClosureDecisionForm(formdata=None, version=case.version),
         ),
-        "decision_form": forms.get("decision_form")
-        or ClosureDecisionForm(formdata=None, version=case.version),
-        "reopen_form": forms.get("reopen_form") or ReopenForm(formdata=None, version=case.version),
-        "take_form": forms.get("take_form") or TakeForm(formdata=None, version=case.version),
+        "reopen_form": form_for(
+            "reopen", "reopen_form", lambda: ReopenForm(formdata=None, version=case.version)
+        ),
+        "take_form": form_for("take", "take_form", lambda: TakeForm(formdata=None, version=case.version)),
         "today": today_in(case.unit.timezone),
         "sla_state": service_levels.sla_state(case, today_in(case.unit.timezone)),
         "pending_transfer": pending_transfer_of(case),
@@ -310,8 +326,8 @@ def _case_context(case, **forms):
         "notice": forms.get("notice"),
         "revealed": forms.get("revealed"),
         # corrections (issue 14)
-        "may_edit_case": access.can_edit_case_house(current_user, case),
-        "may_edit_applicant": access.can_edit_applicant(current_user, case.applicant),
+        "may_edit_case": access.can_edit_case_house(user, case),
+        "may_edit_applicant": access.can_edit_applicant(user, case.applicant),
         "field_labels": service.FIELD_LABELS,
     }
 
@@ -334,10 +350,11 @@ def _render_case(case, status: int = 200, **forms):
 
 @bp.get("/<int:case_id>")
 def detail(case_id: int):
-    case = access.get_case_or_404(current_user, case_id)
-    service.case_viewed(current_user, case)
+    user = current_user._get_current_object()  # the proxy resolved once (issue 17)
+    case = access.get_case_or_404(user, case_id)
+    service.case_viewed(user, case)
     # a follow-up typed when the session ended (issue 14): back in its form, once
-    if draft := drafts.take(current_user, request.path, "cases.add_event"):
+    if draft := drafts.take(user, request.path, "cases.add_event"):
         return _render_case(
             case,
             follow_form=FollowUpForm(formdata=draft),
@@ -568,7 +585,7 @@ def visit_report(case_id: int, event_id: int):
 
 @bp.app_template_global()
 def can_print_visit_report(case) -> bool:
-    return access.can_print_visit_report(current_user, case)
+    return access.can_print_visit_report(current_user._get_current_object(), case)
 
 
 # ---------------------------------------------------------------- receipt and status link (issue 16)
@@ -576,7 +593,7 @@ def can_print_visit_report(case) -> bool:
 
 @bp.app_template_global()
 def can_print_receipt(case) -> bool:
-    return access.can_print_receipt(current_user, case)
+    return access.can_print_receipt(current_user._get_current_object(), case)
 
 
 @bp.get("/<int:case_id>/receipt")
