@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 
 from krs.extensions import db
 from krs.models import (
@@ -29,6 +29,7 @@ from krs.models import (
     CheckMark,
     shown_text,
 )
+from krs.prepared import prepared
 
 
 @dataclass
@@ -68,6 +69,48 @@ class AccompanimentFigures:
         return sum(u.completed for u in self.units)
 
 
+@prepared
+def _accompanied():
+    """Households accompanied in the period (a running accompaniment) and those that reached 100 %."""
+    start, end = bindparam("start"), bindparam("end")
+    finished = case((Accompaniment.completed_on.between(start, end), Case.applicant_id))
+    running = and_(
+        Accompaniment.unit_id.in_(bindparam("ids", expanding=True)),
+        Accompaniment.started_on <= end,
+        or_(Accompaniment.completed_on.is_(None), Accompaniment.completed_on >= start),
+    )
+    return (
+        select(
+            Accompaniment.unit_id,
+            func.count(func.distinct(Case.applicant_id)),
+            func.count(func.distinct(finished)),
+        )
+        .join(Case, Accompaniment.case_id == Case.id)
+        .where(running)
+        .group_by(Accompaniment.unit_id)
+    )
+
+
+@prepared
+def _check_items():
+    """Each checklist item of the period's visits: how often not as advised, how often seen."""
+    bad = func.sum(case((AccompanimentCheck.mark == CheckMark.NOT_AS_ADVISED.value, 1), else_=0))
+    seen = func.sum(case((AccompanimentCheck.mark != CheckMark.NOT_VISIBLE.value, 1), else_=0))
+    return (
+        select(AccompanimentCheckItem.name, bad, seen)
+        .select_from(AccompanimentCheck)
+        .join(AccompanimentCheckItem, AccompanimentCheck.item_id == AccompanimentCheckItem.id)
+        .join(AccompanimentVisit, AccompanimentCheck.visit_id == AccompanimentVisit.id)
+        .join(Accompaniment, AccompanimentVisit.accompaniment_id == Accompaniment.id)
+        .where(
+            Accompaniment.unit_id.in_(bindparam("ids", expanding=True)),
+            AccompanimentVisit.visit_date.between(bindparam("start"), bindparam("end")),
+        )
+        .group_by(AccompanimentCheckItem.id, AccompanimentCheckItem.name)
+        .order_by(bad.desc(), AccompanimentCheckItem.name)
+    )
+
+
 def figures(units, period) -> AccompanimentFigures:
     """The figures for the given offices (already narrowed by krs.access) and period."""
     ids = [u.id for u in units]
@@ -75,44 +118,13 @@ def figures(units, period) -> AccompanimentFigures:
     if not ids:
         return out
     by_unit = {row.unit_id: row for row in out.units}
-    running = and_(
-        Accompaniment.unit_id.in_(ids),
-        Accompaniment.started_on <= period.end,
-        or_(Accompaniment.completed_on.is_(None), Accompaniment.completed_on >= period.start),
-    )
-    stmt = (
-        select(
-            Accompaniment.unit_id,
-            func.count(func.distinct(Case.applicant_id)),
-            func.count(
-                func.distinct(
-                    case((Accompaniment.completed_on.between(period.start, period.end), Case.applicant_id))
-                )
-            ),
-        )
-        .join(Case, Accompaniment.case_id == Case.id)
-        .where(running)
-        .group_by(Accompaniment.unit_id)
-    )
-    for unit_id, accompanied, completed in db.session.execute(stmt):
+    values = {"ids": ids, "start": period.start, "end": period.end}
+    for unit_id, accompanied, completed in db.session.execute(_accompanied(), values):
         by_unit[unit_id].accompanied = accompanied
         by_unit[unit_id].completed = completed
-    bad = func.sum(case((AccompanimentCheck.mark == CheckMark.NOT_AS_ADVISED.value, 1), else_=0))
-    seen = func.sum(case((AccompanimentCheck.mark != CheckMark.NOT_VISIBLE.value, 1), else_=0))
-    items = (
-        select(AccompanimentCheckItem.name, bad, seen)
-        .select_from(AccompanimentCheck)
-        .join(AccompanimentCheckItem, AccompanimentCheck.item_id == AccompanimentCheckItem.id)
-        .join(AccompanimentVisit, AccompanimentCheck.visit_id == AccompanimentVisit.id)
-        .join(Accompaniment, AccompanimentVisit.accompaniment_id == Accompaniment.id)
-        .where(
-            Accompaniment.unit_id.in_(ids), AccompanimentVisit.visit_date.between(period.start, period.end)
-        )
-        .group_by(AccompanimentCheckItem.id, AccompanimentCheckItem.name)
-        .order_by(bad.desc(), AccompanimentCheckItem.name)
-    )
     out.items = [
-        ItemRow(shown_text(name), int(b or 0), int(s or 0)) for name, b, s in db.session.execute(items)
+        ItemRow(shown_text(name), int(b or 0), int(s or 0))
+        for name, b, s in db.session.execute(_check_items(), values)
     ]
     return out
 

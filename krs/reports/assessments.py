@@ -13,10 +13,11 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from krs.extensions import db
 from krs.models import Assessment, Case, PreCheck, PreCheckResult, Unit, Verdict
+from krs.prepared import prepared
 
 
 @dataclass
@@ -49,39 +50,55 @@ def programme_labels() -> dict[str, str]:
     return {code: label for code, label in current_app.config["KRS_REFERRAL_PROGRAMMES"]}
 
 
+@prepared
+def _latest_assessments():
+    """The latest assessment per household (applicant) and office in the period: its verdict and
+    how many the household had."""
+    latest = (
+        select(
+            Assessment.unit_id,
+            Case.applicant_id,
+            func.max(Assessment.id).label("last_id"),
+            func.count(Assessment.id).label("n"),
+        )
+        .join(Case, Assessment.case_id == Case.id)
+        .where(
+            Assessment.unit_id.in_(bindparam("ids", expanding=True)),
+            Assessment.assessed_on.between(bindparam("start"), bindparam("end")),
+        )
+        .group_by(Assessment.unit_id, Case.applicant_id)
+        .subquery()
+    )
+    return select(latest.c.unit_id, Assessment.verdict, latest.c.n).join(
+        Assessment, Assessment.id == latest.c.last_id
+    )
+
+
+@prepared
+def _prechecks():
+    return (
+        select(PreCheck.unit_id, PreCheck.programme, PreCheck.result, func.count())
+        .where(
+            PreCheck.unit_id.in_(bindparam("ids", expanding=True)),
+            PreCheck.checked_on.between(bindparam("start"), bindparam("end")),
+        )
+        .group_by(PreCheck.unit_id, PreCheck.programme, PreCheck.result)
+    )
+
+
 def figures(units: list[Unit], start: date, end: date) -> AssessmentFigures:
     """Three grouped queries whatever the number of offices."""
     by_unit = {u.id: UnitAssessmentFigures(u) for u in units}
     total = UnitAssessmentFigures(unit=None)
     ids = list(by_unit)
     if ids:
-        # the latest assessment per household (applicant) and office in the period
-        latest = (
-            select(
-                Assessment.unit_id,
-                Case.applicant_id,
-                func.max(Assessment.id).label("last_id"),
-                func.count(Assessment.id).label("n"),
-            )
-            .join(Case, Assessment.case_id == Case.id)
-            .where(Assessment.unit_id.in_(ids), Assessment.assessed_on.between(start, end))
-            .group_by(Assessment.unit_id, Case.applicant_id)
-            .subquery()
-        )
-        stmt = select(latest.c.unit_id, Assessment.verdict, latest.c.n).join(
-            Assessment, Assessment.id == latest.c.last_id
-        )
-        for unit_id, verdict, n in db.session.execute(stmt):
+        values = {"ids": ids, "start": start, "end": end}
+        for unit_id, verdict, n in db.session.execute(_latest_assessments(), values):
             row = by_unit[unit_id]
             row.households_assessed += 1
             row.not_livable += verdict == Verdict.NOT_LIVABLE
             row.reassessed += n > 1
-        stmt = (
-            select(PreCheck.unit_id, PreCheck.programme, PreCheck.result, func.count())
-            .where(PreCheck.unit_id.in_(ids), PreCheck.checked_on.between(start, end))
-            .group_by(PreCheck.unit_id, PreCheck.programme, PreCheck.result)
-        )
-        for unit_id, programme, result, n in db.session.execute(stmt):
+        for unit_id, programme, result, n in db.session.execute(_prechecks(), values):
             by_unit[unit_id].prechecks.setdefault(programme, {})[result] = n
     for row in by_unit.values():
         total.households_assessed += row.households_assessed
