@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, select, union_all
+from sqlalchemy import bindparam, case, func, or_, select, union_all
 
 from krs.extensions import db
 from krs.models import (
@@ -42,6 +42,7 @@ from krs.models import (
     StatDay,
     Unit,
 )
+from krs.prepared import prepared
 
 # the `stat_day` metrics read here (krs/reports/stats.py keeps them up to date, under these names)
 IN = "in"  # cases opened
@@ -146,59 +147,69 @@ def people_served(unit: Unit, start: date, end: date) -> ServedCounts:
     return counts
 
 
-def people_served_many(units: list[Unit], start: date, end: date) -> list[tuple[Unit, ServedCounts]]:
-    """`people_served` of several units at once. The case side (cases opened, households by NIK,
-    groups) comes from the maintained per-day totals (`stat_day`, kept by krs.reports.stats)
-    instead of every case of the period, the session side from the sessions themselves: seven
-    queries for any number of units and cases. Equal to `people_served` unit by unit (tests check it)."""
-    if not units:
-        return []
-    ids = [u.id for u in units]
-    counts = {u.id: ServedCounts() for u in units}
-    in_days = (StatDay.unit_id.in_(ids), StatDay.day.between(start, end), StatDay.n > 0)
-    for uid, n in db.session.execute(
+def _in_days():
+    ids, start, end = bindparam("ids", expanding=True), bindparam("start"), bindparam("end")
+    return (StatDay.unit_id.in_(ids), StatDay.day.between(start, end), StatDay.n > 0)
+
+
+def _sessions_in():
+    ids, start, end = bindparam("ids", expanding=True), bindparam("start"), bindparam("end")
+    return (OutreachSession.unit_id.in_(ids), OutreachSession.held_on.between(start, end))
+
+
+@prepared
+def _cases_in_stmt():
+    return (
         select(StatDay.unit_id, func.sum(StatDay.n))
-        .where(StatDay.metric == IN, *in_days)
+        .where(StatDay.metric == IN, *_in_days())
         .group_by(StatDay.unit_id)
-    ):
-        counts[uid].cases = int(n)
-    opened = or_(
-        *[
-            (Case.unit_id == u.id) & (Case.created_at >= lo) & (Case.created_at < hi)
-            for u in units
-            for lo, hi in [_utc_bounds(u, start, end)]
-        ]
     )
-    for uid, n in db.session.execute(
+
+
+@prepared
+def _cases_at_sessions_of_one_unit():
+    return (
         select(Case.unit_id, func.count(Case.id))
         .select_from(OutreachSessionCase)
         .join(Case, Case.id == OutreachSessionCase.case_id)
-        .where(opened)
+        .where(
+            Case.unit_id == bindparam("uid"),
+            Case.created_at >= bindparam("lo"),
+            Case.created_at < bindparam("hi"),
+        )
         .group_by(Case.unit_id)
-    ):
-        counts[uid].cases_at_sessions = n
-    sessions = (OutreachSession.unit_id.in_(ids), OutreachSession.held_on.between(start, end))
-    for uid, n, people in db.session.execute(
+    )
+
+
+@prepared
+def _sessions_stmt():
+    return (
         select(
             OutreachSession.unit_id,
             func.count(OutreachSession.id),
             func.coalesce(func.sum(OutreachSession.participants_count), 0),
         )
-        .where(*sessions)
+        .where(*_sessions_in())
         .group_by(OutreachSession.unit_id)
-    ):
-        counts[uid].sessions, counts[uid].participants = int(n), int(people)
+    )
+
+
+@prepared
+def _identified_households_stmt():
     niks = union_all(
         select(StatDay.unit_id.label("unit_id"), StatDay.key.label("nik")).where(
-            StatDay.metric == HOUSEHOLD, *in_days
+            StatDay.metric == HOUSEHOLD, *_in_days()
         ),
         select(OutreachSession.unit_id, OutreachAttendee.nik)
         .join(OutreachSession, OutreachSession.id == OutreachAttendee.session_id)
-        .where(*sessions),
+        .where(*_sessions_in()),
     ).subquery()
     distinct = select(niks.c.unit_id, niks.c.nik).distinct().subquery()  # hashed, not sorted
-    for uid, n in db.session.execute(select(distinct.c.unit_id, func.count()).group_by(distinct.c.unit_id)):
-        counts[uid].identified_households = int(n)
+    return select(distinct.c.unit_id, func.count()).group_by(distinct.c.unit_id)
+
+
+@prepared
+def _anonymous_households_stmt():
     per_session = (
         select(
             OutreachSession.unit_id.label("unit_id"),
@@ -206,7 +217,7 @@ def people_served_many(units: list[Unit], start: date, end: date) -> list[tuple[
             func.count(OutreachAttendee.id).label("identified"),
         )
         .outerjoin(OutreachAttendee, OutreachAttendee.session_id == OutreachSession.id)
-        .where(*sessions)
+        .where(*_sessions_in())
         .group_by(OutreachSession.id, OutreachSession.unit_id, OutreachSession.households_count)
         .subquery()
     )
@@ -217,14 +228,57 @@ def people_served_many(units: list[Unit], start: date, end: date) -> list[tuple[
         ),
         else_=0,
     )
-    for uid, n in db.session.execute(
-        select(per_session.c.unit_id, func.coalesce(func.sum(extra), 0)).group_by(per_session.c.unit_id)
-    ):
+    return select(per_session.c.unit_id, func.coalesce(func.sum(extra), 0)).group_by(per_session.c.unit_id)
+
+
+@prepared
+def _groups_stmt():
+    return select(StatDay.unit_id, StatDay.key).where(StatDay.metric == GROUP, *_in_days()).distinct()
+
+
+def people_served_many(units: list[Unit], start: date, end: date) -> list[tuple[Unit, ServedCounts]]:
+    """`people_served` of several units at once. The case side (cases opened, households by NIK,
+    groups) comes from the maintained per-day totals (`stat_day`, kept by krs.reports.stats)
+    instead of every case of the period, the session side from the sessions themselves: seven
+    queries for any number of units and cases. Equal to `people_served` unit by unit (tests check it).
+    The statements are built once per process (krs.prepared; issue 17), the values bound."""
+    if not units:
+        return []
+    ids = [u.id for u in units]
+    counts = {u.id: ServedCounts() for u in units}
+    values = {"ids": ids, "start": start, "end": end}
+    for uid, n in db.session.execute(_cases_in_stmt(), values):
+        counts[uid].cases = int(n)
+    if len(units) == 1:
+        lo, hi = _utc_bounds(units[0], start, end)
+        at_sessions = db.session.execute(
+            _cases_at_sessions_of_one_unit(), {"uid": units[0].id, "lo": lo, "hi": hi}
+        )
+    else:
+        opened = or_(
+            *[
+                (Case.unit_id == u.id) & (Case.created_at >= lo) & (Case.created_at < hi)
+                for u in units
+                for lo, hi in [_utc_bounds(u, start, end)]
+            ]
+        )
+        at_sessions = db.session.execute(
+            select(Case.unit_id, func.count(Case.id))
+            .select_from(OutreachSessionCase)
+            .join(Case, Case.id == OutreachSessionCase.case_id)
+            .where(opened)
+            .group_by(Case.unit_id)
+        )
+    for uid, n in at_sessions:
+        counts[uid].cases_at_sessions = n
+    for uid, n, people in db.session.execute(_sessions_stmt(), values):
+        counts[uid].sessions, counts[uid].participants = int(n), int(people)
+    for uid, n in db.session.execute(_identified_households_stmt(), values):
+        counts[uid].identified_households = int(n)
+    for uid, n in db.session.execute(_anonymous_households_stmt(), values):
         counts[uid].anonymous_households = int(n or 0)
     groups: dict[int, set[int]] = {}
-    for uid, key in db.session.execute(
-        select(StatDay.unit_id, StatDay.key).where(StatDay.metric == GROUP, *in_days).distinct()
-    ):
+    for uid, key in db.session.execute(_groups_stmt(), values):
         groups.setdefault(uid, set()).add(int(key))
     members = {}
     everyone = sorted(set().union(*groups.values())) if groups else []
