@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, func, select
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from krs import access, signals
 from krs.cases import service
 from krs.extensions import db
 from krs.models import OPEN_STATUSES, Case, Event, User
+from krs.prepared import prepared
 from krs.workdays import today_in
 
 
@@ -23,6 +24,28 @@ class WorkloadRow:
     open_cases: int = 0
     overdue: int = 0
     last_activity: datetime | None = None
+
+
+@prepared
+def _open_counts():
+    """Each person's open cases and how many of them are past their resolution date."""
+    return (
+        select(
+            Case.assignee_id,
+            func.count().label("open_cases"),
+            func.sum(sql_case((Case.resolution_due < bindparam("today"), 1), else_=0)).label("overdue"),
+        )
+        .where(Case.assignee_id.in_(bindparam("ids", expanding=True)), Case.status.in_(OPEN_STATUSES))
+        .group_by(Case.assignee_id)
+    )
+
+
+@prepared
+def _last_activity():
+    """One probe per person at the end of the (author_id, created_at) index (migration 0013), not a
+    read of every event each person ever wrote."""
+    latest = select(func.max(Event.created_at)).where(Event.author_id == User.id).scalar_subquery()
+    return select(User.id, latest).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
 def workload_for(user: User) -> list[WorkloadRow]:
@@ -36,30 +59,16 @@ def workload_for(user: User) -> list[WorkloadRow]:
         return []
     ids = [p.id for p in people]
     today = today_in(user.unit.timezone)
-    counts = {
-        row.assignee_id: row
-        for row in db.session.execute(
-            select(
-                Case.assignee_id,
-                func.count().label("open_cases"),
-                func.sum(sql_case((Case.resolution_due < today, 1), else_=0)).label("overdue"),
-            )
-            .where(Case.assignee_id.in_(ids), Case.status.in_(OPEN_STATUSES))
-            .group_by(Case.assignee_id)
-        )
-    }
-    # one probe per person at the end of the (author_id, created_at) index (migration 0013), not a
-    # read of every event each person ever wrote
-    latest = select(func.max(Event.created_at)).where(Event.author_id == User.id).scalar_subquery()
-    last = dict(db.session.execute(select(User.id, latest).where(User.id.in_(ids))).all())
+    counts = {row[0]: row for row in db.session.execute(_open_counts(), {"ids": ids, "today": today})}
+    last = dict(db.session.execute(_last_activity(), {"ids": ids}).all())
     rows = []
     for person in people:
         c = counts.get(person.id)
         rows.append(
             WorkloadRow(
                 user=person,
-                open_cases=c.open_cases if c else 0,
-                overdue=int(c.overdue or 0) if c else 0,
+                open_cases=c[1] if c else 0,
+                overdue=int(c[2] or 0) if c else 0,
                 last_activity=last.get(person.id),
             )
         )
