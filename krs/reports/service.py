@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from krs import access, audit, households
 from krs.extensions import db
@@ -41,6 +41,7 @@ from krs.models import (
     UnitTarget,
     User,
 )
+from krs.prepared import prepared
 from krs.reports import stats
 from krs.workdays import local_date, working_days_between
 
@@ -354,6 +355,28 @@ PROFILE_PARTS = (
 )
 
 
+def _ikm_profile_select():
+    return (
+        select(Survey.age_band, Survey.sex, Survey.education, Survey.occupation, func.count(Survey.id))
+        .join(Unit, Unit.id == Survey.unit_id)
+        .where(Survey.submitted_at.is_not(None))
+        .group_by(Survey.age_band, Survey.sex, Survey.education, Survey.occupation)
+    )
+
+
+@prepared
+def _ikm_profile_one_zone():
+    """`in_period` of one zone, its values bound (krs.prepared)."""
+    return _ikm_profile_select().where(
+        Survey.unit_id.in_(bindparam("ids", expanding=True)),
+        and_(
+            Unit.timezone == bindparam("tz"),
+            Survey.submitted_at >= bindparam("lo"),
+            Survey.submitted_at < bindparam("hi"),
+        ),
+    )
+
+
 def ikm_profile(units: list[Unit], period: Period) -> list[ProfilePart]:
     """Who answered the IKM surveys submitted in the period (the standard IKM report's respondent
     profile), from the survey rows' own columns: one grouped query."""
@@ -361,16 +384,17 @@ def ikm_profile(units: list[Unit], period: Period) -> list[ProfilePart]:
     zones = {u.timezone for u in units}
     counts = {key: Counter() for key, _t, _e in PROFILE_PARTS}
     total = 0
-    for age_band, sex, education, occupation, n in db.session.execute(
-        select(Survey.age_band, Survey.sex, Survey.education, Survey.occupation, func.count(Survey.id))
-        .join(Unit, Unit.id == Survey.unit_id)
-        .where(
-            Survey.unit_id.in_(unit_ids),
-            Survey.submitted_at.is_not(None),
-            in_period(Survey.submitted_at, period, zones),
+    if len(zones) == 1:  # one time zone (a unit's own dashboard): the statement built once
+        (zone,) = zones
+        lo, hi = period.bounds(zone)
+        rows = db.session.execute(_ikm_profile_one_zone(), {"ids": unit_ids, "tz": zone, "lo": lo, "hi": hi})
+    else:
+        rows = db.session.execute(
+            _ikm_profile_select().where(
+                Survey.unit_id.in_(unit_ids), in_period(Survey.submitted_at, period, zones)
+            )
         )
-        .group_by(Survey.age_band, Survey.sex, Survey.education, Survey.occupation)
-    ):
+    for age_band, sex, education, occupation, n in rows:
         total += n
         for key, value in zip(counts, (age_band, sex, education, occupation), strict=True):
             counts[key][value] += n
