@@ -222,7 +222,8 @@ class Case(db.Model):
     __table_args__ = (
         Index("ix_case_unit_status", "unit_id", "status"),
         Index("ix_case_unit_created", "unit_id", "created_at"),
-        Index("ix_case_assignee_status", "assignee_id", "status"),
+        # the workload's open and overdue cases per person from the index alone (migration 0028)
+        Index("ix_case_assignee_status_due", "assignee_id", "status", "resolution_due"),
         # one index per list filter, each ending in the list's sort column (migration 0007_perf)
         Index("ix_case_created", "created_at", "id"),
         Index("ix_case_status_created", "status", "created_at"),
