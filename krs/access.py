@@ -352,6 +352,14 @@ def case_scope_filter(user: User):
     return Case.unit_id == user.unit_id
 
 
+def _scoped_by_case(stmt: Select, user: User, case_id_column) -> Select:
+    """`stmt` joined to the case its rows belong to (`case_id_column` names it) and kept to the
+    cases the user sees: a case's referrals, RABs, accompaniment, assessments, ... follow the case."""
+    stmt = stmt.join(Case, case_id_column == Case.id)
+    scope = case_scope_filter(user)
+    return stmt if scope is None else stmt.where(scope)
+
+
 def can_view_case(user: User, case: Case | None) -> bool:
     if case is None:
         return False
@@ -1017,9 +1025,7 @@ def reminder_units_visible_to(user: User) -> list[Unit]:
 
 
 def referrals_visible_to(user: User) -> Select:
-    stmt = select(Referral).join(Case, Referral.case_id == Case.id)
-    scope = case_scope_filter(user)
-    return stmt if scope is None else stmt.where(scope)
+    return _scoped_by_case(select(Referral), user, Referral.case_id)
 
 
 def can_view_referrals(user: User, case: Case) -> bool:
@@ -1123,9 +1129,7 @@ def can_edit_work_items(user: User) -> bool:
 
 
 def rabs_visible_to(user: User) -> Select:
-    stmt = select(Rab).join(Case, Rab.case_id == Case.id)
-    scope = case_scope_filter(user)
-    return stmt if scope is None else stmt.where(scope)
+    return _scoped_by_case(select(Rab), user, Rab.case_id)
 
 
 def can_build_rab(user: User, case: Case) -> bool:
@@ -1281,19 +1285,14 @@ def get_design_or_404(user: User, design_id: int, action: str = "view") -> Desig
 
 
 def accompaniments_visible_to(user: User) -> Select:
-    stmt = select(Accompaniment).join(Case, Accompaniment.case_id == Case.id)
-    scope = case_scope_filter(user)
-    return stmt if scope is None else stmt.where(scope)
+    return _scoped_by_case(select(Accompaniment), user, Accompaniment.case_id)
 
 
 def accompaniment_visits_visible_to(user: User) -> Select:
-    stmt = (
-        select(AccompanimentVisit)
-        .join(Accompaniment, AccompanimentVisit.accompaniment_id == Accompaniment.id)
-        .join(Case, Accompaniment.case_id == Case.id)
+    stmt = select(AccompanimentVisit).join(
+        Accompaniment, AccompanimentVisit.accompaniment_id == Accompaniment.id
     )
-    scope = case_scope_filter(user)
-    return stmt if scope is None else stmt.where(scope)
+    return _scoped_by_case(stmt, user, Accompaniment.case_id)
 
 
 def can_view_accompaniment(user: User, case: Case) -> bool:
@@ -1332,15 +1331,11 @@ def accompaniment_officers(case: Case) -> list[User]:
 
 
 def assessments_visible_to(user: User) -> Select:
-    stmt = select(Assessment).join(Case, Assessment.case_id == Case.id)
-    scope = case_scope_filter(user)
-    return stmt if scope is None else stmt.where(scope)
+    return _scoped_by_case(select(Assessment), user, Assessment.case_id)
 
 
 def prechecks_visible_to(user: User) -> Select:
-    stmt = select(PreCheck).join(Case, PreCheck.case_id == Case.id)
-    scope = case_scope_filter(user)
-    return stmt if scope is None else stmt.where(scope)
+    return _scoped_by_case(select(PreCheck), user, PreCheck.case_id)
 
 
 def can_assess_case(user: User, case: Case) -> bool:

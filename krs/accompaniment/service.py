@@ -24,9 +24,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
-from krs import access, audit, signals
+from krs import access, audit, case_events, signals
 from krs.extensions import db
 from krs.formats import in_both_languages
 from krs.models import (
@@ -43,7 +42,6 @@ from krs.models import (
     Case,
     CaseStatus,
     CheckMark,
-    Event,
     EventKind,
     User,
     utcnow,
@@ -312,23 +310,19 @@ def start_accompaniment(
         next_visit_due=due_after(started_on, first),
     )
     db.session.add(acc)
-    case.updated_at = utcnow()  # bumps the version: the case changed
+    case_events.bump_version(case)  # the case changed
     body, body_en = in_both_languages(
         _l("Pendampingan pembangunan dimulai (%(kind)s).", kind=WORK_KINDS[work_kind])
     )
-    db.session.add(
-        Event(
-            case=case,
-            kind=EventKind.NOTE,
-            author_id=actor.id,
-            occurred_at=utcnow(),
-            body=body,
-            next_action_date=acc.next_visit_due,
-            data={"accompaniment": "started", "body_en": body_en},
-        )
+    case_events.add_event(
+        actor,
+        case,
+        EventKind.NOTE,
+        body=body,
+        next_action_date=acc.next_visit_due,
+        data={"accompaniment": "started", "body_en": body_en},
     )
-    try:
-        db.session.flush()
+    with case_events.commit_or_conflict(ConflictError):
         audit.record(
             actor,
             "accompaniment.start",
@@ -337,10 +331,6 @@ def start_accompaniment(
             None,
             {**audit.snapshot(acc, ACC_FIELDS), "case_id": case.id, "case_version": case.version},
         )
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError() from exc
     return acc
 
 
@@ -437,16 +427,14 @@ def record_visit(
         ),
         _l("Saran: %(advice)s", advice=visit.advice) if visit.advice else None,
     )
-    event = Event(
-        case=case,
-        kind=EventKind.FIELD_VISIT,
-        author_id=actor.id,
-        occurred_at=utcnow(),
+    event = case_events.add_event(
+        actor,
+        case,
+        EventKind.FIELD_VISIT,
         body=body,
         next_action_date=due,
         data={"accompaniment": "visit", "stage": data.stage.code, "body_en": body_en},
     )
-    db.session.add(event)
     for item in items:
         visit.checks.append(AccompanimentCheck(item_id=item.id, mark=data.marks[item.id]))
     for stored in data.photos:
@@ -471,9 +459,8 @@ def record_visit(
     if case.status in (CaseStatus.NEW, CaseStatus.ASSIGNED):
         case.status = CaseStatus.IN_PROGRESS  # a field visit is a follow-up
     else:
-        case.updated_at = utcnow()  # bumps the version
-    try:
-        db.session.flush()
+        case_events.bump_version(case)
+    with case_events.commit_or_conflict(ConflictError):
         visit.event_id = event.id
         signals.follow_up_recorded.send(actor, event=event)  # an intern's visit goes into their logbook
         audit.record(
@@ -491,8 +478,4 @@ def record_visit(
                 "case_version": case.version,
             },
         )
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError() from exc
     return visit

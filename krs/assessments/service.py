@@ -19,9 +19,8 @@ from decimal import Decimal
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
-from krs import access, audit
+from krs import access, audit, case_events
 from krs.extensions import db
 from krs.formats import fmt_rupiah, in_both_languages
 from krs.models import (
@@ -33,7 +32,6 @@ from krs.models import (
     CaseStatus,
     Component,
     CriterionRule,
-    Event,
     EventKind,
     HealthItem,
     PreCheck,
@@ -43,7 +41,6 @@ from krs.models import (
     RtlhCriteria,
     User,
     Verdict,
-    utcnow,
 )
 
 
@@ -478,21 +475,14 @@ def record_assessment(
     health = {h.value: bool(data.health.get(h.value)) for h in HealthItem}
     ratings = {c.value: data.ratings[c.value] for c in Component}
     verdict, reasons = judge_livability(criteria.rules, ratings, data.floor_area_m2, data.occupants, health)
-    event = Event(
-        case=case,
-        kind=EventKind.FIELD_VISIT,
-        author_id=actor.id,
-        occurred_at=utcnow(),
-    )
-    event.body, body_en = in_both_languages(
+    body, body_en = in_both_languages(
         _l(
             "Penilaian kelayakan rumah (RTLH, kriteria %(v)s): %(verdict)s.",
             v=criteria.version,
             verdict=Verdict(verdict).lazy_label,
         )
     )
-    event.data = {"body_en": body_en}
-    db.session.add(event)
+    event = case_events.add_event(actor, case, EventKind.FIELD_VISIT, body=body, data={"body_en": body_en})
     assessment = Assessment(
         case_id=case.id,
         unit_id=case.unit_id,
@@ -509,9 +499,8 @@ def record_assessment(
         note=(data.note or "").strip() or None,
     )
     db.session.add(assessment)
-    case.updated_at = utcnow()  # bumps the version: the assessment is a change to the case
-    try:
-        db.session.flush()
+    case_events.bump_version(case)  # the assessment is a change to the case
+    with case_events.commit_or_conflict(ConflictError):
         assessment.event_id = event.id
         event.data = {"assessment_id": assessment.id, "verdict": verdict, "body_en": body_en}
         for component, stored_files in data.photos.items():
@@ -541,10 +530,6 @@ def record_assessment(
             None,
             {**audit.snapshot(assessment, ASSESSMENT_FIELDS), "ratings": ratings, "health": health},
         )
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError() from exc
     return assessment
 
 
@@ -747,23 +732,16 @@ def record_precheck(
         created_by_id=actor.id,
     )
     db.session.add(precheck)
-    event = Event(
-        case=case,
-        kind=EventKind.CONSULTATION,
-        author_id=actor.id,
-        occurred_at=utcnow(),
-    )
-    event.body, body_en = in_both_languages(
+    body, body_en = in_both_languages(
         _l(
             "Pra-periksa program %(programme)s: %(result)s (bukan keputusan penerima bantuan).",
             programme=programme.upper(),
             result=PreCheckResult(result).lazy_label,
         )
     )
-    db.session.add(event)
-    case.updated_at = utcnow()
-    try:
-        db.session.flush()
+    event = case_events.add_event(actor, case, EventKind.CONSULTATION, body=body)
+    case_events.bump_version(case)
+    with case_events.commit_or_conflict(ConflictError):
         event.data = {"precheck_id": precheck.id, "result": result, "body_en": body_en}
         audit.record(
             actor,
@@ -773,10 +751,6 @@ def record_precheck(
             None,
             {"case_id": case.id, "programme": programme, "result": result, "answers": precheck.answers},
         )
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError() from exc
     return precheck
 
 

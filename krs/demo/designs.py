@@ -141,28 +141,26 @@ def _open_design_cases(unit, limit: int) -> list[Case]:
     return list(db.session.scalars(stmt).unique())
 
 
-def seed_designs_demo(units: dict, desk: dict) -> dict:
-    """Two designs and a few hand-outs (skipped when the library already has designs)."""
-    if db.session.scalar(select(Design.id).limit(1)) is not None:
-        return {"skipped": True}
-    admin = db.session.scalars(select(User).where(User.role == Role.ADMIN).order_by(User.id)).first()
-    national = _design(
-        admin,
-        service.DesignData(
-            unit_id=None,
-            code="N-T36-INTI",
-            name="Tipe 36 rumah inti tumbuh",
-            house_type="Tipe 36",
-            floor_area_m2=Decimal("36"),
-            floors=1,
-            bedrooms=2,
-            rooms="2 kamar tidur, ruang keluarga, dapur, kamar mandi/WC; dapat tumbuh ke belakang.",
-            structure=Structure.MASONRY,
-            quake_notes=QUAKE_MASONRY,
-            description="Rumah inti 6 × 6 m yang dapat diperluas ke belakang tanpa membongkar struktur.",
-        ),
-        T36_LINES,
-        plan_png(
+# The two demo designs, made in this order: the national one by the first admin, the office one
+# by the supervisor of its office (only when the demo has that office's desk). "plan" is what
+# plan_png draws: the title, the rooms (x, y, width, depth in metres, label), the outer size.
+DEMO_DESIGNS = [
+    {
+        "office": None,
+        "design": {
+            "code": "N-T36-INTI",
+            "name": "Tipe 36 rumah inti tumbuh",
+            "house_type": "Tipe 36",
+            "floor_area_m2": Decimal("36"),
+            "floors": 1,
+            "bedrooms": 2,
+            "rooms": "2 kamar tidur, ruang keluarga, dapur, kamar mandi/WC; dapat tumbuh ke belakang.",
+            "structure": Structure.MASONRY,
+            "quake_notes": QUAKE_MASONRY,
+            "description": "Rumah inti 6 × 6 m yang dapat diperluas ke belakang tanpa membongkar struktur.",
+        },
+        "lines": T36_LINES,
+        "plan": (
             "Tipe 36 rumah inti tumbuh - denah",
             [
                 (0, 0, 3, 3, "Kamar 1"),
@@ -174,48 +172,65 @@ def seed_designs_demo(units: dict, desk: dict) -> dict:
             6,
             6,
         ),
-        "denah-tipe36.png",
-    )
-    result = {"designs": 1, "handouts": 0}
-    if "jawa2" in desk:
-        spv = desk["jawa2"]["spv"]
-        office = _design(
-            spv,
-            service.DesignData(
-                unit_id=units["jawa2"].id,
-                code="JAWA2-T45-RISHA",
-                name="Tipe 45 panel RISHA",
-                house_type="Tipe 45",
-                floor_area_m2=Decimal("45"),
-                floors=1,
-                bedrooms=2,
-                rooms="2 kamar tidur, ruang tamu, ruang keluarga, dapur, kamar mandi/WC.",
-                structure=Structure.RISHA,
-                quake_notes=QUAKE_RISHA,
-                description="Lima modul RISHA 3 × 3 m (bentuk L) untuk lahan sempit di Jawa Barat.",
-            ),
-            T45_LINES,
-            plan_png(
-                "Tipe 45 panel RISHA - denah",
-                [
-                    (0, 0, 3, 3, "Kamar 1"),
-                    (3, 0, 3, 3, "Kamar 2"),
-                    (0, 3, 3, 3, "Ruang tamu"),
-                    (3, 3, 3, 3, "Ruang keluarga"),
-                    (6, 3, 3, 3, "Dapur + KM"),
-                ],
-                9,
-                6,
-            ),
-            "denah-tipe45-risha.png",
-        )
-        result["designs"] = 2
-        for i, case in enumerate(_open_design_cases(units["jawa2"], 4)):
-            service.hand_out(desk["jawa2"]["staf"], case, national if i % 2 else office, None)
-            result["handouts"] += 1
-    for slug in ("jawa3", "kalimantan1"):
-        if slug in desk:
-            for case in _open_design_cases(units[slug], 1):
-                service.hand_out(desk[slug]["staf"], case, national, None)
+        "plan_name": "denah-tipe36.png",
+    },
+    {
+        "office": "jawa2",
+        "design": {
+            "code": "JAWA2-T45-RISHA",
+            "name": "Tipe 45 panel RISHA",
+            "house_type": "Tipe 45",
+            "floor_area_m2": Decimal("45"),
+            "floors": 1,
+            "bedrooms": 2,
+            "rooms": "2 kamar tidur, ruang tamu, ruang keluarga, dapur, kamar mandi/WC.",
+            "structure": Structure.RISHA,
+            "quake_notes": QUAKE_RISHA,
+            "description": "Lima modul RISHA 3 × 3 m (bentuk L) untuk lahan sempit di Jawa Barat.",
+        },
+        "lines": T45_LINES,
+        "plan": (
+            "Tipe 45 panel RISHA - denah",
+            [
+                (0, 0, 3, 3, "Kamar 1"),
+                (3, 0, 3, 3, "Kamar 2"),
+                (0, 3, 3, 3, "Ruang tamu"),
+                (3, 3, 3, 3, "Ruang keluarga"),
+                (6, 3, 3, 3, "Dapur + KM"),
+            ],
+            9,
+            6,
+        ),
+        "plan_name": "denah-tipe45-risha.png",
+    },
+]
+# The hand-outs, in this order: office, how many of its open design cases, the designs (by code)
+# handed out in turn, by the office's staff member (when the demo has that office's desk).
+DEMO_HANDOUTS = [
+    ("jawa2", 4, ["JAWA2-T45-RISHA", "N-T36-INTI"]),
+    ("jawa3", 1, ["N-T36-INTI"]),
+    ("kalimantan1", 1, ["N-T36-INTI"]),
+]
+
+
+def seed_designs_demo(units: dict, desk: dict) -> dict:
+    """Two designs and a few hand-outs (skipped when the library already has designs)."""
+    if db.session.scalar(select(Design.id).limit(1)) is not None:
+        return {"skipped": True}
+    admin = db.session.scalars(select(User).where(User.role == Role.ADMIN).order_by(User.id)).first()
+    result = {"designs": 0, "handouts": 0}
+    made = {}
+    for spec in DEMO_DESIGNS:
+        office = spec["office"]
+        if office is not None and office not in desk:
+            continue
+        data = service.DesignData(unit_id=None if office is None else units[office].id, **spec["design"])
+        actor = admin if office is None else desk[office]["spv"]
+        made[data.code] = _design(actor, data, spec["lines"], plan_png(*spec["plan"]), spec["plan_name"])
+        result["designs"] += 1
+    for office, limit, codes in DEMO_HANDOUTS:
+        if office in desk:
+            for i, case in enumerate(_open_design_cases(units[office], limit)):
+                service.hand_out(desk[office]["staf"], case, made[codes[i % len(codes)]], None)
                 result["handouts"] += 1
     return result

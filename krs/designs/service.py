@@ -16,9 +16,8 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
-from krs import access, audit, signals
+from krs import access, audit, case_events, signals
 from krs.extensions import db
 from krs.formats import in_both_languages
 from krs.models import (
@@ -27,7 +26,6 @@ from krs.models import (
     Design,
     DesignFile,
     DesignHandout,
-    Event,
     EventKind,
     RabTemplateLine,
     Unit,
@@ -358,23 +356,21 @@ def hand_out(actor: User, case: Case, design: Design, expected_version: int | No
     body, body_en = in_both_languages(
         _l("Desain diserahkan: %(code)s — %(name)s", code=design.code, name=design.name)
     )
-    event = Event(
-        case=case,
-        kind=EventKind.DELIVERABLE,
-        author_id=actor.id,
+    event = case_events.add_event(
+        actor,
+        case,
+        EventKind.DELIVERABLE,
         occurred_at=now,
         body=body,
         data={"design_id": design.id, "design_code": design.code, "body_en": body_en},
     )
-    db.session.add(event)
     if case.first_response_at is None:
         case.first_response_at = now
     if case.status != CaseStatus.IN_PROGRESS:
         case.status = CaseStatus.IN_PROGRESS
     else:
-        case.updated_at = now  # bumps the version: the hand-out is a change to the case
-    try:
-        db.session.flush()
+        case_events.bump_version(case, at=now)  # the hand-out is a change to the case
+    with case_events.commit_or_conflict(ConflictError):
         handout = DesignHandout(
             design_id=design.id,
             case_id=case.id,
@@ -399,8 +395,4 @@ def hand_out(actor: User, case: Case, design: Design, expected_version: int | No
                 "handout_id": handout.id,
             },
         )
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError() from exc
     return handout

@@ -76,6 +76,27 @@ def _regency_choices(units) -> list[tuple[str, str]]:
     return choices
 
 
+def _get_or_404(model, record_id, **belongs_to):
+    """A record by id; 404 when there is none or it is not the parent's (`rab_id=rab.id`)."""
+    found = db.session.get(model, record_id)
+    if found is None or any(getattr(found, name) != value for name, value in belongs_to.items()):
+        abort(404)
+    return found
+
+
+def _form_page(template: str, **context):
+    """A form's page: 422 when it comes back from a submission that did not go through."""
+    return render_template(template, **context), 422 if request.method == "POST" else 200
+
+
+def _to_price_list(price_list_id: int):
+    return redirect(url_for("rab.price_list", price_list_id=price_list_id))
+
+
+def _to_rab(rab_id: int, anchor: str = ""):
+    return redirect(url_for("rab.detail", rab_id=rab_id) + anchor)
+
+
 # ---------------------------------------------------------------- price lists
 
 
@@ -119,9 +140,8 @@ def new_price_list():
             form.name.errors = [_("Daftar harga dengan nama dan tahun ini sudah ada.")]
         else:
             flash(_("Daftar harga dibuat."), "success")
-            return redirect(url_for("rab.price_list", price_list_id=price_list.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("rab/price_list_form.html", form=form), status
+            return _to_price_list(price_list.id)
+    return _form_page("rab/price_list_form.html", form=form)
 
 
 @bp.get("/prices/<int:price_list_id>")
@@ -143,18 +163,14 @@ def price_list(price_list_id: int):
 @bp.route("/prices/<int:price_list_id>/items/<int:item_id>", methods=["GET", "POST"])
 def edit_price_item(price_list_id: int, item_id: int | None):
     pl = access.get_price_list_or_404(current_user, price_list_id, action="edit")
-    item = None
-    if item_id is not None:
-        item = db.session.get(PriceItem, item_id)
-        if item is None or item.price_list_id != pl.id:
-            abort(404)
+    item = None if item_id is None else _get_or_404(PriceItem, item_id, price_list_id=pl.id)
     form = PriceItemForm(obj=item if request.method == "GET" else None)
     if request.method == "GET" and item is not None:
         form.price.data = int(item.price)
     if request.method == "POST" and request.form.get("action") == "delete" and item is not None:
         service.delete_price_item(current_user, item)
         flash(_("Harga dihapus."), "success")
-        return redirect(url_for("rab.price_list", price_list_id=pl.id))
+        return _to_price_list(pl.id)
     error = None
     if form.validate_on_submit():
         try:
@@ -164,9 +180,8 @@ def edit_price_item(price_list_id: int, item_id: int | None):
             error = str(exc)
         else:
             flash(_("Harga tersimpan."), "success")
-            return redirect(url_for("rab.price_list", price_list_id=pl.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("rab/price_item_form.html", form=form, pl=pl, item=item, error=error), status
+            return _to_price_list(pl.id)
+    return _form_page("rab/price_item_form.html", form=form, pl=pl, item=item, error=error)
 
 
 def _import_signer() -> URLSafeSerializer:
@@ -193,7 +208,7 @@ def import_prices(price_list_id: int):
             ]
             changed = service.apply_price_import(current_user, pl, rows)
             flash(_("%(n)s harga diimpor.", n=changed), "success")
-            return redirect(url_for("rab.price_list", price_list_id=pl.id))
+            return _to_price_list(pl.id)
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             error = _("Pilih berkas XLSX.")
@@ -248,9 +263,8 @@ def copy_price_list(price_list_id: int):
                 error = str(exc)
             else:
                 flash(_("Daftar harga disalin."), "success")
-                return redirect(url_for("rab.price_list", price_list_id=copy.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("rab/copy.html", pl=pl, form=form, error=error), status
+                return _to_price_list(copy.id)
+    return _form_page("rab/copy.html", pl=pl, form=form, error=error)
 
 
 # ---------------------------------------------------------------- work items
@@ -270,14 +284,14 @@ def work_items():
 
 @bp.get("/work-items/<int:work_item_id>")
 def work_item(work_item_id: int):
-    item = db.session.get(WorkItem, work_item_id) or abort(404)
+    item = _get_or_404(WorkItem, work_item_id)
     return render_template("rab/work_item.html", item=item, may_edit=access.can_edit_work_items(current_user))
 
 
 @bp.route("/work-items/new", methods=["GET", "POST"], defaults={"work_item_id": None})
 @bp.route("/work-items/<int:work_item_id>/edit", methods=["GET", "POST"])
 def edit_work_item(work_item_id: int | None):
-    item = None if work_item_id is None else (db.session.get(WorkItem, work_item_id) or abort(404))
+    item = None if work_item_id is None else _get_or_404(WorkItem, work_item_id)
     form = WorkItemForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.coefficients.data = service.coefficients_text(item) if item else ""
@@ -298,8 +312,7 @@ def edit_work_item(work_item_id: int | None):
             else:
                 flash(_("Pekerjaan tersimpan."), "success")
                 return redirect(url_for("rab.work_item", work_item_id=item.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("rab/work_item_form.html", form=form, item=item, error=error), status
+    return _form_page("rab/work_item_form.html", form=form, item=item, error=error)
 
 
 # ---------------------------------------------------------------- aid ceilings
@@ -311,20 +324,13 @@ def ceilings():
     if form.validate_on_submit():
         ceiling = None
         if form.ceiling_id.data:
-            ceiling = (
-                db.session.get(AidCeiling, int(form.ceiling_id.data))
-                if form.ceiling_id.data.isdigit()
-                else None
-            )
-            if ceiling is None:
+            if not form.ceiling_id.data.isdigit():
                 abort(404)
+            ceiling = _get_or_404(AidCeiling, int(form.ceiling_id.data))
         service.save_aid_ceiling(current_user, ceiling, form.data)
         flash(_("Plafon bantuan tersimpan."), "success")
         return redirect(url_for("rab.ceilings"))
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "rab/ceilings.html", form=form, rows=service.aid_ceilings(active_only=False)
-    ), status
+    return _form_page("rab/ceilings.html", form=form, rows=service.aid_ceilings(active_only=False))
 
 
 # ---------------------------------------------------------------- RAB of a case
@@ -376,9 +382,7 @@ def new_rab(case_id: int):
         default = service.default_price_list(case)
         form.price_list_id.data = default.id if default else None
     if form.validate_on_submit():
-        pl = db.session.get(PriceList, form.price_list_id.data)
-        if pl is None or pl.unit_id != case.unit_id:
-            abort(404)
+        pl = _get_or_404(PriceList, form.price_list_id.data, unit_id=case.unit_id)
         design_id = form.design_id.data or None
         if design_id and design_id not in {d.id for d in designs}:
             abort(404)
@@ -386,11 +390,8 @@ def new_rab(case_id: int):
             current_user, case, price_list=pl, design_id=design_id, title=form.title.data
         )
         flash(_("RAB versi %(v)s dibuat.", v=rab.version), "success")
-        return redirect(url_for("rab.detail", rab_id=rab.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "rab/new.html", form=form, case=case, has_lists=bool(form.price_list_id.choices)
-    ), status
+        return _to_rab(rab.id)
+    return _form_page("rab/new.html", form=form, case=case, has_lists=bool(form.price_list_id.choices))
 
 
 def _detail_context(rab, **extra):
@@ -454,7 +455,7 @@ def add_lines(rab_id: int):
     form.design_id.choices = [(0, "")] + [(d.id, d.code) for d in _designs_with_template(rab.unit_id)]
     if not form.validate_on_submit():
         flash(_("Pilihan tidak sah."), "error")
-        return redirect(url_for("rab.detail", rab_id=rab.id))
+        return _to_rab(rab.id)
     if form.design_id.data:
         added = service.add_template(current_user, rab, form.design_id.data)
         flash(_("%(n)s pekerjaan dari templat ditambahkan.", n=added), "success")
@@ -470,20 +471,18 @@ def add_lines(rab_id: int):
             flash(_("%(n)s pekerjaan ditambahkan; isi volumenya.", n=len(items)), "success")
         else:
             flash(_("Pilih pekerjaan yang akan ditambahkan."), "error")
-    return redirect(url_for("rab.detail", rab_id=rab.id) + "#rab-lines")
+    return _to_rab(rab.id, "#rab-lines")
 
 
 @bp.route("/rab/<int:rab_id>/lines/<int:line_id>", methods=["GET", "POST"])
 def edit_line(rab_id: int, line_id: int):
     rab = access.get_rab_or_404(current_user, rab_id, action="edit")
-    line = db.session.get(RabLine, line_id)
-    if line is None or line.rab_id != rab.id:
-        abort(404)
+    line = _get_or_404(RabLine, line_id, rab_id=rab.id)
     form = LineForm(obj=line if request.method == "GET" else None)
     if request.method == "POST" and request.form.get("action") == "delete":
         service.delete_line(current_user, rab, line)
         flash(_("Baris dihapus."), "success")
-        return redirect(url_for("rab.detail", rab_id=rab.id) + "#rab-lines")
+        return _to_rab(rab.id, "#rab-lines")
     error = None
     if form.validate_on_submit():
         volume, note = form.volume.data, form.volume_note.data
@@ -512,18 +511,17 @@ def edit_line(rab_id: int, line_id: int):
                 current_user, rab, line, volume=volume, volume_note=note, by_household=form.by_household.data
             )
             flash(_("Baris %(code)s tersimpan.", code=line.code), "success")
-            return redirect(url_for("rab.detail", rab_id=rab.id) + f"#line-{line.id}")
-    status = 422 if request.method == "POST" else 200
-    return render_template(
+            return _to_rab(rab.id, f"#line-{line.id}")
+    return _form_page(
         "rab/line_form.html", form=form, rab=rab, line=line, error=error, parts=service.line_parts(line)
-    ), status
+    )
 
 
 @bp.route("/rab/<int:rab_id>/settings", methods=["GET", "POST"])
 def settings(rab_id: int):
     rab = access.get_rab_or_404(current_user, rab_id, action="edit")
     if request.method == "GET":
-        return redirect(url_for("rab.detail", rab_id=rab.id) + "#rab-settings")
+        return _to_rab(rab.id, "#rab-settings")
     form = SettingsForm()
     form.price_list_id.choices = _price_list_choices(rab.case)
     form.ceiling_id.choices = [(0, "")] + [(c.id, c.name) for c in service.aid_ceilings()]
@@ -545,7 +543,7 @@ def settings(rab_id: int):
             flash(str(exc), "error")
         else:
             flash(_("Pengaturan RAB tersimpan."), "success")
-        return redirect(url_for("rab.detail", rab_id=rab.id))
+        return _to_rab(rab.id)
     context = _detail_context(rab, q="", results=[])
     context["settings_form"] = form
     return render_template("rab/detail.html", **context), 422
@@ -561,7 +559,7 @@ def hand_over(rab_id: int):
         flash(str(exc), "error")
     else:
         flash(_("RAB diserahkan dan tercatat di linimasa kasus."), "success")
-    return redirect(url_for("rab.detail", rab_id=rab.id))
+    return _to_rab(rab.id)
 
 
 @bp.post("/rab/<int:rab_id>/new-version")
@@ -569,7 +567,7 @@ def new_version(rab_id: int):
     rab = access.get_rab_or_404(current_user, rab_id, action="version")
     copy = service.new_version(current_user, rab)
     flash(_("RAB versi %(v)s dibuat dari versi %(old)s.", v=copy.version, old=rab.version), "success")
-    return redirect(url_for("rab.detail", rab_id=copy.id))
+    return _to_rab(copy.id)
 
 
 @bp.get("/rab/<int:rab_id>/print")
