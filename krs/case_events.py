@@ -42,6 +42,17 @@ def add_event(actor: User, case: Case, kind: str, occurred_at: datetime | None =
     return event
 
 
+def is_stale(case: Case, expected_version) -> bool:
+    """The form was rendered on another version of the case: a different number, or not a number
+    at all (a garbled or hostile hidden field is a conflict to reload, never a 500)."""
+    if expected_version is None:
+        return False
+    try:
+        return int(expected_version) != case.version
+    except (TypeError, ValueError):
+        return True
+
+
 def bump_version(case: Case, at: datetime | None = None) -> None:
     """The case changed: its UPDATE raises the version, so a form rendered on the older version
     is a conflict. (A change of status bumps it as well.)"""

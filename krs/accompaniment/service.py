@@ -269,7 +269,7 @@ def overdue_visits(user: User, today: date, limit: int = 10) -> list[OverdueRow]
 
 
 def _check_version(case: Case, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != case.version:
+    if case_events.is_stale(case, expected_version):
         raise ConflictError()
 
 

@@ -343,7 +343,7 @@ def handouts_of_case(case: Case) -> list[tuple[DesignHandout, Design]]:
 def hand_out(actor: User, case: Case, design: Design, expected_version: int | None) -> DesignHandout:
     """Hand a design to a case: the hand-out, a "Penyerahan hasil" event on the timeline and an
     audit row, in one transaction, guarded by the case's optimistic lock."""
-    if expected_version is not None and int(expected_version) != case.version:
+    if case_events.is_stale(case, expected_version):
         raise ConflictError()
     if not access.can_hand_out_design(actor, case):
         raise DesignError(_l("Anda tidak dapat menyerahkan desain pada kasus ini."))

@@ -55,3 +55,13 @@ def test_template_gettext_keeps_a_literal_percent_as_jinja_does(app):
 def test_dates_are_as_the_date_filter_writes_them(app):
     with app.test_request_context("/"):
         assert render_template_string("{{ d|date }}", d=date(2026, 11, 27)) == "27 Nov 2026"
+
+
+def test_a_garbled_version_is_a_conflict_not_a_crash(make_case):
+    from krs import case_events
+
+    case = make_case()
+    assert not case_events.is_stale(case, None) and not case_events.is_stale(case, str(case.version))
+    assert case_events.is_stale(case, case.version + 1)
+    for hostile in ("abc", "1e9999", "", "  ", "<script>", object()):
+        assert case_events.is_stale(case, hostile)
