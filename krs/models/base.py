@@ -13,6 +13,7 @@ def utcnow() -> datetime:
 
 
 _INDONESIAN: dict[type, dict[str, str]] = {}
+_LAZY: dict[type, dict] = {}
 
 
 class LabelledEnum(enum.StrEnum):
@@ -28,7 +29,12 @@ class LabelledEnum(enum.StrEnum):
 
     @property
     def lazy_label(self):
-        return self._labels().get(self.value, self.value)
+        # the lazy strings are built once per enumeration (they translate when shown): a case
+        # page asks for a few dozen labels, each used to build the whole table anew (issue 17)
+        labels = _LAZY.get(type(self))
+        if labels is None:
+            labels = _LAZY[type(self)] = self._labels()
+        return labels.get(self.value, self.value)
 
     @classmethod
     def _labels(cls) -> dict:
