@@ -464,9 +464,11 @@ CASE_CHECKS["edit"] = can_edit_case
 CASE_CHECKS["edit_house"] = can_edit_case_house
 
 
-def get_case_or_404(user: User, case_id: int, action: str = "view") -> Case:
-    """A case the user may see and act on as `action` (a CASE_CHECKS name); 404 otherwise."""
-    return _load_or_404(cases_visible_to(user).where(Case.id == case_id), CASE_CHECKS[action], user)
+def get_case_or_404(user: User, case_id: int, action: str = "view", load=()) -> Case:
+    """A case the user may see and act on as `action` (a CASE_CHECKS name); 404 otherwise.
+    `load`: loader options for what the caller shows with it (the case page: its applicant)."""
+    stmt = cases_visible_to(user).where(Case.id == case_id)
+    return _load_or_404(stmt.options(*load) if load else stmt, CASE_CHECKS[action], user)
 
 
 def units_for_intake(user: User) -> list[Unit]:

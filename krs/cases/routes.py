@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
 from krs import (
     access,
@@ -49,7 +50,7 @@ from krs.cases.transfer import pending_transfer_of
 from krs.extensions import db, htmx
 from krs.fields import nik_problem, normalise_nik
 from krs.htmx_views import fragment_for, render_page_or_fragment
-from krs.models import CaseStatus, Channel, Outcome, ServiceType, User
+from krs.models import Case, CaseStatus, Channel, Outcome, ServiceType, User
 from krs.storage import get_storage
 from krs.uploads import DOCUMENT_TYPES, UploadError, discard, save_photos, send_stored
 from krs.workdays import today_in
@@ -351,7 +352,7 @@ def _render_case(case, status: int = 200, **forms):
 @bp.get("/<int:case_id>")
 def detail(case_id: int):
     user = current_user._get_current_object()  # the proxy resolved once (issue 17)
-    case = access.get_case_or_404(user, case_id)
+    case = access.get_case_or_404(user, case_id, load=(joinedload(Case.applicant),))  # shown whole
     service.case_viewed(user, case)
     # a follow-up typed when the session ended (issue 14): back in its form, once
     if draft := drafts.take(user, request.path, "cases.add_event"):
