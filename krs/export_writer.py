@@ -79,12 +79,22 @@ def csv_chunks(header: list, rows: Iterable[list], every: int = CSV_CHUNK_ROWS) 
     risky = _RISKY_FIRST
     buffer.write("\ufeff")
     writerow([safe_text(v) if isinstance(v, str) else v for v in header])
-    for n, row in enumerate(rows, start=1):
-        writerow([safe_text(v) if isinstance(v, str) and v and v[0] in risky else v for v in row])
-        if n % every == 0:
+    writerows, batch = csv.writer(buffer).writerows, []
+    for row in rows:
+        # the common row has no cell to change: it is written as it came (looking is cheaper than
+        # building a checked copy of every row: a tenth of a 100k-row export, issue 17)
+        for v in row:
+            if isinstance(v, str) and v and v[0] in risky:
+                row = [safe_text(c) if isinstance(c, str) and c and c[0] in risky else c for c in row]
+                break
+        batch.append(row)
+        if len(batch) == every:
+            writerows(batch)
+            batch.clear()
             yield _strip("", buffer.getvalue())
             buffer.seek(0)
             buffer.truncate()
+    writerows(batch)
     yield _strip("", buffer.getvalue())
 
 
