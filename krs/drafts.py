@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from werkzeug.datastructures import MultiDict
 
 from krs.extensions import db
 from krs.models import FormDraft, utcnow
+from krs.prepared import prepared
 
 LIFETIME = timedelta(days=1)
 NOT_KEPT = {"csrf_token", "current", "new", "confirm"}  # never stored (nor anything "password")
@@ -57,17 +58,27 @@ def save(user_id: int, page: str, endpoint: str, form: MultiDict) -> FormDraft |
     return draft
 
 
+@prepared
+def _latest_draft():
+    """Asked on every case page (krs.prepared: built once, the values bound)."""
+    return (
+        select(FormDraft)
+        .where(
+            FormDraft.user_id == bindparam("uid"),
+            FormDraft.page == bindparam("page"),
+            FormDraft.endpoint == bindparam("endpoint"),
+        )
+        .order_by(FormDraft.created_at.desc())
+        .limit(1)
+    )
+
+
 def take(user, page: str, endpoint: str) -> MultiDict | None:
     """The user's draft of the form posting to `endpoint` on `page` (a path), once: it is deleted."""
     if not getattr(user, "is_authenticated", False):
         return None
     path = urlsplit(page).path
-    draft = db.session.scalars(
-        select(FormDraft)
-        .where(FormDraft.user_id == user.id, FormDraft.page == path, FormDraft.endpoint == endpoint)
-        .order_by(FormDraft.created_at.desc())
-        .limit(1)
-    ).first()
+    draft = db.session.scalars(_latest_draft(), {"uid": user.id, "page": path, "endpoint": endpoint}).first()
     if draft is None:
         return None
     fresh = draft.created_at.replace(tzinfo=draft.created_at.tzinfo or utcnow().tzinfo) >= utcnow() - LIFETIME

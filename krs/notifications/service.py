@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import String, cast, func, literal, select, update
+from sqlalchemy import String, bindparam, cast, func, literal, select, update
 from sqlalchemy.orm import joinedload, noload
 
 from krs import access
@@ -21,6 +21,7 @@ from krs.models import (
     utcnow,
 )
 from krs.pagination import Page
+from krs.prepared import prepared
 from krs.workdays import today_in
 
 REMINDER_WINDOW_DAYS = 30
@@ -139,13 +140,21 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     return result.rowcount or 0
 
 
-def mark_case_read(user: User, case_id: int) -> None:
-    """Opening a case page settles what waited there for the user (the caller commits)."""
-    db.session.execute(
+@prepared
+def _mark_case_read():
+    """Run on every case page (krs.prepared: built once, the values bound)."""
+    return (
         update(Notification)
         .where(
-            Notification.user_id == user.id, Notification.case_id == case_id, Notification.read_at.is_(None)
+            Notification.user_id == bindparam("uid"),
+            Notification.case_id == bindparam("cid"),
+            Notification.read_at.is_(None),
         )
-        .values(read_at=utcnow())
+        .values(read_at=bindparam("now"))
         .execution_options(synchronize_session=False)
     )
+
+
+def mark_case_read(user: User, case_id: int) -> None:
+    """Opening a case page settles what waited there for the user (the caller commits)."""
+    db.session.execute(_mark_case_read(), {"uid": user.id, "cid": case_id, "now": utcnow()})
