@@ -166,18 +166,23 @@ def _cases_in_stmt():
     )
 
 
-@prepared
-def _cases_at_sessions_of_one_unit():
+def _cases_at_sessions(opened):
+    """Cases opened at outreach sessions, per unit, among the cases `opened` selects."""
     return (
         select(Case.unit_id, func.count(Case.id))
         .select_from(OutreachSessionCase)
         .join(Case, Case.id == OutreachSessionCase.case_id)
-        .where(
-            Case.unit_id == bindparam("uid"),
-            Case.created_at >= bindparam("lo"),
-            Case.created_at < bindparam("hi"),
-        )
+        .where(opened)
         .group_by(Case.unit_id)
+    )
+
+
+@prepared
+def _cases_at_sessions_of_one_unit():
+    return _cases_at_sessions(
+        (Case.unit_id == bindparam("uid"))
+        & (Case.created_at >= bindparam("lo"))
+        & (Case.created_at < bindparam("hi"))
     )
 
 
@@ -262,13 +267,7 @@ def people_served_many(units: list[Unit], start: date, end: date) -> list[tuple[
                 for lo, hi in [_utc_bounds(u, start, end)]
             ]
         )
-        at_sessions = db.session.execute(
-            select(Case.unit_id, func.count(Case.id))
-            .select_from(OutreachSessionCase)
-            .join(Case, Case.id == OutreachSessionCase.case_id)
-            .where(opened)
-            .group_by(Case.unit_id)
-        )
+        at_sessions = db.session.execute(_cases_at_sessions(opened))
     for uid, n in at_sessions:
         counts[uid].cases_at_sessions = n
     for uid, n, people in db.session.execute(_sessions_stmt(), values):

@@ -105,11 +105,13 @@ def parse_period(start: str | None, end: str | None, today: date) -> Period:
 
 def in_period(column, period: Period, zones):
     """A portable WHERE clause: `column` falls in the period in the zone of the row's unit (Unit joined)."""
-    clauses = []
-    for tz in sorted(set(zones)):
-        lo, hi = period.bounds(tz)
-        clauses.append(and_(Unit.timezone == tz, column >= lo, column < hi))
+    clauses = [_in_zone_between(column, tz, *period.bounds(tz)) for tz in sorted(set(zones))]
     return or_(*clauses) if clauses else and_(False)
+
+
+def _in_zone_between(column, tz, lo, hi):
+    """`column` in [lo, hi) for the rows of units in zone `tz` (Unit joined)."""
+    return and_(Unit.timezone == tz, column >= lo, column < hi)
 
 
 # ---------------------------------------------------------------- figures
@@ -369,11 +371,7 @@ def _ikm_profile_one_zone():
     """`in_period` of one zone, its values bound (krs.prepared)."""
     return _ikm_profile_select().where(
         Survey.unit_id.in_(bindparam("ids", expanding=True)),
-        and_(
-            Unit.timezone == bindparam("tz"),
-            Survey.submitted_at >= bindparam("lo"),
-            Survey.submitted_at < bindparam("hi"),
-        ),
+        _in_zone_between(Survey.submitted_at, bindparam("tz"), bindparam("lo"), bindparam("hi")),
     )
 
 
